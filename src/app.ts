@@ -1,0 +1,83 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import helmet from '@fastify/helmet';
+import cors from '@fastify/cors';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Config } from './config/index.ts';
+import { createDatabase, migrate, type Database } from './shared/db/index.ts';
+import { createValidatorCompiler, Problem, registerErrorHandler } from './shared/http/index.ts';
+import { loggerOptions } from './shared/logging/logger.ts';
+import { createLocalEventBus, type EventBus } from './shared/events/index.ts';
+import { authModule } from './modules/auth/index.ts';
+import { registerHealthRoutes } from './modules/monitoring/health.routes.ts';
+import { registerHomeRoutes } from './modules/home/home.routes.ts';
+
+export const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export interface BuildOptions {
+  config: Config;
+  /** Overrides the pino logger (tests pass a stream to read the logs). */
+  logger?: FastifyServerOptions['loggerInstance'] | FastifyServerOptions['logger'];
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    database: Database;
+    events: EventBus;
+  }
+}
+
+async function registerDocs(app: FastifyInstance): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'TestWeb API', version: VERSION, description: 'Website testing platform. Errors are RFC 9457 problem+json.' },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { persistAuthorization: true } });
+}
+
+/**
+ * The composition root: infrastructure (logging, security headers, CORS, docs, database), then feature
+ * modules, then the one error handler. Nothing connects at import time; everything closes in onClose.
+ */
+export async function buildApp({ config, logger }: BuildOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(logger && typeof logger === 'object' && 'info' in logger ? { loggerInstance: logger as FastifyServerOptions['loggerInstance'] } : { logger: logger ?? loggerOptions(config.logLevel) }),
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+    },
+    requestIdHeader: false,
+    ajv: { customOptions: { removeAdditional: false } },
+  });
+  app.setValidatorCompiler(createValidatorCompiler());
+  app.addHook('onSend', async (request, reply) => void reply.header('x-request-id', request.id));
+  registerErrorHandler(app);
+  app.addSchema(Problem);
+
+  await app.register(helmet, { contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:'] } } });
+  await app.register(cors, { origin: config.corsOrigins === '*' ? true : config.corsOrigins.length ? config.corsOrigins : false, credentials: false });
+  await registerDocs(app);
+
+  const database = await createDatabase(config.database, app.log);
+  app.decorate('database', database);
+  app.addHook('onClose', async () => database.close());
+  const applied = await migrate(database);
+  if (applied.length) app.log.info({ applied }, 'database migrations applied');
+
+  const events = createLocalEventBus(app.log);
+  app.decorate('events', events);
+  app.addHook('onClose', async () => events.close());
+
+  await authModule(app, { config, db: database.db });
+  registerHealthRoutes(app, [{ name: 'database', check: () => database.ping() }]);
+  registerHomeRoutes(app, config, VERSION);
+  return app;
+}

@@ -1,0 +1,55 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from './config/index.ts';
+import { createDatabase, migrate } from './shared/db/index.ts';
+
+const USAGE = `Usage: testweb <command> [options]
+
+Commands:
+  serve      Start the HTTP API (port from PORT, default 3001)
+  migrate    Apply database migrations and exit
+
+Configuration comes from environment variables; see README.md.`;
+
+async function runMigrate(): Promise<number> {
+  const { config } = loadConfig();
+  const database = await createDatabase(config.database);
+  try {
+    const applied = await migrate(database);
+    console.log(applied.length ? `applied ${applied.join(', ')}` : 'database is up to date');
+    return 0;
+  } finally {
+    await database.close();
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, strict: false, options: { help: { type: 'boolean', short: 'h' } } });
+  const [command] = positionals;
+  if (values.help || !command) {
+    console.log(USAGE);
+    return command || values.help ? 0 : 2;
+  }
+  switch (command) {
+    case 'serve': {
+      const { startServer } = await import('./server.ts');
+      await startServer(loadConfig());
+      return -1; // keep running
+    }
+    case 'migrate':
+      return runMigrate();
+    default:
+      console.error(`testweb: unknown command "${command}"\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (err: unknown) => {
+    if (err instanceof ConfigError) console.error(`testweb: configuration error: ${err.message}`);
+    else console.error(`testweb: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  },
+);

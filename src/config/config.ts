@@ -1,0 +1,120 @@
+import { ConfigError, parseBool, parseDurationMs, parseIntIn, parseRate, type RateSpec } from './parse.ts';
+import { ENV_VARS } from './env.schema.ts';
+import { resolveSecrets } from './secrets.ts';
+import path from 'node:path';
+
+export type DatabaseConfig =
+  | { driver: 'pg'; url: string; poolMax: number }
+  | { driver: 'pglite'; dir: string | null };
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  dataDir: string;
+  database: DatabaseConfig;
+  /** null: in-process queue, events, cache and rate limits. */
+  redisUrl: string | null;
+  workerConcurrency: number;
+  allowPrivateTargets: boolean;
+  jwtSecret: string;
+  encryptionKey: string;
+  logLevel: string;
+  corsOrigins: string[] | '*';
+  bodyLimitBytes: number;
+  trustProxy: boolean;
+  publicUrl: string;
+  accessTokenTtlMs: number;
+  refreshTokenTtlMs: number;
+  refreshReuseGraceMs: number;
+  authRateLimitIp: RateSpec;
+  authRateLimitAccount: RateSpec;
+  shutdownTimeoutMs: number;
+}
+
+export interface LoadedConfig {
+  config: Config;
+  /** Lines worth logging once a logger exists (e.g. "generated a development secret"). */
+  notices: string[];
+}
+
+type Env = Record<string, string | undefined>;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function defaults(env: Env): Env {
+  const out: Env = {};
+  for (const v of ENV_VARS) out[v.name] = env[v.name] ?? v.default;
+  return out;
+}
+
+function need<T>(name: string, value: string | undefined, expected: string, parse: (v: string) => T | undefined): T {
+  const parsed = value === undefined ? undefined : parse(value);
+  if (parsed === undefined) throw new ConfigError(name, expected, value);
+  return parsed;
+}
+
+function duration(e: Env, name: string): number {
+  return need(name, e[name], 'a duration such as 30s, 15m, 7d', parseDurationMs);
+}
+
+function parseDatabase(e: Env, dataDir: string): DatabaseConfig {
+  const url = e.DATABASE_URL?.trim();
+  if (!url) return { driver: 'pglite', dir: path.join(dataDir, 'pgdata') };
+  if (url === 'memory://') return { driver: 'pglite', dir: null };
+  if (!/^postgres(ql)?:\/\/.+/.test(url)) throw new ConfigError('DATABASE_URL', 'a postgres:// URL or memory://', '<redacted>');
+  return { driver: 'pg', url, poolMax: need('DATABASE_POOL_MAX', e.DATABASE_POOL_MAX, 'an integer 1–1000', (v) => parseIntIn(v, 1, 1000)) };
+}
+
+function parseRedisUrl(value: string | undefined): string | null {
+  const url = value?.trim();
+  if (!url) return null;
+  if (!/^rediss?:\/\/.+/.test(url)) throw new ConfigError('REDIS_URL', 'a redis:// or rediss:// URL', '<redacted>');
+  return url;
+}
+
+function parseCors(value: string): string[] | '*' {
+  const list = value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (list.includes('*')) return '*';
+  for (const origin of list) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) throw new ConfigError('CORS_ORIGINS', 'origins like https://app.example.com, comma-separated', value);
+  }
+  return list;
+}
+
+/**
+ * Reads and validates every environment variable once. Throws a ConfigError whose message is one line
+ * naming the variable and what was expected.
+ */
+export function loadConfig(rawEnv: Env = process.env): LoadedConfig {
+  const e = defaults(rawEnv);
+  const env = need('NODE_ENV', e.NODE_ENV, 'development, production or test', (v) =>
+    v === 'development' || v === 'production' || v === 'test' ? v : undefined,
+  );
+  const dataDir = path.resolve(e.DATA_DIR!);
+  const database = parseDatabase(e, dataDir);
+  const secrets = resolveSecrets({ env, dataDir, persist: database.driver !== 'pglite' || database.dir !== null, given: { JWT_SECRET: e.JWT_SECRET, ENCRYPTION_KEY: e.ENCRYPTION_KEY } });
+  const config: Config = {
+    env,
+    port: need('PORT', e.PORT, 'a port number 0–65535', (v) => parseIntIn(v, 0, 65535)),
+    host: need('HOST', e.HOST, 'a host name or address', (v) => (v.trim() ? v.trim() : undefined)),
+    dataDir,
+    database,
+    redisUrl: parseRedisUrl(e.REDIS_URL),
+    workerConcurrency: need('WORKER_CONCURRENCY', e.WORKER_CONCURRENCY, 'an integer 1–64', (v) => parseIntIn(v, 1, 64)),
+    allowPrivateTargets: need('ALLOW_PRIVATE_TARGETS', e.ALLOW_PRIVATE_TARGETS, 'true or false', parseBool),
+    jwtSecret: secrets.jwtSecret,
+    encryptionKey: secrets.encryptionKey,
+    logLevel: need('LOG_LEVEL', e.LOG_LEVEL, LOG_LEVELS.join(', '), (v) => (LOG_LEVELS.includes(v) ? v : undefined)),
+    corsOrigins: parseCors(e.CORS_ORIGINS ?? ''),
+    bodyLimitBytes: need('BODY_LIMIT_BYTES', e.BODY_LIMIT_BYTES, 'an integer 1024–104857600', (v) => parseIntIn(v, 1024, 104_857_600)),
+    trustProxy: need('TRUST_PROXY', e.TRUST_PROXY, 'true or false', parseBool),
+    publicUrl: need('PUBLIC_URL', e.PUBLIC_URL, 'an http(s) URL', (v) => (/^https?:\/\/\S+$/.test(v) ? v.replace(/\/$/, '') : undefined)),
+    accessTokenTtlMs: duration(e, 'ACCESS_TOKEN_TTL'),
+    refreshTokenTtlMs: duration(e, 'REFRESH_TOKEN_TTL'),
+    refreshReuseGraceMs: duration(e, 'REFRESH_REUSE_GRACE'),
+    authRateLimitIp: need('AUTH_RATE_LIMIT_IP', e.AUTH_RATE_LIMIT_IP, 'count/window such as 30/1m', parseRate),
+    authRateLimitAccount: need('AUTH_RATE_LIMIT_ACCOUNT', e.AUTH_RATE_LIMIT_ACCOUNT, 'count/window such as 10/15m', parseRate),
+    shutdownTimeoutMs: duration(e, 'SHUTDOWN_TIMEOUT'),
+  };
+  return { config, notices: secrets.notices };
+}

@@ -1,0 +1,35 @@
+/**
+ * Every environment variable TestWeb reads, with its default and meaning.
+ * README's configuration table is generated from this list (`npm run docs:config`)
+ * and a test keeps the two in step.
+ */
+export interface EnvVar {
+  name: string;
+  default?: string;
+  description: string;
+}
+
+export const ENV_VARS: EnvVar[] = [
+  { name: 'NODE_ENV', default: 'development', description: '`development`, `production` or `test`. Production refuses missing secrets.' },
+  { name: 'PORT', default: '3001', description: 'HTTP port of the API, WebSocket and dashboard.' },
+  { name: 'HOST', default: 'localhost', description: 'Address to listen on (`0.0.0.0` or `::` to accept remote connections).' },
+  { name: 'DATA_DIR', default: './data', description: 'Where the embedded database and generated development secrets live.' },
+  { name: 'DATABASE_URL', description: '`postgres://…` to use PostgreSQL 14+; `memory://` for a throw-away in-memory database; unset for the embedded PGlite database in `DATA_DIR`.' },
+  { name: 'DATABASE_POOL_MAX', default: '10', description: 'Maximum PostgreSQL connections per process.' },
+  { name: 'REDIS_URL', description: '`redis://…` to run the queue (BullMQ), pub/sub, cache and rate limits on Redis 7; unset for in-process drivers.' },
+  { name: 'WORKER_CONCURRENCY', default: '2', description: 'Tests one worker process runs at once.' },
+  { name: 'ALLOW_PRIVATE_TARGETS', default: 'false', description: '`true` lets tests target loopback, private, link-local and metadata addresses (local development, tests). Keep `false` on a shared server.' },
+  { name: 'JWT_SECRET', description: 'Secret (≥ 32 characters) signing access tokens. Required in production; generated into `DATA_DIR` in development.' },
+  { name: 'ENCRYPTION_KEY', description: 'Key (≥ 32 characters) encrypting stored secrets such as MFA seeds. Required in production; generated into `DATA_DIR` in development.' },
+  { name: 'LOG_LEVEL', default: 'info', description: '`fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`.' },
+  { name: 'CORS_ORIGINS', default: '', description: 'Comma-separated origins allowed to call the API from a browser (`*` for any). Empty: same origin only.' },
+  { name: 'BODY_LIMIT_BYTES', default: '524288', description: 'Largest accepted request body; larger bodies get 413.' },
+  { name: 'TRUST_PROXY', default: 'false', description: '`true` when behind a reverse proxy, so client IPs come from `X-Forwarded-For`.' },
+  { name: 'PUBLIC_URL', default: 'http://localhost:3001', description: 'Public base URL, used in links in e-mails and OAuth callbacks.' },
+  { name: 'ACCESS_TOKEN_TTL', default: '15m', description: 'Lifetime of an access token (JWT), e.g. `15m`, `900s`.' },
+  { name: 'REFRESH_TOKEN_TTL', default: '30d', description: 'Lifetime of a refresh session, e.g. `30d`.' },
+  { name: 'REFRESH_REUSE_GRACE', default: '10s', description: 'A rotated refresh token presented again within this window (a lost response) gets a fresh token instead of revoking its family.' },
+  { name: 'AUTH_RATE_LIMIT_IP', default: '30/1m', description: 'Register and login attempts allowed per client IP, as `count/window`.' },
+  { name: 'AUTH_RATE_LIMIT_ACCOUNT', default: '10/15m', description: 'Failed logins (and registrations) allowed per e-mail address, as `count/window`.' },
+  { name: 'SHUTDOWN_TIMEOUT', default: '25s', description: 'How long a graceful shutdown waits for in-flight work before exiting.' },
+];

@@ -1,0 +1,3 @@
+export { loadConfig, type Config, type DatabaseConfig, type LoadedConfig } from './config.ts';
+export { ConfigError } from './parse.ts';
+export { ENV_VARS } from './env.schema.ts';

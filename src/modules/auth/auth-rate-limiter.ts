@@ -1,0 +1,46 @@
+import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { TooManyRequestsError } from '../../shared/http/index.ts';
+import type { RateSpec } from '../../config/parse.ts';
+
+/**
+ * Limits on register and login: every attempt counts against the client IP; failed attempts count against
+ * the e-mail address, so guessing one account's password from many IPs is throttled too.
+ * rate-limiter-flexible has memory and Redis stores behind one API; the Redis store arrives with REDIS_URL.
+ */
+export interface AuthRateLimiter {
+  hitIp(ip: string): Promise<void>;
+  /** Throws when the account has no attempts left. */
+  checkAccount(email: string): Promise<void>;
+  hitAccount(email: string): Promise<void>;
+  resetAccount(email: string): Promise<void>;
+}
+
+function toSeconds(spec: RateSpec): number {
+  return Math.max(1, Math.ceil(spec.windowMs / 1000));
+}
+
+function rethrow(err: unknown, what: string): never {
+  if (err instanceof RateLimiterRes) throw new TooManyRequestsError(`Too many ${what}; try again later`, err.msBeforeNext / 1000);
+  throw err;
+}
+
+export function createAuthRateLimiter(perIp: RateSpec, perAccount: RateSpec): AuthRateLimiter {
+  const ip: RateLimiterAbstract = new RateLimiterMemory({ keyPrefix: 'auth-ip', points: perIp.points, duration: toSeconds(perIp) });
+  const account: RateLimiterAbstract = new RateLimiterMemory({ keyPrefix: 'auth-account', points: perAccount.points, duration: toSeconds(perAccount) });
+  const key = (email: string) => email.trim().toLowerCase();
+  return {
+    async hitIp(address) {
+      await ip.consume(address).catch((err: unknown) => rethrow(err, 'attempts from this address'));
+    },
+    async checkAccount(email) {
+      const state = await account.get(key(email));
+      if (state && state.consumedPoints >= perAccount.points) rethrow(state, 'attempts for this account');
+    },
+    async hitAccount(email) {
+      await account.penalty(key(email), 1);
+    },
+    async resetAccount(email) {
+      await account.delete(key(email));
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { currentUser, problems } from '../../shared/http/index.ts';
+import type { AuthService, ClientInfo } from './auth.service.ts';
+import { AuthResult, Credentials, PublicUser, RefreshBody } from './auth.schemas.ts';
+
+const tags = ['auth'];
+
+function client(request: FastifyRequest): ClientInfo {
+  return { ip: request.ip, userAgent: request.headers['user-agent'] ?? null };
+}
+
+export function registerAuthRoutes(fastify: FastifyInstance, service: AuthService): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const isPublic = { auth: 'public' as const };
+
+  app.post('/api/auth/register', {
+    config: isPublic,
+    schema: { tags, summary: 'Create an account (the first one becomes admin)', body: Credentials, response: { 201: AuthResult, ...problems(400, 409, 413, 415, 429) } },
+    handler: async (req, reply) => reply.status(201).send(await service.register(req.body.email, req.body.password, client(req))),
+  });
+
+  app.post('/api/auth/login', {
+    config: isPublic,
+    schema: { tags, summary: 'Sign in with e-mail and password', body: Credentials, response: { 200: AuthResult, ...problems(400, 401, 429) } },
+    handler: (req) => service.login(req.body.email, req.body.password, client(req)),
+  });
+
+  app.post('/api/auth/refresh', {
+    config: isPublic,
+    schema: { tags, summary: 'Exchange a refresh token for new tokens (single use)', body: RefreshBody, response: { 200: AuthResult, ...problems(400, 401) } },
+    handler: (req) => service.refresh(req.body.refreshToken, client(req)),
+  });
+
+  app.post('/api/auth/logout', {
+    schema: { tags, summary: 'Revoke the current session', security: [{ bearerAuth: [] }], response: { 204: Type.Null(), ...problems(401) } },
+    handler: async (req, reply) => {
+      const user = currentUser(req);
+      await service.logout(user.id, user.sessionId);
+      return reply.status(204).send(null);
+    },
+  });
+
+  app.get('/api/auth/me', {
+    schema: { tags, summary: 'The signed-in account', security: [{ bearerAuth: [] }], response: { 200: PublicUser, ...problems(401) } },
+    handler: (req) => service.me(currentUser(req).id),
+  });
+}

@@ -1,0 +1,28 @@
+import { Type } from 'typebox';
+import { MAX_PASSWORD_LENGTH } from './password-policy.ts';
+
+const Email = Type.String({ format: 'email', maxLength: 254, description: 'E-mail address (case-insensitive)' });
+
+export const Credentials = Type.Object(
+  { email: Email, password: Type.String({ minLength: 1, maxLength: MAX_PASSWORD_LENGTH }) },
+  { additionalProperties: false },
+);
+
+export const RefreshBody = Type.Object(
+  { refreshToken: Type.String({ minLength: 1, maxLength: 512 }) },
+  { additionalProperties: false },
+);
+
+export const PublicUser = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  email: Type.String(),
+  role: Type.Union([Type.Literal('user'), Type.Literal('admin')]),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+
+export const AuthResult = Type.Object({
+  user: PublicUser,
+  accessToken: Type.String({ description: 'JWT for `Authorization: Bearer …`' }),
+  refreshToken: Type.String({ description: 'Opaque, single-use; exchange at /api/auth/refresh' }),
+  expiresIn: Type.Integer({ description: 'Access token lifetime in seconds' }),
+});

@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../shared/db/index.ts';
+import { ConflictError, NotFoundError, UnauthorizedError } from '../../shared/http/index.ts';
+import type { AuthRateLimiter } from './auth-rate-limiter.ts';
+import type { PasswordHasher } from './password-hasher.ts';
+import type { PasswordPolicy } from './password-policy.ts';
+import type { SessionRepository, SessionRow } from './session.repository.ts';
+import { hashRefreshToken, newRefreshToken, type AccessTokens } from './tokens.ts';
+import type { UserRepository, UserRow } from './user.repository.ts';
+
+export interface ClientInfo {
+  ip: string;
+  userAgent: string | null;
+}
+
+export interface PublicUser {
+  id: string;
+  email: string;
+  role: 'user' | 'admin';
+  createdAt: string;
+}
+
+export interface AuthResult {
+  user: PublicUser;
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+}
+
+interface Deps {
+  db: Kysely<DB>;
+  users: UserRepository;
+  sessions: SessionRepository;
+  hasher: PasswordHasher;
+  policy: PasswordPolicy;
+  tokens: AccessTokens;
+  limiter: AuthRateLimiter;
+  refreshTtlMs: number;
+  reuseGraceMs: number;
+  log: { warn(obj: object, msg: string): void };
+}
+
+const INVALID_LOGIN = 'E-mail or password is incorrect';
+
+function toPublic(u: UserRow): PublicUser {
+  return { id: u.id, email: u.email, role: u.role, createdAt: u.created_at.toISOString() };
+}
+
+export function createAuthService(d: Deps) {
+  async function issue(user: UserRow, client: ClientInfo, familyId: string = randomUUID(), trx: Kysely<DB> = d.db) {
+    const refreshToken = newRefreshToken();
+    const session = await d.sessions.create(
+      { userId: user.id, familyId, tokenHash: hashRefreshToken(refreshToken), expiresAt: new Date(Date.now() + d.refreshTtlMs), ...client },
+      trx,
+    );
+    const accessToken = await d.tokens.sign(user, session.id);
+    return { session, result: { user: toPublic(user), accessToken, refreshToken, expiresIn: d.tokens.ttlSeconds } };
+  }
+
+  /** A rotated token came back. Within the grace window (a lost response) re-issue; otherwise it is theft. */
+  async function onRotatedTokenReuse(session: SessionRow, user: UserRow, client: ClientInfo): Promise<AuthResult> {
+    const rotatedAgo = Date.now() - (session.rotated_at?.getTime() ?? 0);
+    if (rotatedAgo <= d.reuseGraceMs && session.replaced_by && (await d.sessions.markRotated(session.replaced_by))) {
+      const { session: next, result } = await issue(user, client, session.family_id);
+      await d.sessions.setReplacedBy(session.replaced_by, next.id);
+      return result;
+    }
+    await d.sessions.revokeFamily(session.family_id, 'reuse');
+    d.log.warn({ userId: user.id, familyId: session.family_id }, 'refresh token reused; session family revoked');
+    throw new UnauthorizedError('Refresh token was already used; all sessions of this sign-in were revoked', 'ERR_REFRESH_TOKEN_REUSED');
+  }
+
+  return {
+    async register(email: string, password: string, client: ClientInfo): Promise<AuthResult> {
+      await d.limiter.hitIp(client.ip);
+      await d.limiter.checkAccount(email);
+      await d.limiter.hitAccount(email);
+      d.policy.check(password);
+      const user = await d.users.create({ email, passwordHash: await d.hasher.hash(password) });
+      if (!user) throw new ConflictError('An account with this e-mail already exists', 'ERR_EMAIL_TAKEN');
+      return (await issue(user, client)).result;
+    },
+
+    async login(email: string, password: string, client: ClientInfo): Promise<AuthResult> {
+      await d.limiter.hitIp(client.ip);
+      await d.limiter.checkAccount(email);
+      const user = await d.users.findByEmail(email);
+      const ok = user?.password_hash ? await d.hasher.verify(user.password_hash, password) : (await d.hasher.verifyDummy(password), false);
+      if (!user || !ok) {
+        await d.limiter.hitAccount(email);
+        throw new UnauthorizedError(INVALID_LOGIN, 'ERR_INVALID_CREDENTIALS');
+      }
+      await d.limiter.resetAccount(email);
+      await d.users.touchLogin(user.id);
+      return (await issue(user, client)).result;
+    },
+
+    async refresh(refreshToken: string, client: ClientInfo): Promise<AuthResult> {
+      const session = await d.sessions.findByTokenHash(hashRefreshToken(refreshToken));
+      const invalid = new UnauthorizedError('Refresh token is invalid or expired', 'ERR_REFRESH_TOKEN_INVALID');
+      if (!session || session.revoked_at || session.expires_at.getTime() <= Date.now()) throw invalid;
+      const user = await d.users.getById(session.user_id);
+      if (!user) throw invalid;
+      if (session.rotated_at) return onRotatedTokenReuse(session, user, client);
+      const rotated = await d.db.transaction().execute(async (trx) => {
+        if (!(await d.sessions.markRotated(session.id, trx))) return undefined;
+        const { session: next, result } = await issue(user, client, session.family_id, trx);
+        await d.sessions.setReplacedBy(session.id, next.id, trx);
+        return result;
+      });
+      if (rotated) return rotated;
+      // Another request rotated it between our read and our update: treat as a second use.
+      const latest = await d.sessions.findByTokenHash(hashRefreshToken(refreshToken));
+      if (!latest || latest.revoked_at) throw invalid;
+      return onRotatedTokenReuse(latest, user, client);
+    },
+
+    async logout(userId: string, sessionId: string): Promise<void> {
+      await d.sessions.revokeOwnFamily(userId, sessionId, 'logout');
+    },
+
+    async me(userId: string): Promise<PublicUser> {
+      const user = await d.users.getById(userId);
+      if (!user) throw new NotFoundError('Account no longer exists');
+      return toPublic(user);
+    },
+  };
+}
+
+export type AuthService = ReturnType<typeof createAuthService>;

@@ -1,0 +1,38 @@
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Config } from '../../config/index.ts';
+import type { DB } from '../../shared/db/index.ts';
+import { registerAuthGuard } from './auth-guard.ts';
+import { createAuthRateLimiter } from './auth-rate-limiter.ts';
+import { registerAuthRoutes } from './auth.routes.ts';
+import { createAuthService } from './auth.service.ts';
+import { createPasswordHasher } from './password-hasher.ts';
+import { createPasswordPolicy } from './password-policy.ts';
+import { createSessionRepository } from './session.repository.ts';
+import { createAccessTokens } from './tokens.ts';
+import { createUserRepository } from './user.repository.ts';
+
+export interface AuthModuleDeps {
+  config: Config;
+  db: Kysely<DB>;
+}
+
+/** Accounts and sessions: installs the /api auth guard and the /api/auth routes. */
+export async function authModule(app: FastifyInstance, { config, db }: AuthModuleDeps) {
+  const tokens = createAccessTokens(config.jwtSecret, config.accessTokenTtlMs);
+  const service = createAuthService({
+    db,
+    users: createUserRepository(db),
+    sessions: createSessionRepository(db),
+    hasher: await createPasswordHasher(),
+    policy: createPasswordPolicy(),
+    tokens,
+    limiter: createAuthRateLimiter(config.authRateLimitIp, config.authRateLimitAccount),
+    refreshTtlMs: config.refreshTokenTtlMs,
+    reuseGraceMs: config.refreshReuseGraceMs,
+    log: app.log,
+  });
+  registerAuthGuard(app, tokens);
+  registerAuthRoutes(app, service);
+  return { tokens, service };
+}

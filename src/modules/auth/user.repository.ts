@@ -1,0 +1,40 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { DB } from '../../shared/db/index.ts';
+import type { UsersTable } from '../../shared/db/schema.ts';
+
+export type UserRow = Selectable<UsersTable>;
+
+// Serializes "is this the first account?" across processes so two first registrations cannot both be admin.
+const FIRST_USER_LOCK = 7_301_002;
+
+export function createUserRepository(db: Kysely<DB>) {
+  return {
+    getById(id: string): Promise<UserRow | undefined> {
+      return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+
+    findByEmail(email: string): Promise<UserRow | undefined> {
+      return db.selectFrom('users').selectAll().where(sql<string>`lower(email)`, '=', email.toLowerCase()).executeTakeFirst();
+    },
+
+    /** Inserts an account; the first account on an empty database becomes admin. Undefined if the e-mail is taken. */
+    create(input: { email: string; passwordHash: string }): Promise<UserRow | undefined> {
+      return db.transaction().execute(async (trx) => {
+        await sql`SELECT pg_advisory_xact_lock(${FIRST_USER_LOCK})`.execute(trx);
+        const any = await trx.selectFrom('users').select('id').limit(1).executeTakeFirst();
+        return trx
+          .insertInto('users')
+          .values({ email: input.email.toLowerCase(), password_hash: input.passwordHash, role: any ? 'user' : 'admin' })
+          .onConflict((oc) => oc.expression(sql`lower(email)`).doNothing())
+          .returningAll()
+          .executeTakeFirst();
+      });
+    },
+
+    async touchLogin(id: string): Promise<void> {
+      await db.updateTable('users').set({ last_login_at: sql`now()` }).where('id', '=', id).execute();
+    },
+  };
+}
+
+export type UserRepository = ReturnType<typeof createUserRepository>;

@@ -1,0 +1,2 @@
+export { createDatabase, type Database, type DB } from './database.ts';
+export { migrate, MigrationError, MIGRATIONS_DIR } from './migrator.ts';

@@ -1,0 +1,34 @@
+/**
+ * The typed event catalog. Payloads carry ids and small values, never rows. Realtime, cache,
+ * notifications and alerting subscribe; the queue worker publishes.
+ */
+export interface TestEventBase {
+  testId: string;
+  userId: string;
+  type: string;
+  url: string;
+}
+
+export interface EventMap {
+  TestQueued: TestEventBase & { priority: number };
+  TestStarted: TestEventBase & { attempt: number };
+  TestProgress: TestEventBase & { progress: number; message: string; metrics?: Record<string, number> };
+  TestCompleted: TestEventBase & { passed: boolean | null; score: number | null; metrics: Record<string, number> };
+  TestFailed: TestEventBase & { error: string; willRetry: boolean };
+  TestCancelled: TestEventBase;
+}
+
+export type EventName = keyof EventMap;
+export type EventHandler<K extends EventName> = (payload: EventMap[K]) => void | Promise<void>;
+
+/**
+ * Publish/subscribe over the catalog. The embedded driver is an in-process emitter; in services mode
+ * the Redis driver delivers every event to subscribers in every process (including the publisher's).
+ * Handlers run after `publish` resolves and their errors are logged, never thrown at the publisher.
+ */
+export interface EventBus {
+  publish<K extends EventName>(name: K, payload: EventMap[K]): Promise<void>;
+  /** Returns an unsubscribe function. */
+  subscribe<K extends EventName>(name: K, handler: EventHandler<K>): () => void;
+  close(): Promise<void>;
+}

@@ -1,0 +1,32 @@
+import type { FastifyRequest } from 'fastify';
+import { UnauthorizedError } from './errors.ts';
+
+export type Role = 'user' | 'admin';
+
+/** Who is calling, as the auth guard established it from the access token. */
+export interface AuthUser {
+  id: string;
+  role: Role;
+  sessionId: string;
+}
+
+/**
+ * Route access levels. Routes under /api need a signed-in user unless they say `auth: 'public'`;
+ * `auth: 'admin'` also needs the admin role.
+ */
+export type AccessLevel = 'public' | 'user' | 'admin';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    user: AuthUser | null;
+  }
+  interface FastifyContextConfig {
+    auth?: AccessLevel;
+  }
+}
+
+/** The signed-in user of a guarded route (the guard already rejected anonymous calls). */
+export function currentUser(request: FastifyRequest): AuthUser {
+  if (!request.user) throw new UnauthorizedError();
+  return request.user;
+}

@@ -1,0 +1,6 @@
+export * from './errors.ts';
+export { Problem, problemType } from './problem.ts';
+export { registerErrorHandler } from './error-handler.ts';
+export { createValidatorCompiler } from './validation.ts';
+export { currentUser, type AuthUser, type AccessLevel, type Role } from './auth-context.ts';
+export { problems, Uuid } from './schemas.ts';

@@ -1,0 +1,1 @@
+export { createRedisFactory, type RedisFactory } from './redis.ts';
