@@ -26,9 +26,17 @@ export type EventHandler<K extends EventName> = (payload: EventMap[K]) => void |
  * the Redis driver delivers every event to subscribers in every process (including the publisher's).
  * Handlers run after `publish` resolves and their errors are logged, never thrown at the publisher.
  */
+export interface SubscribeOptions {
+  /**
+   * Only events published by this process. A bridge that must act once per event cluster-wide (e.g.
+   * realtime assigning message ids, which then fans out by itself) subscribes with this.
+   */
+  localOnly?: boolean;
+}
+
 export interface EventBus {
   publish<K extends EventName>(name: K, payload: EventMap[K]): Promise<void>;
   /** Returns an unsubscribe function. */
-  subscribe<K extends EventName>(name: K, handler: EventHandler<K>): () => void;
+  subscribe<K extends EventName>(name: K, handler: EventHandler<K>, options?: SubscribeOptions): () => void;
   close(): Promise<void>;
 }

@@ -1,2 +1,2 @@
-export type { EventBus, EventMap, EventName, EventHandler, TestEventBase } from './events.ts';
+export type { EventBus, EventMap, EventName, EventHandler, TestEventBase, SubscribeOptions } from './events.ts';
 export { createLocalEventBus } from './local-event-bus.ts';
