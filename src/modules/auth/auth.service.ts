@@ -61,9 +61,10 @@ export function createAuthService(d: Deps) {
   /** A rotated token came back. Within the grace window (a lost response) re-issue; otherwise it is theft. */
   async function onRotatedTokenReuse(session: SessionRow, user: UserRow, client: ClientInfo): Promise<AuthResult> {
     const rotatedAgo = Date.now() - (session.rotated_at?.getTime() ?? 0);
-    if (rotatedAgo <= d.reuseGraceMs && session.replaced_by && (await d.sessions.markRotated(session.replaced_by))) {
+    // The successor was never delivered, so it is revoked and replaced rather than left usable.
+    if (rotatedAgo <= d.reuseGraceMs && session.replaced_by && (await d.sessions.supersede(session.replaced_by))) {
       const { session: next, result } = await issue(user, client, session.family_id);
-      await d.sessions.setReplacedBy(session.replaced_by, next.id);
+      await d.sessions.setReplacedBy(session.id, next.id);
       return result;
     }
     await d.sessions.revokeFamily(session.family_id, 'reuse');

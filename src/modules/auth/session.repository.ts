@@ -46,6 +46,18 @@ export function createSessionRepository(db: Kysely<DB>) {
       return result.numUpdatedRows > 0n;
     },
 
+    /** Revokes a successor that was never used (its response was lost); false if it was used meanwhile. */
+    async supersede(id: string): Promise<boolean> {
+      const result = await db
+        .updateTable('refresh_sessions')
+        .set({ revoked_at: sql`now()`, revoked_reason: 'superseded' })
+        .where('id', '=', id)
+        .where('rotated_at', 'is', null)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+
     async setReplacedBy(id: string, replacedBy: string, trx: Kysely<DB> = db): Promise<void> {
       await trx.updateTable('refresh_sessions').set({ replaced_by: replacedBy }).where('id', '=', id).execute();
     },
