@@ -32,4 +32,13 @@ export const ENV_VARS: EnvVar[] = [
   { name: 'AUTH_RATE_LIMIT_IP', default: '30/1m', description: 'Register and login attempts allowed per client IP, as `count/window`.' },
   { name: 'AUTH_RATE_LIMIT_ACCOUNT', default: '10/15m', description: 'Failed logins (and registrations) allowed per e-mail address, as `count/window`.' },
   { name: 'SHUTDOWN_TIMEOUT', default: '25s', description: 'How long a graceful shutdown waits for in-flight work before exiting.' },
+  { name: 'REDIS_KEY_PREFIX', default: 'testweb:', description: 'Prefix of every Redis key and pub/sub channel TestWeb uses, so several installations (or test runs) can share one Redis.' },
+  { name: 'REALTIME_PING_INTERVAL', default: '30s', description: 'How often the server pings each WebSocket; a socket that missed the previous pong is terminated.' },
+  { name: 'REALTIME_BUFFER_SIZE', default: '200', description: 'Messages kept per channel (per user for per-user channels) for `resume` and long-poll replay.' },
+  { name: 'REALTIME_BUFFER_AGE', default: '10m', description: 'Oldest message kept for replay; older gaps make `resume` answer `resume-gap` (refetch over REST).' },
+  { name: 'REALTIME_SEND_BUFFER_BYTES', default: '1048576', description: 'Bytes queued for one WebSocket before the server closes it with 1013 (a client that cannot keep up; it can reconnect and resume).' },
+  { name: 'REALTIME_MAX_CONNECTIONS_PER_USER', default: '20', description: 'Open WebSockets plus held long-poll requests per user, per API process.' },
+  { name: 'REALTIME_MAX_CONNECTIONS', default: '20000', description: 'Open WebSockets plus held long-poll requests per API process.' },
+  { name: 'REALTIME_MAX_SUBSCRIPTIONS', default: '50', description: 'Channels one connection may subscribe to.' },
+  { name: 'REALTIME_POLL_HOLD', default: '25s', description: 'How long `GET /api/realtime/poll` waits for a message before answering with none.' },
 ];
