@@ -1,4 +1,5 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { pino, type DestinationStream } from 'pino';
 import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
@@ -18,8 +19,8 @@ export const VERSION = (JSON.parse(readFileSync(new URL('../package.json', impor
 
 export interface BuildOptions {
   config: Config;
-  /** Overrides the pino logger (tests pass a stream to read the logs). */
-  logger?: FastifyServerOptions['loggerInstance'] | FastifyServerOptions['logger'];
+  /** Where logs go (stdout by default); tests pass a stream to read them. */
+  logStream?: DestinationStream;
 }
 
 declare module 'fastify' {
@@ -45,9 +46,9 @@ async function registerDocs(app: FastifyInstance): Promise<void> {
  * The composition root: infrastructure (logging, security headers, CORS, docs, database), then feature
  * modules, then the one error handler. Nothing connects at import time; everything closes in onClose.
  */
-export async function buildApp({ config, logger }: BuildOptions): Promise<FastifyInstance> {
+export async function buildApp({ config, logStream }: BuildOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    ...(logger && typeof logger === 'object' && 'info' in logger ? { loggerInstance: logger as FastifyServerOptions['loggerInstance'] } : { logger: logger ?? loggerOptions(config.logLevel) }),
+    ...(logStream ? { loggerInstance: pino(loggerOptions(config.logLevel), logStream) as FastifyBaseLogger } : { logger: loggerOptions(config.logLevel) }),
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     genReqId: (req) => {

@@ -80,6 +80,7 @@ export function createAuthService(d: Deps) {
       d.policy.check(password);
       const user = await d.users.create({ email, passwordHash: await d.hasher.hash(password) });
       if (!user) throw new ConflictError('An account with this e-mail already exists', 'ERR_EMAIL_TAKEN');
+      await d.limiter.resetAccount(email);
       return (await issue(user, client)).result;
     },
 

@@ -58,6 +58,9 @@ function createPg(url: string, max: number, log?: Logger): Database {
   const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000 });
   // An idle client whose server went away emits 'error'; unhandled, it would crash the process.
   pool.on('error', (err) => log?.warn({ err: { message: err.message } }, 'database connection lost'));
+  // pg emits 'error' on a checked-out client whose connection dies, where the pool has no listener:
+  // without this one the process would crash when the database goes away mid-query.
+  pool.on('connect', (client) => client.on('error', (err) => log?.warn({ err: { message: err.message } }, 'database connection lost')));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   let closed = false;
   return {

@@ -1,2 +1,3 @@
 export { createDatabase, type Database, type DB } from './database.ts';
 export { migrate, MigrationError, MIGRATIONS_DIR } from './migrator.ts';
+export { isDatabaseUnavailable } from './unavailable.ts';

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { AppError, ValidationError, type FieldError } from './errors.ts';
 import { problemType, type Problem } from './problem.ts';
 
@@ -55,6 +56,11 @@ export function registerErrorHandler(app: FastifyInstance): void {
       const code = CLIENT_CODES[error.code] ?? (error.code?.startsWith('FST_') ? 'ERR_BAD_REQUEST' : (error.code ?? 'ERR_BAD_REQUEST'));
       const detail = code === 'ERR_MALFORMED_JSON' ? 'The request body is not valid JSON' : error.message;
       return send(reply, request, { title: STATUS_TITLES[status] ?? 'Bad Request', status, detail, code });
+    }
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: { message: error.message, code: error.code } }, 'database unavailable');
+      reply.header('retry-after', '5');
+      return send(reply, request, { title: 'Service Unavailable', status: 503, detail: 'The database is unavailable; try again shortly', code: 'ERR_DATABASE_UNAVAILABLE' });
     }
     request.log.error({ err: error }, 'unhandled error');
     return send(reply, request, { title: 'Internal Server Error', status: 500, detail: 'An unexpected error occurred; it has been logged', code: 'ERR_INTERNAL' });

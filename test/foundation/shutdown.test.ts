@@ -1,0 +1,64 @@
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { TEST_SECRETS } from '../support/app.ts';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(check: () => Promise<boolean>, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('timed out');
+}
+
+describe('graceful shutdown of `testweb serve`', () => {
+  it('finishes an in-flight request, stops accepting, and exits 0 on SIGTERM', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
+      env: { ...process.env, ...TEST_SECRETS, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: 'memory://', LOG_LEVEL: 'info', NODE_ENV: 'test' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/health/ready`)).ok, 60_000);
+
+      // Start a request and hold it open half-sent, so it is in flight when the signal arrives.
+      const body = JSON.stringify({ email: 'late@example.test', password: 'a sturdy passphrase 42' });
+      const socket = net.connect(port, '127.0.0.1');
+      await new Promise((r) => socket.once('connect', r));
+      const response = new Promise<string>((resolve) => {
+        let data = '';
+        socket.on('data', (d) => (data += d.toString()));
+        socket.on('close', () => resolve(data));
+      });
+      socket.write(`POST /api/auth/register HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n`);
+      socket.write(body.slice(0, 10));
+      await new Promise((r) => setTimeout(r, 300));
+
+      const signalledAt = Date.now();
+      child.kill('SIGTERM');
+      await waitFor(async () => output.includes('shutting down'), 10_000);
+      await expect(fetch(`http://127.0.0.1:${port}/health/live`)).rejects.toThrow();
+
+      socket.write(body.slice(10));
+      expect(await response).toMatch(/^HTTP\/1\.1 201/);
+      expect(await exited).toBe(0);
+      expect(Date.now() - signalledAt).toBeLessThan(30_000);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 90_000);
+});
