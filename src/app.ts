@@ -11,6 +11,7 @@ import { createDatabase, migrate, type Database } from './shared/db/index.ts';
 import { createValidatorCompiler, Problem, registerErrorHandler } from './shared/http/index.ts';
 import { loggerOptions } from './shared/logging/logger.ts';
 import { createLocalEventBus, type EventBus } from './shared/events/index.ts';
+import { createRedisFactory } from './shared/redis/index.ts';
 import { authModule } from './modules/auth/index.ts';
 import { registerHealthRoutes } from './modules/monitoring/health.routes.ts';
 import { registerHomeRoutes } from './modules/home/home.routes.ts';
@@ -77,7 +78,10 @@ export async function buildApp({ config, logStream }: BuildOptions): Promise<Fas
   app.decorate('events', events);
   app.addHook('onClose', async () => events.close());
 
-  await authModule(app, { config, db: database.db });
+  // One factory for every Redis connection (null in embedded mode); each user closes its own connections.
+  const redis = config.redisUrl ? createRedisFactory(config.redisUrl, config.redisKeyPrefix) : null;
+
+  await authModule(app, { config, db: database.db, redis });
   registerHealthRoutes(app, [{ name: 'database', check: () => database.ping() }]);
   registerHomeRoutes(app, config, VERSION);
   return app;

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildTestApp, registerUser } from '../support/app.ts';
+import { REDIS_URL } from '../support/databases.ts';
 
 describe('auth rate limits', () => {
   let app: FastifyInstance;
@@ -49,5 +50,22 @@ describe('auth rate limits', () => {
     await login(user.email, 'typo typo typo', '10.4.0.1');
     await login(user.email, 'typo typo typo', '10.4.0.1');
     expect((await login(user.email, 'a sturdy passphrase 42', '10.4.0.1')).statusCode).toBe(200);
+  });
+});
+
+describe.runIf(REDIS_URL)('auth rate limits on Redis', () => {
+  it('share one count across API processes', async () => {
+    const env = { REDIS_URL: REDIS_URL!, REDIS_KEY_PREFIX: `test-rl-${Date.now()}:`, AUTH_RATE_LIMIT_IP: '3/1m' };
+    const a = await buildTestApp(env);
+    const b = await buildTestApp(env);
+    try {
+      const attempt = (app: FastifyInstance) =>
+        app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'x@example.test', password: 'wrong password!' }, remoteAddress: '10.9.9.9' });
+      const codes = [await attempt(a), await attempt(b), await attempt(a), await attempt(b)].map((r) => r.statusCode);
+      expect(codes).toEqual([401, 401, 401, 429]);
+    } finally {
+      await a.close();
+      await b.close();
+    }
   });
 });

@@ -1,4 +1,5 @@
-import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { TooManyRequestsError } from '../../shared/http/index.ts';
 import type { RateSpec } from '../../config/parse.ts';
 
@@ -24,9 +25,22 @@ function rethrow(err: unknown, what: string): never {
   throw err;
 }
 
-export function createAuthRateLimiter(perIp: RateSpec, perAccount: RateSpec): AuthRateLimiter {
-  const ip: RateLimiterAbstract = new RateLimiterMemory({ keyPrefix: 'auth-ip', points: perIp.points, duration: toSeconds(perIp) });
-  const account: RateLimiterAbstract = new RateLimiterMemory({ keyPrefix: 'auth-account', points: perAccount.points, duration: toSeconds(perAccount) });
+interface RedisStore {
+  client: Redis;
+  keyPrefix: string;
+}
+
+function limiter(name: string, spec: RateSpec, redis: RedisStore | null | undefined): RateLimiterAbstract {
+  const opts = { points: spec.points, duration: toSeconds(spec) };
+  const memory = new RateLimiterMemory({ keyPrefix: `auth-${name}`, ...opts });
+  if (!redis) return memory;
+  // While Redis is unreachable, the in-process limiter takes over instead of failing logins.
+  return new RateLimiterRedis({ storeClient: redis.client, keyPrefix: `${redis.keyPrefix}auth-${name}`, useRedisPackage: false, insuranceLimiter: memory, ...opts });
+}
+
+export function createAuthRateLimiter(perIp: RateSpec, perAccount: RateSpec, redis?: RedisStore | null): AuthRateLimiter {
+  const ip = limiter('ip', perIp, redis);
+  const account = limiter('account', perAccount, redis);
   const key = (email: string) => email.trim().toLowerCase();
   return {
     async hitIp(address) {

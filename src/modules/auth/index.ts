@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Config } from '../../config/index.ts';
 import type { DB } from '../../shared/db/index.ts';
+import type { RedisFactory } from '../../shared/redis/index.ts';
 import { registerAuthGuard } from './auth-guard.ts';
 import { createAuthRateLimiter } from './auth-rate-limiter.ts';
 import { registerAuthRoutes } from './auth.routes.ts';
@@ -15,10 +16,14 @@ import { createUserRepository } from './user.repository.ts';
 export interface AuthModuleDeps {
   config: Config;
   db: Kysely<DB>;
+  /** With Redis, rate-limit counters are shared by every API process. */
+  redis: RedisFactory | null;
 }
 
 /** Accounts and sessions: installs the /api auth guard and the /api/auth routes. */
-export async function authModule(app: FastifyInstance, { config, db }: AuthModuleDeps) {
+export async function authModule(app: FastifyInstance, { config, db, redis }: AuthModuleDeps) {
+  const redisClient = redis?.create('auth-rate-limit');
+  if (redisClient) app.addHook('onClose', async () => void redisClient.disconnect());
   const tokens = createAccessTokens(config.jwtSecret, config.accessTokenTtlMs);
   const service = createAuthService({
     db,
@@ -27,7 +32,7 @@ export async function authModule(app: FastifyInstance, { config, db }: AuthModul
     hasher: await createPasswordHasher(),
     policy: createPasswordPolicy(),
     tokens,
-    limiter: createAuthRateLimiter(config.authRateLimitIp, config.authRateLimitAccount),
+    limiter: createAuthRateLimiter(config.authRateLimitIp, config.authRateLimitAccount, redisClient && { client: redisClient, keyPrefix: config.redisKeyPrefix }),
     refreshTtlMs: config.refreshTokenTtlMs,
     reuseGraceMs: config.refreshReuseGraceMs,
     log: app.log,
