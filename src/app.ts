@@ -13,6 +13,7 @@ import { loggerOptions } from './shared/logging/logger.ts';
 import { createLocalEventBus, type EventBus } from './shared/events/index.ts';
 import { createRedisFactory } from './shared/redis/index.ts';
 import { authModule } from './modules/auth/index.ts';
+import { realtimeModule } from './modules/realtime/index.ts';
 import { registerHealthRoutes } from './modules/monitoring/health.routes.ts';
 import { registerHomeRoutes } from './modules/home/home.routes.ts';
 
@@ -81,7 +82,8 @@ export async function buildApp({ config, logStream }: BuildOptions): Promise<Fas
   // One factory for every Redis connection (null in embedded mode); each user closes its own connections.
   const redis = config.redisUrl ? createRedisFactory(config.redisUrl, config.redisKeyPrefix) : null;
 
-  await authModule(app, { config, db: database.db, redis });
+  const { tokens } = await authModule(app, { config, db: database.db, redis });
+  await realtimeModule(app, { config, db: database.db, events, tokens, redis });
   registerHealthRoutes(app, [{ name: 'database', check: () => database.ping() }]);
   registerHomeRoutes(app, config, VERSION);
   return app;

@@ -1,0 +1,53 @@
+import type { AuthUser } from '../../shared/http/index.ts';
+import type { TestOwnerLookup } from './test-owner.registry.ts';
+
+/** The channels of SPEC section 6. */
+export type ChannelKind = 'test-updates' | 'user-notifications' | 'system-alerts' | 'stress-test';
+
+export interface ParsedChannel {
+  name: string;
+  kind: ChannelKind;
+  testId?: string;
+}
+
+export type Authorization = { ok: true; stream: string } | { ok: false; code: string; message: string; status: 400 | 403 | 404 };
+
+const STRESS = /^stress-test-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+const PER_USER: ChannelKind[] = ['test-updates', 'user-notifications'];
+
+export function parseChannel(name: string): ParsedChannel | null {
+  if (name === 'test-updates' || name === 'user-notifications' || name === 'system-alerts') return { name, kind: name };
+  const stress = STRESS.exec(name);
+  return stress ? { name, kind: 'stress-test', testId: stress[1]!.toLowerCase() } : null;
+}
+
+/**
+ * The stream a message lives in. Per-user channels are one stream per user, so each user's ids are
+ * contiguous (no gaps from other users' messages) and replay never crosses users.
+ */
+export function streamFor(channel: ParsedChannel, userId: string | undefined): string {
+  if (PER_USER.includes(channel.kind)) {
+    if (!userId) throw new Error(`realtime: ${channel.name} messages need an audience userId`);
+    return `${channel.name}:${userId}`;
+  }
+  if (userId) throw new Error(`realtime: ${channel.name} is a shared channel; its audience has no userId`);
+  return channel.name;
+}
+
+/**
+ * Who may subscribe: `test-updates` and `user-notifications` carry only the caller's own messages (admins
+ * included — an admin's stream is their own); `system-alerts` is for admins; `stress-test-{testId}` for the
+ * test's owner and admins. Another user's (or an unknown) test answers not-found, never a hint that it exists.
+ */
+export async function authorize(user: AuthUser, name: string, owners: TestOwnerLookup): Promise<Authorization> {
+  const channel = parseChannel(name);
+  if (!channel) return { ok: false, status: 400, code: 'ERR_UNKNOWN_CHANNEL', message: `Unknown channel "${name}"` };
+  if (channel.kind === 'system-alerts' && user.role !== 'admin') {
+    return { ok: false, status: 403, code: 'ERR_FORBIDDEN', message: `Channel "${name}" is for admins only` };
+  }
+  if (channel.kind === 'stress-test' && user.role !== 'admin') {
+    const owner = await owners.ownerOf(channel.testId!);
+    if (owner !== user.id) return { ok: false, status: 404, code: 'ERR_NOT_FOUND', message: `Channel "${name}": no such test of yours` };
+  }
+  return { ok: true, stream: streamFor(channel, PER_USER.includes(channel.kind) ? user.id : undefined) };
+}

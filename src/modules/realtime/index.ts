@@ -1,0 +1,91 @@
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Config } from '../../config/index.ts';
+import type { DB } from '../../shared/db/index.ts';
+import type { EventBus } from '../../shared/events/index.ts';
+import type { RedisFactory } from '../../shared/redis/index.ts';
+import { ChannelManager } from './channel-manager.ts';
+import { ConnectionManager } from './connection-manager.ts';
+import { createHeartbeatMonitor } from './heartbeat-monitor.ts';
+import { createMessageBroker, type MessageBroker } from './message-broker.ts';
+import { createMemoryMessageStore } from './message-store.memory.ts';
+import { createRedisMessageStore } from './message-store.redis.ts';
+import { PollConnection } from './poll-connection.ts';
+import { registerPollRoutes } from './poll.routes.ts';
+import { bridgeTestEvents } from './realtime-bridge.ts';
+import { createRealtimeStats, type RealtimeStats } from './realtime-stats.ts';
+import { createRealtimeService } from './realtime.service.ts';
+import { createTestOwnerRegistry } from './test-owner.registry.ts';
+import { WsConnection } from './ws-connection.ts';
+import { createWsProtocol } from './ws-protocol.ts';
+import { registerWsRoute, type TokenVerifier } from './ws.routes.ts';
+
+export type { MessageBroker, PublishedMessage } from './message-broker.ts';
+export type { Audience, ServerMessage } from './realtime-message.ts';
+
+export interface RealtimeModuleDeps {
+  config: Config;
+  db: Kysely<DB>;
+  events: EventBus;
+  tokens: TokenVerifier;
+  /** null in embedded mode: ids, replay and fan-out stay in this process. */
+  redis: RedisFactory | null;
+}
+
+export interface Realtime {
+  /** Publish here: `broker.publish(channel, event, data, audience)`. */
+  broker: MessageBroker;
+  connections: ConnectionManager;
+  channels: ChannelManager;
+  stats: RealtimeStats;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    realtime: Realtime;
+  }
+}
+
+/**
+ * The realtime layer: the broker and the test-event bridge (in every process, workers included), and on
+ * the API port `GET /ws` and `GET /api/realtime/poll`.
+ */
+export async function realtimeModule(app: FastifyInstance, deps: RealtimeModuleDeps): Promise<Realtime> {
+  const { config, redis } = deps;
+  const settings = config.realtime;
+  const limits = { size: settings.bufferSize, ageMs: settings.bufferAgeMs };
+  const commands = redis?.create('realtime') ?? null;
+  const store = redis && commands
+    ? createRedisMessageStore({ commands, createSubscriber: () => redis.create('realtime-fanout'), keyPrefix: config.redisKeyPrefix, limits })
+    : createMemoryMessageStore(limits);
+  const broker = createMessageBroker(store);
+  const owners = createTestOwnerRegistry({ db: deps.db, redis: commands, keyPrefix: config.redisKeyPrefix });
+  const stopBridge = bridgeTestEvents(deps.events, broker, owners);
+
+  const stats = createRealtimeStats();
+  const channels = new ChannelManager();
+  const connections = new ConnectionManager(channels, settings);
+  const service = createRealtimeService({ broker, channels, connections, owners, maxSubscriptions: settings.maxSubscriptions });
+  const handle = createWsProtocol(service, app.log);
+  await registerWsRoute(app, { tokens: deps.tokens, connections, handle, stats, sendBufferBytes: settings.sendBufferBytes, pingIntervalMs: settings.pingIntervalMs });
+  registerPollRoutes(app, { service, connections, holdMs: settings.pollHoldMs, maxSubscriptions: settings.maxSubscriptions });
+
+  const sockets = () => [...connections.all()].filter((c): c is WsConnection => c instanceof WsConnection);
+  const heartbeat = createHeartbeatMonitor(settings.pingIntervalMs, sockets);
+  app.addHook('preClose', async () => {
+    // Held polls answer now and sockets get "going away", so shutdown does not wait out a 25 s hold.
+    for (const connection of [...connections.all()]) {
+      if (connection instanceof WsConnection) connection.close(1001, 'server shutting down');
+      else if (connection instanceof PollConnection) connection.release();
+    }
+  });
+  app.addHook('onClose', async () => {
+    heartbeat.stop();
+    stopBridge();
+    await broker.close();
+    await commands?.quit().catch(() => undefined);
+  });
+  const realtime = { broker, connections, channels, stats };
+  app.decorate('realtime', realtime);
+  return realtime;
+}

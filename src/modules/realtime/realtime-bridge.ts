@@ -1,0 +1,44 @@
+import type { EventBus, EventMap, EventName } from '../../shared/events/index.ts';
+import { parseChannel } from './channel-policy.ts';
+import type { MessageBroker } from './message-broker.ts';
+import type { TestOwnerLookup } from './test-owner.registry.ts';
+
+/** Test events and their realtime names (SPEC section 6). */
+const TEST_EVENTS = {
+  TestQueued: 'test.queued',
+  TestStarted: 'test.started',
+  TestProgress: 'test.progress',
+  TestCompleted: 'test.completed',
+  TestFailed: 'test.failed',
+  TestCancelled: 'test.cancelled',
+} as const satisfies Partial<Record<EventName, string>>;
+
+type TestEventName = keyof typeof TEST_EVENTS;
+
+/**
+ * Forwards test events to `test-updates` (the owner's stream) and, for stress tests, to
+ * `stress-test-{testId}` too (owner and admins; TestProgress carries the per-second metrics there).
+ *
+ * Subscribed `localOnly`: in services mode every process hears every bus event, but each message must get
+ * exactly one id, so the process that published the event (an API process or a worker) publishes it to the
+ * broker, and the broker fans it out to every API process. All broker calls are issued before the first
+ * await so that messages of one test keep the order of its events.
+ */
+export function bridgeTestEvents(events: EventBus, broker: MessageBroker, owners: TestOwnerLookup): () => void {
+  const unsubscribers = (Object.keys(TEST_EVENTS) as TestEventName[]).map((name) =>
+    events.subscribe(
+      name,
+      async (payload: EventMap[TestEventName]) => {
+        const { userId, ...data } = payload;
+        const event = TEST_EVENTS[name];
+        const pending: Promise<unknown>[] = [broker.publish('test-updates', event, data, { userId })];
+        const stressChannel = `stress-test-${payload.testId}`;
+        if (payload.type === 'stress' && parseChannel(stressChannel)) pending.push(broker.publish(stressChannel, event, data));
+        if (name === 'TestQueued' || name === 'TestStarted') pending.push(owners.remember(payload.testId, userId));
+        await Promise.all(pending);
+      },
+      { localOnly: true },
+    ),
+  );
+  return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
+}

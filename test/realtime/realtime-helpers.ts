@@ -1,0 +1,172 @@
+import type { FastifyInstance } from 'fastify';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import WebSocket from 'ws';
+import { buildTestApp } from '../support/app.ts';
+import { POSTGRES_URL, REDIS_URL, TEST_DATABASES } from '../support/databases.ts';
+
+export interface WireMessage {
+  event: string;
+  data: Record<string, unknown>;
+  timestamp: number;
+  channel: string | null;
+  id: string | null;
+}
+
+/**
+ * The setups every realtime suite runs on: embedded (PGlite, in-process broker) always; services
+ * (PostgreSQL when configured, and the Redis broker) when TESTWEB_TEST_REDIS_URL is set.
+ */
+export interface RealtimeSetup {
+  name: string;
+  database: (typeof TEST_DATABASES)[number];
+  redis: boolean;
+}
+
+const last = TEST_DATABASES[TEST_DATABASES.length - 1]!;
+export const SETUPS: RealtimeSetup[] = [
+  { name: 'embedded', database: TEST_DATABASES[0]!, redis: false },
+  ...(REDIS_URL || POSTGRES_URL ? [{ name: `${last.name}${REDIS_URL ? ' + redis' : ''}`, database: last, redis: Boolean(REDIS_URL) }] : []),
+];
+if (!REDIS_URL) console.error('[test] TESTWEB_TEST_REDIS_URL is not set: realtime suites run without the Redis broker (services mode skipped)');
+
+/** A fresh Redis key prefix; `dropPrefix` deletes its keys afterwards (never FLUSHALL: Redis is shared). */
+export function uniquePrefix(): string {
+  return `testweb-test:${randomBytes(6).toString('hex')}:`;
+}
+
+export async function dropPrefix(prefix: string): Promise<void> {
+  if (!REDIS_URL) return;
+  const redis = new Redis(REDIS_URL);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export interface Harness {
+  app: FastifyInstance;
+  wsUrl: string;
+  close(): Promise<void>;
+}
+
+/** Builds the real app for a setup, listening on loopback, with `env` overrides (short timers in tests). */
+export async function startApp(setup: RealtimeSetup, env: Record<string, string> = {}, shared?: { prefix: string; database: Awaited<ReturnType<RealtimeSetup['database']['create']>> }): Promise<Harness> {
+  const prefix = shared?.prefix ?? uniquePrefix();
+  const database = shared?.database ?? (await setup.database.create());
+  const redisEnv: Record<string, string> = setup.redis && REDIS_URL ? { REDIS_URL, REDIS_KEY_PREFIX: prefix } : {};
+  const app = await buildTestApp({ ...redisEnv, ...env }, database.config);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    app,
+    wsUrl: `ws://127.0.0.1:${port}/ws`,
+    async close() {
+      await app.close();
+      if (!shared) {
+        await database.drop();
+        await dropPrefix(prefix);
+      }
+    },
+  };
+}
+
+/** A test client: every message it receives is queued, and `next` waits for the first one that matches. */
+export class Client {
+  readonly received: WireMessage[] = [];
+  readonly closed: Promise<{ code: number; reason: string }>;
+  private waiters: { match: (m: WireMessage) => boolean; resolve: (m: WireMessage) => void }[] = [];
+
+  constructor(readonly socket: WebSocket) {
+    this.closed = new Promise((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    socket.on('message', (data) => {
+      const message = JSON.parse(data.toString()) as WireMessage;
+      this.received.push(message);
+      const waiter = this.waiters.find((w) => w.match(message));
+      if (waiter) {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        waiter.resolve(message);
+      }
+    });
+  }
+
+  /** Resolves with the first message (already received or future) that matches. */
+  next(match: (m: WireMessage) => boolean, timeoutMs = 5000): Promise<WireMessage> {
+    const seen = this.received.find(match);
+    if (seen) {
+      this.received.splice(this.received.indexOf(seen), 1);
+      return Promise.resolve(seen);
+    }
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no matching message within ${timeoutMs} ms; got ${JSON.stringify(this.received.map((m) => m.event))}`)), timeoutMs);
+      this.waiters.push({
+        match,
+        resolve: (m) => {
+          clearTimeout(timer);
+          this.received.splice(this.received.indexOf(m), 1);
+          resolve(m);
+        },
+      });
+    });
+  }
+
+  event(event: string, channel?: string, timeoutMs?: number): Promise<WireMessage> {
+    return this.next((m) => m.event === event && (channel === undefined || m.channel === channel), timeoutMs);
+  }
+
+  send(message: unknown): void {
+    this.socket.send(typeof message === 'string' ? message : JSON.stringify(message));
+  }
+
+  async subscribe(channel: string): Promise<WireMessage> {
+    this.send({ action: 'subscribe', channel });
+    return this.next((m) => m.channel === channel && (m.event === 'subscribed' || m.event === 'error'));
+  }
+
+  /** Channel messages (with an id) received so far on `channel`, leaving them queued. */
+  channelMessages(channel: string): WireMessage[] {
+    return this.received.filter((m) => m.channel === channel && m.id !== null);
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+/** Opens a socket with the token as the `bearer` subprotocol (or `?token=`); resolves once it is open. */
+export async function connect(wsUrl: string, token: string | null, how: 'protocol' | 'query' = 'protocol', options: WebSocket.ClientOptions = {}): Promise<Client> {
+  const url = token && how === 'query' ? `${wsUrl}?token=${encodeURIComponent(token)}` : wsUrl;
+  const socket = token && how === 'protocol' ? new WebSocket(url, ['bearer', token], options) : new WebSocket(url, options);
+  const client = new Client(socket);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+  return client;
+}
+
+/** Connects and waits for the server's `connected` greeting (authentication done). */
+export async function connectAuthed(wsUrl: string, token: string, options: WebSocket.ClientOptions = {}): Promise<Client> {
+  const client = await connect(wsUrl, token, 'protocol', options);
+  await client.event('connected');
+  return client;
+}
+
+export function testEvent(userId: string, type = 'performance') {
+  return { testId: randomUUID(), userId, type, url: 'http://127.0.0.1:9/' };
+}
+
+export async function until(check: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
