@@ -37,11 +37,26 @@ export interface EngineContext<O> {
   /** The one outbound HTTP client (timeouts, size caps, SSRF guard). Typed by the engines module. */
   http: unknown;
   log: EngineLogger;
+  /** Operator caps (users, duration, rate, worker threads); engines fall back to DEFAULT_ENGINE_LIMITS. */
+  limits?: EngineLimits;
 }
+
+/** Caps the operator sets in configuration; an option above a cap fails the test with a clear message. */
+export interface EngineLimits {
+  stressMaxUsers: number;
+  stressMaxDurationMs: number;
+  /** Highest arrival rate (requests/s) the stress engine may be asked for. */
+  stressMaxRate: number;
+  /** Worker threads that generate stress load. */
+  stressWorkers: number;
+}
+
+export const DEFAULT_ENGINE_LIMITS: EngineLimits = { stressMaxUsers: 1000, stressMaxDurationMs: 600_000, stressMaxRate: 10_000, stressWorkers: 1 };
 
 /**
  * One test type. `options` is a TypeBox schema: options are validated against it before a test is
- * accepted, so `run` receives valid options.
+ * accepted, so `run` receives valid options. On cancel (`signal` aborted) `run` rejects with the
+ * signal's reason (an AbortError) within 2 s.
  *
  * @example
  * export const seoEngine: TestEngine<typeof SeoOptions> = { name: 'seo', options: SeoOptions, async run(ctx) { … } };
@@ -51,6 +66,18 @@ export interface TestEngine<S extends TSchema = TSchema> {
   description: string;
   options: S;
   run(ctx: EngineContext<Static<S>>): Promise<EngineResult>;
+  /**
+   * Checks the schema cannot express (a regular expression that must compile, a field required only in
+   * some combinations). Runs after schema validation, on defaulted options; paths are JSON pointers
+   * relative to the options (`/assertions/0/target`).
+   */
+  check?(options: Static<S>): OptionProblem[];
+}
+
+/** A problem with one option, found by an engine's `check`. */
+export interface OptionProblem {
+  path: string;
+  message: string;
 }
 
 /**

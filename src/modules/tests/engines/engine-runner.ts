@@ -1,0 +1,68 @@
+import { createOutboundClient, OutboundError, TargetRefusedError } from '../../../shared/outbound/index.ts';
+import { DEFAULT_ENGINE_LIMITS, NonRetryableError, type EngineLimits, type EngineLogger, type EngineResult } from './engine.ts';
+import type { EngineRegistry } from './engine-registry.ts';
+
+export interface EngineRunnerOptions {
+  registry: EngineRegistry;
+  allowPrivateTargets: boolean;
+  log: EngineLogger;
+  limits?: Partial<EngineLimits>;
+  /** Whole-request timeout of one outbound request (default 30 s). */
+  requestTimeoutMs?: number;
+  /** Cap on one response body (default 10 MiB). */
+  maxResponseBytes?: number;
+}
+
+export interface EngineRunInput {
+  type: string;
+  url: string;
+  /** Options as submitted; validated (and defaulted) again here so run never sees bad options. */
+  options: unknown;
+  signal: AbortSignal;
+  progress(percent: number, message: string, metrics?: Record<string, number>): void;
+}
+
+export interface EngineRunner {
+  run(input: EngineRunInput): Promise<EngineResult>;
+  /** Closes the pooled outbound connections (on shutdown). */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds an engine's context (validated options, the shared outbound client, caps) and runs it. A refused
+ * or invalid target throws NonRetryableError before any request; a refusal met later (a redirect to a
+ * private address) is turned into one too, so the queue does not retry it.
+ */
+export function createEngineRunner(options: EngineRunnerOptions): EngineRunner {
+  const limits: EngineLimits = { ...DEFAULT_ENGINE_LIMITS, ...options.limits };
+  const http = createOutboundClient({
+    allowPrivateTargets: options.allowPrivateTargets,
+    timeoutMs: options.requestTimeoutMs ?? 30_000,
+    maxResponseBytes: options.maxResponseBytes ?? 10 * 1024 * 1024,
+    maxRedirects: 10,
+    userAgent: 'TestWeb/0.1 (+https://github.com/testweb)',
+  });
+  return {
+    async run(input) {
+      const engine = options.registry.get(input.type);
+      if (!engine) throw new NonRetryableError(`Unknown test type ${input.type}`, 'ERR_UNKNOWN_TEST_TYPE');
+      let engineOptions: unknown;
+      try {
+        engineOptions = options.registry.validate(input.type, input.options);
+        await http.assertTarget(input.url);
+      } catch (err) {
+        throw new NonRetryableError((err as Error).message, err instanceof TargetRefusedError ? 'ERR_TARGET_REFUSED' : 'ERR_INVALID_TEST');
+      }
+      input.signal.throwIfAborted();
+      const log = options.log;
+      try {
+        return await engine.run({ url: input.url, options: engineOptions, signal: input.signal, progress: input.progress, http, log, limits });
+      } catch (err) {
+        if (err instanceof TargetRefusedError) throw new NonRetryableError(err.message, 'ERR_TARGET_REFUSED');
+        if (err instanceof OutboundError && err.kind === 'aborted' && input.signal.aborted) throw input.signal.reason;
+        throw err;
+      }
+    },
+    close: () => http.close(),
+  };
+}

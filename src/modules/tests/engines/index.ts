@@ -1,0 +1,14 @@
+/**
+ * The engines module: the registry of test types, and the runner the queue's job handler calls.
+ * Adding an engine means adding it to ENGINES; nothing else in the product names engine types.
+ */
+import { apiEngine } from './api/api.engine.ts';
+import type { TestEngine } from './engine.ts';
+import { performanceEngine } from './performance/performance.engine.ts';
+import { stressEngine } from './stress/stress.engine.ts';
+
+export const ENGINES: TestEngine[] = [performanceEngine as unknown as TestEngine, stressEngine as unknown as TestEngine, apiEngine as unknown as TestEngine];
+
+export { createEngineRegistry, type EngineRegistry } from './engine-registry.ts';
+export { createEngineRunner, type EngineRunner, type EngineRunInput, type EngineRunnerOptions } from './engine-runner.ts';
+export * from './engine.ts';
