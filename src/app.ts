@@ -10,8 +10,12 @@ import type { Config } from './config/index.ts';
 import { createDatabase, migrate, type Database } from './shared/db/index.ts';
 import { createValidatorCompiler, Problem, registerErrorHandler } from './shared/http/index.ts';
 import { loggerOptions } from './shared/logging/logger.ts';
-import { createLocalEventBus, type EventBus } from './shared/events/index.ts';
+import { createLocalEventBus, createRedisEventBus, type EventBus } from './shared/events/index.ts';
 import { createRedisFactory } from './shared/redis/index.ts';
+import { ENGINES, createEngineRegistry, createEngineRunner } from './modules/tests/engines/index.ts';
+import type { TestEngine } from './modules/tests/engines/engine.ts';
+import { queueModule } from './modules/queue/index.ts';
+import { testsModule } from './modules/tests/index.ts';
 import { authModule } from './modules/auth/index.ts';
 import { realtimeModule } from './modules/realtime/index.ts';
 import { registerHealthRoutes } from './modules/monitoring/health.routes.ts';
@@ -23,6 +27,10 @@ export interface BuildOptions {
   config: Config;
   /** Where logs go (stdout by default); tests pass a stream to read them. */
   logStream?: DestinationStream;
+  /** Engines registered next to the product's (tests and benchmarks add sleep/fail/no-op engines here). */
+  extraEngines?: TestEngine[];
+  /** Run a queue worker in this process (default true; `serve --no-worker` and API-only tests say false). */
+  worker?: boolean;
 }
 
 declare module 'fastify' {
@@ -48,7 +56,7 @@ async function registerDocs(app: FastifyInstance): Promise<void> {
  * The composition root: infrastructure (logging, security headers, CORS, docs, database), then feature
  * modules, then the one error handler. Nothing connects at import time; everything closes in onClose.
  */
-export async function buildApp({ config, logStream }: BuildOptions): Promise<FastifyInstance> {
+export async function buildApp({ config, logStream, extraEngines, worker }: BuildOptions): Promise<FastifyInstance> {
   const app = Fastify({
     ...(logStream ? { loggerInstance: pino(loggerOptions(config.logLevel), logStream) as FastifyBaseLogger } : { logger: loggerOptions(config.logLevel) }),
     bodyLimit: config.bodyLimitBytes,
@@ -75,15 +83,20 @@ export async function buildApp({ config, logStream }: BuildOptions): Promise<Fas
   const applied = await migrate(database);
   if (applied.length) app.log.info({ applied }, 'database migrations applied');
 
-  const events = createLocalEventBus(app.log);
-  app.decorate('events', events);
-  app.addHook('onClose', async () => events.close());
-
   // One factory for every Redis connection (null in embedded mode); each user closes its own connections.
   const redis = config.redisUrl ? createRedisFactory(config.redisUrl, config.redisKeyPrefix) : null;
 
+  const events = redis ? await createRedisEventBus(redis, app.log) : createLocalEventBus(app.log);
+  app.decorate('events', events);
+  app.addHook('onClose', async () => events.close());
+
   const { tokens } = await authModule(app, { config, db: database.db, redis });
   await realtimeModule(app, { config, db: database.db, events, tokens, redis });
+  const engines = createEngineRegistry([...ENGINES, ...(extraEngines ?? [])]);
+  const runner = createEngineRunner({ registry: engines, allowPrivateTargets: config.allowPrivateTargets, log: app.log });
+  app.addHook('onClose', async () => runner.close());
+  const queue = queueModule(app, { config, db: database.db, events, redis, runner, worker: worker ?? true });
+  testsModule(app, { config, db: database.db, events, registry: engines, queue: queue.driver });
   registerHealthRoutes(app, [{ name: 'database', check: () => database.ping() }]);
   registerHomeRoutes(app, config, VERSION);
   return app;

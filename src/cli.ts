@@ -5,8 +5,10 @@ import { createDatabase, migrate } from './shared/db/index.ts';
 const USAGE = `Usage: testweb <command> [options]
 
 Commands:
-  serve      Start the HTTP API (port from PORT, default 3001)
-  migrate    Apply database migrations and exit
+  serve [--no-worker]   Start the HTTP API (port from PORT, default 3001) and, unless --no-worker, a queue worker
+  worker                Run a queue worker only (services mode: several machines share one Redis and PostgreSQL)
+  migrate               Apply database migrations and exit
+  run <type> <url>      Submit a test to a server, follow its progress, print the result (testweb run --help)
 
 Configuration comes from environment variables; see README.md.`;
 
@@ -23,7 +25,20 @@ async function runMigrate(): Promise<number> {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, strict: false, options: { help: { type: 'boolean', short: 'h' } } });
+  if (argv[0] === 'run') {
+    const { runTestCommand, RUN_USAGE } = await import('./modules/tests/cli-run.ts');
+    if (argv.includes('--help') || argv.includes('-h')) {
+      console.log(RUN_USAGE);
+      return 0;
+    }
+    return runTestCommand(argv.slice(1), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), isTty: process.stderr.isTTY === true });
+  }
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: false,
+    options: { help: { type: 'boolean', short: 'h' }, 'no-worker': { type: 'boolean' } },
+  });
   const [command] = positionals;
   if (values.help || !command) {
     console.log(USAGE);
@@ -32,8 +47,13 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'serve': {
       const { startServer } = await import('./server.ts');
-      await startServer(loadConfig());
+      await startServer(loadConfig(), { worker: values['no-worker'] !== true });
       return -1; // keep running
+    }
+    case 'worker': {
+      const { startWorker } = await import('./worker.ts');
+      await startWorker(loadConfig());
+      return -1;
     }
     case 'migrate':
       return runMigrate();

@@ -2,6 +2,7 @@ import { ConfigError, parseBool, parseDurationMs, parseIntIn, parseRate, type Ra
 import { ENV_VARS } from './env.schema.ts';
 import { resolveSecrets } from './secrets.ts';
 import { parseRealtimeConfig, type RealtimeConfig } from './realtime-config.ts';
+import { parseQueueConfig, type QueueConfig } from './queue-config.ts';
 import path from 'node:path';
 
 export type DatabaseConfig =
@@ -31,6 +32,7 @@ export interface Config {
   authRateLimitIp: RateSpec;
   authRateLimitAccount: RateSpec;
   shutdownTimeoutMs: number;
+  queue: QueueConfig;
   /** Prefix of every Redis key and pub/sub channel. */
   redisKeyPrefix: string;
   realtime: RealtimeConfig;
@@ -119,6 +121,7 @@ export function loadConfig(rawEnv: Env = process.env): LoadedConfig {
     authRateLimitIp: need('AUTH_RATE_LIMIT_IP', e.AUTH_RATE_LIMIT_IP, 'count/window such as 30/1m', parseRate),
     authRateLimitAccount: need('AUTH_RATE_LIMIT_ACCOUNT', e.AUTH_RATE_LIMIT_ACCOUNT, 'count/window such as 10/15m', parseRate),
     shutdownTimeoutMs: duration(e, 'SHUTDOWN_TIMEOUT'),
+    queue: parseQueueConfig(e),
     redisKeyPrefix: need('REDIS_KEY_PREFIX', e.REDIS_KEY_PREFIX, 'letters, digits and :._- (up to 64)', (v) => (/^[\w:.-]{1,64}$/.test(v) ? v : undefined)),
     realtime: parseRealtimeConfig(e),
   };

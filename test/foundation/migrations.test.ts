@@ -51,6 +51,17 @@ describe.each(TEST_DATABASES)('migrations on $name', (target) => {
     expect(recorded.map((r) => r.name)).toEqual(['001-good.sql']);
   });
 
+  it.runIf(target.name === 'postgres')('lets several processes migrate at once, applying each migration once', async () => {
+    const created = await target.create();
+    cleanup.push(created.drop);
+    const instances = await Promise.all([1, 2, 3].map(() => createDatabase(created.config)));
+    for (const db of instances) cleanup.push(() => db.close());
+    const results = await Promise.all(instances.map((db) => migrate(db)));
+    const applied = results.flat();
+    expect(applied.filter((name) => name === '001-users.sql')).toHaveLength(1);
+    expect(new Set(applied).size).toBe(applied.length);
+  });
+
   it('ships migrations that parse on this database', async () => {
     const database = await fresh();
     await migrate(database, MIGRATIONS_DIR);

@@ -54,10 +54,50 @@ export interface SchemaMigrationsTable {
   applied_at: Generated<Date>;
 }
 
+export type TestStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+type Json<T> = ColumnType<T, string, string>;
+
+export interface TestQueueTable {
+  id: Generated<string>;
+  test_id: string;
+  test_type: string;
+  url: string;
+  config: Json<Record<string, unknown>>;
+  status: Generated<TestStatus>;
+  priority: Generated<number>;
+  user_id: string;
+  created_at: Generated<Date>;
+  started_at: NullableTimestamp;
+  completed_at: NullableTimestamp;
+  retry_count: Generated<number>;
+  error_message: string | null;
+  progress: Generated<number>;
+  message: string | null;
+  attempts: Generated<number>;
+  run_id: string | null;
+  worker_id: string | null;
+  lease_until: NullableTimestamp;
+  available_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface TestResultsTable {
+  test_id: string;
+  passed: boolean | null;
+  score: number | null;
+  summary: string;
+  metrics: Json<Record<string, number>>;
+  findings: Json<unknown[]>;
+  details: Json<Record<string, unknown>>;
+  created_at: Generated<Date>;
+}
+
 export interface DB {
   users: UsersTable;
   refresh_sessions: RefreshSessionsTable;
   oauth_identities: OAuthIdentitiesTable;
   mfa_backup_codes: MfaBackupCodesTable;
   schema_migrations: SchemaMigrationsTable;
+  test_queue: TestQueueTable;
+  test_results: TestResultsTable;
 }

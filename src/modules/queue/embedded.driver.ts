@@ -1,0 +1,119 @@
+import type { Consumer, JobRunner, QueueCounts, RemoveResult, TestQueueDriver } from './queue-driver.ts';
+import type { QueueRepository } from './queue.repository.ts';
+
+interface Logger {
+  warn(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+}
+
+export interface EmbeddedDriverOptions {
+  repo: QueueRepository;
+  log: Logger;
+  /** How often stalled tests (expired leases) are recovered; also the idle poll ceiling for delayed retries. */
+  stalledIntervalMs: number;
+  /** Idle poll for tests another process queued or whose backoff ran out. */
+  pollMs?: number;
+}
+
+/**
+ * The embedded driver: the queue *is* the test_queue table. Dispatch reads due queued rows by priority;
+ * retries wait in `available_at`; a test whose worker died (expired lease) is queued again by the stalled
+ * check, so a restart resumes queued tests and re-runs the ones that were running.
+ */
+export function createEmbeddedDriver(opts: EmbeddedDriverOptions): TestQueueDriver {
+  const { repo, log } = opts;
+  const pollMs = opts.pollMs ?? 1000;
+  const wakers = new Set<() => void>();
+  const activeIds = new Set<string>();
+
+  function consume(run: JobRunner, concurrency: number): Consumer {
+    let paused = false;
+    let pumping = false;
+    let again = false;
+    let timer: NodeJS.Timeout | undefined;
+    const settled = new Set<Promise<unknown>>();
+
+    const schedule = (ms: number) => {
+      if (paused) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => void pump(), ms);
+    };
+    const launch = (testId: string) => {
+      activeIds.add(testId);
+      const p: Promise<void> = run(testId)
+        .then((outcome) => {
+          if (outcome.kind === 'retry') schedule(outcome.delayMs);
+        })
+        .catch((err: unknown) => log.warn({ err, testId }, 'test job crashed'))
+        .finally(() => {
+          activeIds.delete(testId);
+          settled.delete(p);
+          void pump();
+        });
+      settled.add(p);
+    };
+    async function pump(): Promise<void> {
+      if (pumping) {
+        again = true;
+        return;
+      }
+      pumping = true;
+      try {
+        do {
+          again = false;
+          while (!paused && activeIds.size < concurrency) {
+            const ids = await repo.nextQueued(concurrency - activeIds.size, [...activeIds]);
+            for (const id of ids) launch(id);
+            if (ids.length === 0) break;
+          }
+        } while (again && !paused);
+      } catch (err) {
+        log.warn({ err }, 'embedded queue dispatch failed; retrying');
+      } finally {
+        pumping = false;
+      }
+      schedule(pollMs);
+    }
+    const recover = async () => {
+      const ids = await repo.recoverStalled().catch((err: unknown) => (log.warn({ err }, 'stalled check failed'), [] as string[]));
+      if (ids.length) log.info({ testIds: ids }, 'tests of a lost worker queued again');
+      void pump();
+    };
+    const stalledTimer = setInterval(() => void recover(), opts.stalledIntervalMs);
+    const wake = () => void pump();
+    wakers.add(wake);
+    void recover();
+
+    return {
+      async pause() {
+        paused = true;
+        clearTimeout(timer);
+        clearInterval(stalledTimer);
+        wakers.delete(wake);
+      },
+      async close() {
+        await this.pause();
+        await Promise.allSettled([...settled]);
+      },
+    };
+  }
+
+  return {
+    kind: 'embedded',
+    async enqueue() {
+      // The row is already queued in the database; wake the local consumers.
+      for (const wake of wakers) wake();
+    },
+    async remove(testId): Promise<RemoveResult> {
+      return activeIds.has(testId) ? 'active' : 'removed';
+    },
+    // The database is the queue: whatever it holds as queued or running, the queue holds.
+    holds: async (testIds) => new Set(testIds),
+    counts: (): Promise<QueueCounts> => repo.counts(),
+    workersOnline: async () => wakers.size,
+    consume,
+    async close() {
+      wakers.clear();
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import type { EventBus } from '../../shared/events/index.ts';
+import { RunStopped, type RunTest } from '../tests/run-test.handler.ts';
+import type { Consumer, TestQueueDriver } from './queue-driver.ts';
+
+interface Logger {
+  info(obj: object, msg: string): void;
+}
+
+export interface TestWorker {
+  /** Test ids running in this process right now. */
+  running(): string[];
+  /**
+   * Graceful stop: take no new tests, give running ones `graceMs` to finish, then stop their engines and
+   * hand them back to the queue (they run again elsewhere, or here after a restart).
+   */
+  stop(graceMs: number): Promise<void>;
+}
+
+/**
+ * A worker: consumes the queue with `concurrency` slots, owns an AbortController per running test, and
+ * aborts a test when a TestCancelled event arrives — from any process, since in services mode the
+ * event bus is Redis pub/sub (that is how a cancel reaches the worker running the test).
+ */
+export function startTestWorker(deps: { driver: TestQueueDriver; run: RunTest; events: EventBus; concurrency: number; log: Logger }): TestWorker {
+  const controllers = new Map<string, AbortController>();
+  const unsubscribe = deps.events.subscribe('TestCancelled', (e) => {
+    controllers.get(e.testId)?.abort(new RunStopped('cancel'));
+  });
+  const consumer: Consumer = deps.driver.consume(async (testId) => {
+    const controller = new AbortController();
+    controllers.set(testId, controller);
+    try {
+      return await deps.run(testId, controller.signal, deps.driver.kind === 'bullmq');
+    } finally {
+      if (controllers.get(testId) === controller) controllers.delete(testId);
+    }
+  }, deps.concurrency);
+  let stopping: Promise<void> | undefined;
+
+  async function drain(graceMs: number): Promise<void> {
+    await consumer.pause();
+    const deadline = Date.now() + graceMs;
+    while (controllers.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    if (controllers.size > 0) {
+      deps.log.info({ testIds: [...controllers.keys()] }, 'handing running tests back to the queue');
+      for (const c of controllers.values()) c.abort(new RunStopped('shutdown'));
+    }
+    await consumer.close();
+    unsubscribe();
+  }
+
+  return {
+    running: () => [...controllers.keys()],
+    stop: (graceMs) => (stopping ??= drain(graceMs)),
+  };
+}

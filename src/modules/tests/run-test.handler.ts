@@ -1,0 +1,134 @@
+import type { EventBus } from '../../shared/events/index.ts';
+import type { TestEventBase } from '../../shared/events/events.ts';
+import { AppError } from '../../shared/http/index.ts';
+import type { EngineRunnerPort } from './engine-ports.ts';
+import { createProgressReporter } from './progress-reporter.ts';
+import type { Attempt, TestRunRepository } from './test-run.repository.ts';
+
+/** Why a worker stops an attempt from outside: the user cancelled it, or the worker is shutting down. */
+export class RunStopped extends Error {
+  constructor(readonly reason: 'cancel' | 'shutdown' | 'lost') {
+    super(`run stopped: ${reason}`);
+    this.name = 'RunStopped';
+  }
+}
+
+/** What became of one attempt; the queue driver turns it into its own bookkeeping. */
+export type RunOutcome =
+  | { kind: 'completed' }
+  | { kind: 'failed'; error: string }
+  | { kind: 'retry'; error: string; delayMs: number }
+  | { kind: 'cancelled' }
+  | { kind: 'handed-back' }
+  | { kind: 'skipped' };
+
+/**
+ * `takeOver`: the queue guarantees exclusive ownership even of a test the database still shows running
+ * (BullMQ hands out a stalled job again only after its lock expired), so the attempt may claim it.
+ */
+export type RunTest = (testId: string, signal: AbortSignal, takeOver?: boolean) => Promise<RunOutcome>;
+
+interface Logger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+export interface RunTestDeps {
+  runs: TestRunRepository;
+  events: EventBus;
+  runner: EngineRunnerPort;
+  log: Logger;
+  workerId: string;
+  attempts: number;
+  backoffMs: number;
+  /** A running attempt renews its lease at a third of this; an expired lease means a dead worker. */
+  leaseMs: number;
+  jobTimeoutMs: number;
+  progressWriteMs?: number;
+}
+
+class JobTimeout extends Error {
+  readonly retryable = false;
+}
+
+function isRetryable(err: unknown): boolean {
+  if (err instanceof AppError) return err.status >= 500;
+  return (err as { retryable?: unknown } | null)?.retryable !== false;
+}
+
+function messageOf(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return (text || 'the engine failed without a message').slice(0, 1000);
+}
+
+/** Renews the lease while the engine runs; a lost lease (cancelled, taken over) stops the engine. */
+function keepLease(deps: RunTestDeps, testId: string, runId: string, stop: AbortController): () => void {
+  const timer = setInterval(() => {
+    deps.runs.renew(testId, runId, deps.leaseMs).then(
+      (owned) => {
+        if (!owned && !stop.signal.aborted) stop.abort(new RunStopped('lost'));
+      },
+      (err: unknown) => deps.log.warn({ err, testId }, 'lease renewal failed'),
+    );
+  }, Math.max(100, Math.floor(deps.leaseMs / 3)));
+  return () => clearInterval(timer);
+}
+
+async function settleFailure(deps: RunTestDeps, attempt: Attempt, base: TestEventBase, err: unknown): Promise<RunOutcome> {
+  const { runId, row } = attempt;
+  const reason = err instanceof RunStopped ? err.reason : undefined;
+  if (reason === 'cancel') return { kind: 'cancelled' };
+  if (reason === 'lost') return { kind: 'skipped' };
+  if (reason === 'shutdown') {
+    await deps.runs.requeue(row.test_id, runId, 0, null, true);
+    return { kind: 'handed-back' };
+  }
+  const error = messageOf(err);
+  if (isRetryable(err) && row.attempts < deps.attempts) {
+    const delayMs = deps.backoffMs * 2 ** (row.attempts - 1);
+    if (!(await deps.runs.requeue(row.test_id, runId, delayMs, error))) return { kind: 'skipped' };
+    await deps.events.publish('TestFailed', { ...base, error, willRetry: true });
+    return { kind: 'retry', error, delayMs };
+  }
+  if (!(await deps.runs.fail(row.test_id, runId, error))) return { kind: 'skipped' };
+  await deps.events.publish('TestFailed', { ...base, error, willRetry: false });
+  return { kind: 'failed', error };
+}
+
+/**
+ * The run-test job: claim the test, run its engine with progress, store the result exactly once (the
+ * result write is fenced by the attempt's run id), publish the lifecycle events, and classify failures
+ * into retry or final. The queue driver decides *when* this runs; this decides *what* a run does.
+ */
+export function createRunTestHandler(deps: RunTestDeps): RunTest {
+  return async (testId, signal, takeOver = false) => {
+    const attempt = await deps.runs.start(testId, deps.workerId, deps.leaseMs, takeOver);
+    if (!attempt) return { kind: 'skipped' };
+    const { row, runId } = attempt;
+    const base: TestEventBase = { testId, userId: row.user_id, type: row.test_type, url: row.url };
+    await deps.events.publish('TestStarted', { ...base, attempt: row.attempts });
+    const stop = new AbortController();
+    const onStop = () => stop.abort(signal.reason);
+    signal.addEventListener('abort', onStop, { once: true });
+    const timeout = setTimeout(() => stop.abort(new JobTimeout(`the test ran longer than ${Math.round(deps.jobTimeoutMs / 1000)} s`)), deps.jobTimeoutMs);
+    const releaseLease = keepLease(deps, testId, runId, stop);
+    const reporter = createProgressReporter(base, deps.events, { save: (p, m) => deps.runs.progress(testId, runId, p, m) }, deps.log, deps.progressWriteMs);
+    try {
+      if (signal.aborted) throw signal.reason;
+      const result = await deps.runner.run({ type: row.test_type, url: row.url, options: row.config, signal: stop.signal, progress: reporter.report });
+      // An engine that ignores its signal and returns late must not override a cancel.
+      if (stop.signal.aborted) throw stop.signal.reason;
+      await reporter.flush();
+      if (!(await deps.runs.complete(testId, runId, result))) return { kind: 'skipped' };
+      await deps.events.publish('TestCompleted', { ...base, passed: result.passed ?? null, score: result.score ?? null, metrics: result.metrics ?? {} });
+      return { kind: 'completed' };
+    } catch (err) {
+      await reporter.flush();
+      return await settleFailure(deps, attempt, base, stop.signal.aborted ? stop.signal.reason : err);
+    } finally {
+      clearTimeout(timeout);
+      releaseLease();
+      signal.removeEventListener('abort', onStop);
+    }
+  };
+}

@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../../shared/db/index.ts';
+import type { EngineResult } from './engines/engine.ts';
+import type { TestRow } from './test.repository.ts';
+
+/** The attempt a worker owns: its fencing token and the attempt number. */
+export interface Attempt {
+  row: TestRow;
+  runId: string;
+}
+
+const interval = (ms: number) => sql`make_interval(secs => ${ms / 1000})`;
+
+/**
+ * SQL of the run lifecycle. Every write after the start is fenced by `run_id`: an attempt that lost its
+ * test (cancelled, or taken over after its worker was presumed dead) changes nothing.
+ */
+export function createTestRunRepository(db: Kysely<DB>) {
+  return {
+    /**
+     * Claims a test for an attempt. A `running` row is claimable too: the queue only hands it out again
+     * when the worker that had it died (stalled lock, expired lease or a reconciler re-enqueue).
+     */
+    async start(testId: string, workerId: string, leaseMs: number, takeOver: boolean): Promise<Attempt | undefined> {
+      const runId = randomUUID();
+      const row = await db
+        .updateTable('test_queue')
+        .set({
+          status: 'running',
+          attempts: sql`attempts + 1`,
+          run_id: runId,
+          worker_id: workerId,
+          started_at: sql`now()`,
+          lease_until: sql`now() + ${interval(leaseMs)}`,
+          progress: 0,
+          message: 'started',
+          updated_at: sql`now()`,
+        })
+        .where('test_id', '=', testId)
+        .where('status', 'in', takeOver ? ['queued', 'running'] : ['queued'])
+        .returningAll()
+        .executeTakeFirst();
+      return row ? { row, runId } : undefined;
+    },
+
+    /** Extends the lease; false when the attempt no longer owns the test (cancelled or taken over). */
+    async renew(testId: string, runId: string, leaseMs: number): Promise<boolean> {
+      const r = await db
+        .updateTable('test_queue')
+        .set({ lease_until: sql`now() + ${interval(leaseMs)}` })
+        .where('test_id', '=', testId)
+        .where('run_id', '=', runId)
+        .where('status', '=', 'running')
+        .executeTakeFirst();
+      return r.numUpdatedRows > 0n;
+    },
+
+    async progress(testId: string, runId: string, percent: number, message: string): Promise<void> {
+      await db
+        .updateTable('test_queue')
+        .set({ progress: percent, message: message.slice(0, 500), updated_at: sql`now()` })
+        .where('test_id', '=', testId)
+        .where('run_id', '=', runId)
+        .where('status', '=', 'running')
+        .execute();
+    },
+
+    /** Stores the result and marks the test completed, both or neither; false when the attempt lost the test. */
+    complete(testId: string, runId: string, result: EngineResult): Promise<boolean> {
+      return db.transaction().execute(async (trx) => {
+        const done = await trx
+          .updateTable('test_queue')
+          .set({ status: 'completed', progress: 100, message: 'completed', completed_at: sql`now()`, lease_until: null, error_message: null, updated_at: sql`now()` })
+          .where('test_id', '=', testId)
+          .where('run_id', '=', runId)
+          .where('status', '=', 'running')
+          .executeTakeFirst();
+        if (done.numUpdatedRows === 0n) return false;
+        await trx
+          .insertInto('test_results')
+          .values({
+            test_id: testId,
+            passed: result.passed ?? null,
+            score: result.score ?? null,
+            summary: result.summary,
+            metrics: JSON.stringify(result.metrics ?? {}),
+            findings: JSON.stringify(result.findings ?? []),
+            details: JSON.stringify(result.details ?? {}),
+          })
+          .onConflict((oc) => oc.column('test_id').doNothing())
+          .execute();
+        return true;
+      });
+    },
+
+    /** Puts the test back in the queue to run after `delayMs` (a retry, or 0 for a hand-back). */
+    async requeue(testId: string, runId: string, delayMs: number, error: string | null, undoAttempt = false): Promise<boolean> {
+      const r = await db
+        .updateTable('test_queue')
+        .set({
+          status: 'queued',
+          error_message: error,
+          message: error ? `retrying in ${Math.round(delayMs / 1000)} s` : 'queued again',
+          available_at: sql`now() + ${interval(delayMs)}`,
+          attempts: undoAttempt ? sql`greatest(attempts - 1, 0)` : sql`attempts`,
+          run_id: null,
+          lease_until: null,
+          updated_at: sql`now()`,
+        })
+        .where('test_id', '=', testId)
+        .where('run_id', '=', runId)
+        .where('status', '=', 'running')
+        .executeTakeFirst();
+      return r.numUpdatedRows > 0n;
+    },
+
+    async fail(testId: string, runId: string, error: string): Promise<boolean> {
+      const r = await db
+        .updateTable('test_queue')
+        .set({ status: 'failed', error_message: error, message: 'failed', completed_at: sql`now()`, lease_until: null, updated_at: sql`now()` })
+        .where('test_id', '=', testId)
+        .where('run_id', '=', runId)
+        .where('status', '=', 'running')
+        .executeTakeFirst();
+      return r.numUpdatedRows > 0n;
+    },
+
+    async status(testId: string): Promise<{ status: string; run_id: string | null } | undefined> {
+      return db.selectFrom('test_queue').select(['status', 'run_id']).where('test_id', '=', testId).executeTakeFirst();
+    },
+  };
+}
+
+export type TestRunRepository = ReturnType<typeof createTestRunRepository>;

@@ -1,0 +1,103 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { DB } from '../../shared/db/index.ts';
+import type { TestQueueTable, TestResultsTable, TestStatus } from '../../shared/db/schema.ts';
+import { ValidationError } from '../../shared/http/index.ts';
+
+export type TestRow = Selectable<TestQueueTable>;
+export type ResultRow = Selectable<TestResultsTable>;
+
+/** Who asks: admins see every test, anyone else only their own. */
+export interface Viewer {
+  id: string;
+  role: 'user' | 'admin';
+}
+
+export interface NewTest {
+  testId: string;
+  userId: string;
+  type: string;
+  url: string;
+  options: Record<string, unknown>;
+  priority: number;
+}
+
+export interface ListFilter {
+  status?: TestStatus;
+  type?: string;
+  limit: number;
+  cursor?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+type Row = TestRow & { cursor_at: string };
+
+export function encodeCursor(createdAt: string, testId: string): string {
+  return Buffer.from(JSON.stringify([createdAt, testId])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(value) && value.length === 2 && !Number.isNaN(Date.parse(String(value[0]))) && /^[0-9a-f-]{36}$/i.test(String(value[1]))) {
+      return [String(value[0]), String(value[1])];
+    }
+  } catch {
+    // fall through to the validation error
+  }
+  throw new ValidationError('cursor is not a cursor this API returned', [{ field: '/querystring/cursor', message: 'is invalid' }]);
+}
+
+/** Owner-scoped SQL over test_queue and test_results: another user's test is simply not found. */
+export function createTestRepository(db: Kysely<DB>) {
+  const scoped = (viewer: Viewer) =>
+    db.selectFrom('test_queue').selectAll().$if(viewer.role !== 'admin', (q) => q.where('user_id', '=', viewer.id));
+
+  return {
+    /**
+     * Inserts a queued test unless the user already has `limit` queued or running tests. One statement,
+     * so concurrent submissions cannot both slip under the limit by much.
+     */
+    async createWithinLimit(t: NewTest, limit: number): Promise<TestRow | undefined> {
+      const { rows } = await sql<TestRow>`
+        INSERT INTO test_queue (test_id, test_type, url, config, priority, user_id)
+        SELECT ${t.testId}, ${t.type}, ${t.url}, ${JSON.stringify(t.options)}::jsonb, ${t.priority}, ${t.userId}
+        WHERE (SELECT count(*) FROM test_queue WHERE user_id = ${t.userId} AND status IN ('queued', 'running')) < ${limit}
+        RETURNING *`.execute(db);
+      return rows[0];
+    },
+
+    getById(viewer: Viewer, testId: string): Promise<TestRow | undefined> {
+      return scoped(viewer).where('test_id', '=', testId).executeTakeFirst();
+    },
+
+    async list(viewer: Viewer, f: ListFilter): Promise<Page<TestRow>> {
+      const after = f.cursor ? decodeCursor(f.cursor) : undefined;
+      const rows = (await scoped(viewer)
+        .select(sql<string>`created_at::text`.as('cursor_at'))
+        .$if(!!f.status, (q) => q.where('status', '=', f.status!))
+        .$if(!!f.type, (q) => q.where('test_type', '=', f.type!))
+        .$if(!!after, (q) => q.where(sql<boolean>`(created_at, test_id) < (${after![0]}::timestamptz, ${after![1]}::uuid)`))
+        .orderBy('created_at', 'desc')
+        .orderBy('test_id', 'desc')
+        .limit(f.limit + 1)
+        .execute()) as Row[];
+      const more = rows.length > f.limit;
+      const items = more ? rows.slice(0, f.limit) : rows;
+      const last = items.at(-1);
+      return { items, nextCursor: more && last ? encodeCursor(last.cursor_at, last.test_id) : null };
+    },
+
+    async getResult(viewer: Viewer, testId: string): Promise<{ test: TestRow; result: ResultRow | undefined } | undefined> {
+      const test = await scoped(viewer).where('test_id', '=', testId).executeTakeFirst();
+      if (!test) return undefined;
+      const result = await db.selectFrom('test_results').selectAll().where('test_id', '=', testId).executeTakeFirst();
+      return { test, result };
+    },
+  };
+}
+
+export type TestRepository = ReturnType<typeof createTestRepository>;

@@ -1,0 +1,35 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { currentUser, problems } from '../../shared/http/index.ts';
+import type { TestsService } from './tests.service.ts';
+import { CreateTestBody, ListTestsQuery, TestAccepted, TestIdParams, TestList, TestResultView, TestView } from './tests.schemas.ts';
+
+const tags = ['tests'];
+const security = [{ bearerAuth: [] }];
+
+export function registerTestsRoutes(fastify: FastifyInstance, service: TestsService): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+
+  app.post('/api/tests', {
+    schema: { tags, security, summary: 'Queue a test', body: CreateTestBody, response: { 202: TestAccepted, ...problems(400, 401, 413, 415, 429) } },
+    handler: async (req, reply) => reply.status(202).send(await service.create(currentUser(req), req.body)),
+  });
+
+  app.get('/api/tests', {
+    schema: { tags, security, summary: 'Your tests, newest first (all tests for admins)', querystring: ListTestsQuery, response: { 200: TestList, ...problems(400, 401) } },
+    handler: (req) => service.list(currentUser(req), req.query),
+  });
+
+  app.get('/api/tests/:testId', {
+    schema: { tags, security, summary: 'Status and progress of a test', params: TestIdParams, response: { 200: TestView, ...problems(400, 401, 404) } },
+    handler: (req) => service.get(currentUser(req), req.params.testId),
+  });
+
+  app.get('/api/tests/:testId/result', {
+    schema: { tags, security, summary: 'Result of a completed test (404 until it completed)', params: TestIdParams, response: { 200: TestResultView, ...problems(400, 401, 404) } },
+    handler: (req) => {
+      const user = currentUser(req);
+      return service.getResult(user.id, user.role, req.params.testId);
+    },
+  });
+}

@@ -1,0 +1,80 @@
+import { Type, type Static } from 'typebox';
+import { Uuid } from '../../shared/http/index.ts';
+
+export const TEST_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
+export const TestStatusName = Type.Union([
+  Type.Literal('queued'),
+  Type.Literal('running'),
+  Type.Literal('completed'),
+  Type.Literal('failed'),
+  Type.Literal('cancelled'),
+]);
+
+export const CreateTestBody = Type.Object(
+  {
+    type: Type.String({ minLength: 1, maxLength: 64, description: 'Engine name: performance, stress, api, seo, security, accessibility, website' }),
+    url: Type.String({ minLength: 1, maxLength: 2048, description: 'http(s) URL of the target' }),
+    options: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Engine options; validated against the engine schema' })),
+    priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 10, default: 0, description: '0–10, higher runs sooner' })),
+  },
+  { additionalProperties: false },
+);
+export type CreateTestBody = Static<typeof CreateTestBody>;
+
+export const TestAccepted = Type.Object({ testId: Uuid, status: TestStatusName });
+
+const Timestamp = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]);
+
+export const TestView = Type.Object({
+  testId: Uuid,
+  type: Type.String(),
+  url: Type.String(),
+  status: TestStatusName,
+  priority: Type.Integer(),
+  progress: Type.Integer({ minimum: 0, maximum: 100 }),
+  message: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String({ format: 'date-time' }),
+  startedAt: Timestamp,
+  completedAt: Timestamp,
+  retryCount: Type.Integer({ description: 'Manual retries of this test' }),
+  attempts: Type.Integer({ description: 'Runs started since it was (re)queued, crashed runs included' }),
+  error: Type.Union([Type.String(), Type.Null()]),
+  options: Type.Record(Type.String(), Type.Unknown()),
+});
+export type TestView = Static<typeof TestView>;
+
+const FindingView = Type.Object({
+  severity: Type.String(),
+  title: Type.String(),
+  detail: Type.String(),
+  recommendation: Type.String(),
+});
+
+export const TestResultView = Type.Object({
+  testId: Uuid,
+  type: Type.String(),
+  url: Type.String(),
+  passed: Type.Union([Type.Boolean(), Type.Null()]),
+  score: Type.Union([Type.Number(), Type.Null()]),
+  summary: Type.String(),
+  metrics: Type.Record(Type.String(), Type.Number()),
+  findings: Type.Array(FindingView),
+  details: Type.Record(Type.String(), Type.Unknown()),
+  completedAt: Timestamp,
+});
+export type TestResultView = Static<typeof TestResultView>;
+
+export const PageQuery = {
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+  cursor: Type.Optional(Type.String({ maxLength: 200, description: 'nextCursor of the previous page' })),
+};
+
+export const ListTestsQuery = Type.Object(
+  { ...PageQuery, status: Type.Optional(TestStatusName), type: Type.Optional(Type.String({ maxLength: 64 })) },
+  { additionalProperties: false },
+);
+export type ListTestsQuery = Static<typeof ListTestsQuery>;
+
+export const TestList = Type.Object({ items: Type.Array(TestView), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+
+export const TestIdParams = Type.Object({ testId: Uuid });

@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import type { EventBus } from '../../shared/events/index.ts';
+import { NotFoundError, TooManyRequestsError, ValidationError } from '../../shared/http/index.ts';
+import type { EngineRegistryPort } from './engine-ports.ts';
+import type { CreateTestBody, ListTestsQuery, TestResultView, TestView } from './tests.schemas.ts';
+import type { Page, TestRepository, TestRow, Viewer } from './test.repository.ts';
+
+/** What the tests API needs from the queue: hand it a test the database already holds as queued. */
+export interface TestEnqueuer {
+  enqueue(job: { testId: string; priority: number }): Promise<void>;
+}
+
+interface Logger {
+  warn(obj: object, msg: string): void;
+}
+
+export interface TestsServiceDeps {
+  tests: TestRepository;
+  registry: EngineRegistryPort;
+  queue: TestEnqueuer;
+  events: EventBus;
+  log: Logger;
+  maxActivePerUser: number;
+}
+
+const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+
+export function toTestView(r: TestRow): TestView {
+  return {
+    testId: r.test_id,
+    type: r.test_type,
+    url: r.url,
+    status: r.status,
+    priority: r.priority,
+    progress: r.progress,
+    message: r.message,
+    createdAt: new Date(r.created_at).toISOString(),
+    startedAt: iso(r.started_at),
+    completedAt: iso(r.completed_at),
+    retryCount: r.retry_count,
+    attempts: r.attempts,
+    error: r.error_message,
+    options: r.config ?? {},
+  };
+}
+
+function checkUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ValidationError('url is not a valid URL', [{ field: '/body/url', message: 'must be an absolute http(s) URL' }]);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new ValidationError('url must use http or https', [{ field: '/body/url', message: 'must be an absolute http(s) URL' }]);
+  }
+  if (parsed.username || parsed.password) {
+    throw new ValidationError('url must not carry credentials', [{ field: '/body/url', message: 'must not contain a user name or password' }]);
+  }
+  return parsed.toString();
+}
+
+/** Submitting and reading tests. Another user's test is a 404, whatever the route. */
+export function createTestsService(deps: TestsServiceDeps) {
+  const { tests, registry, queue, events, log } = deps;
+  return {
+    async create(viewer: Viewer, body: CreateTestBody): Promise<{ testId: string; status: 'queued' }> {
+      if (!registry.types().includes(body.type)) {
+        throw new ValidationError(`Unknown test type "${body.type}"`, [{ field: '/body/type', message: `must be one of: ${registry.types().join(', ')}` }]);
+      }
+      const url = checkUrl(body.url);
+      const options = registry.validate(body.type, body.options ?? {}) as Record<string, unknown>;
+      const priority = body.priority ?? 0;
+      const row = await tests.createWithinLimit({ testId: randomUUID(), userId: viewer.id, type: body.type, url, options, priority }, deps.maxActivePerUser);
+      if (!row) throw new TooManyRequestsError(`You already have ${deps.maxActivePerUser} queued or running tests; wait for some to finish`, 5);
+      // The row is the system of record: if the queue is unreachable now, the reconciler enqueues it later.
+      await queue.enqueue({ testId: row.test_id, priority }).catch((err: unknown) => log.warn({ err, testId: row.test_id }, 'enqueue failed; the reconciler will retry'));
+      await events.publish('TestQueued', { testId: row.test_id, userId: viewer.id, type: row.test_type, url: row.url, priority });
+      return { testId: row.test_id, status: 'queued' };
+    },
+
+    async get(viewer: Viewer, testId: string): Promise<TestView> {
+      const row = await tests.getById(viewer, testId);
+      if (!row) throw new NotFoundError(`No test ${testId}`);
+      return toTestView(row);
+    },
+
+    async list(viewer: Viewer, q: ListTestsQuery): Promise<Page<TestView>> {
+      const page = await tests.list(viewer, { status: q.status, type: q.type, limit: q.limit ?? 20, cursor: q.cursor });
+      return { items: page.items.map(toTestView), nextCursor: page.nextCursor };
+    },
+
+    /** The stored result; 404 until the test completed. Kept as one method so a cache can wrap it. */
+    async getResult(userId: string, role: Viewer['role'], testId: string): Promise<TestResultView> {
+      const found = await tests.getResult({ id: userId, role }, testId);
+      if (!found) throw new NotFoundError(`No test ${testId}`);
+      const { test, result } = found;
+      if (!result) throw new NotFoundError(`Test ${testId} has no result yet (status: ${test.status})`);
+      return {
+        testId,
+        type: test.test_type,
+        url: test.url,
+        passed: result.passed,
+        score: result.score,
+        summary: result.summary,
+        metrics: result.metrics,
+        findings: result.findings as TestResultView['findings'],
+        details: result.details,
+        completedAt: iso(test.completed_at),
+      };
+    },
+  };
+}
+
+export type TestsService = ReturnType<typeof createTestsService>;
