@@ -17,6 +17,7 @@ import type { TestEngine } from './modules/tests/engines/engine.ts';
 import { queueModule } from './modules/queue/index.ts';
 import { testsModule } from './modules/tests/index.ts';
 import { authModule } from './modules/auth/index.ts';
+import { cacheModule } from './modules/cache/index.ts';
 import { realtimeModule } from './modules/realtime/index.ts';
 import { registerHealthRoutes } from './modules/monitoring/health.routes.ts';
 import { registerHomeRoutes } from './modules/home/home.routes.ts';
@@ -97,6 +98,7 @@ export async function buildApp({ config, logStream, extraEngines, worker }: Buil
   app.addHook('onClose', async () => runner.close());
   const queue = queueModule(app, { config, db: database.db, events, redis, runner, worker: worker ?? true });
   testsModule(app, { config, db: database.db, events, registry: engines, queue: queue.driver });
+  await cacheModule(app, { config, events, redis });
   registerHealthRoutes(app, [{ name: 'database', check: () => database.ping() }]);
   registerHomeRoutes(app, config, VERSION);
   return app;

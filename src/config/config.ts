@@ -2,6 +2,7 @@ import { ConfigError, parseBool, parseDurationMs, parseIntIn, parseRate, type Ra
 import { ENV_VARS } from './env.schema.ts';
 import { resolveSecrets } from './secrets.ts';
 import { parseRealtimeConfig, type RealtimeConfig } from './realtime-config.ts';
+import { parseCacheConfig, type CacheConfig } from './cache-config.ts';
 import { parseQueueConfig, type QueueConfig } from './queue-config.ts';
 import path from 'node:path';
 
@@ -36,6 +37,7 @@ export interface Config {
   /** Prefix of every Redis key and pub/sub channel. */
   redisKeyPrefix: string;
   realtime: RealtimeConfig;
+  cache: CacheConfig;
 }
 
 export interface LoadedConfig {
@@ -124,6 +126,7 @@ export function loadConfig(rawEnv: Env = process.env): LoadedConfig {
     queue: parseQueueConfig(e),
     redisKeyPrefix: need('REDIS_KEY_PREFIX', e.REDIS_KEY_PREFIX, 'letters, digits and :._- (up to 64)', (v) => (/^[\w:.-]{1,64}$/.test(v) ? v : undefined)),
     realtime: parseRealtimeConfig(e),
+    cache: parseCacheConfig(e),
   };
   return { config, notices: secrets.notices };
 }

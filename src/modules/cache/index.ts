@@ -1,0 +1,45 @@
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../../config/index.ts';
+import type { EventBus } from '../../shared/events/index.ts';
+import { createRedisFactory, type RedisFactory } from '../../shared/redis/index.ts';
+import { subscribeCacheInvalidation } from './cache-invalidation.ts';
+import { registerCacheRoutes } from './cache.routes.ts';
+import { createCacheService, type CacheService } from './cache.service.ts';
+import { createPassThroughCache } from './pass-through-cache.ts';
+import { registerResponseCache } from './response-cache.hook.ts';
+
+export { cacheKeys, cacheTags } from './cache-keys.ts';
+export type { CacheService, CacheStats } from './cache.service.ts';
+export type { ResponseCacheOptions } from './response-cache.hook.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The shared cache (see docs/CACHE_STRATEGY.md). */
+    cache: CacheService;
+  }
+}
+
+export interface CacheModuleDeps {
+  config: Config;
+  events: EventBus;
+  /** Defaults to a factory over REDIS_URL; null or no REDIS_URL: memory only. */
+  redis?: RedisFactory | null;
+}
+
+/**
+ * The cache: builds the CacheService (memory L1, plus Redis L2 and bus when REDIS_URL is set), decorates
+ * `app.cache`, installs the response-cache hook and /api/cache, and subscribes invalidation to events.
+ */
+export async function cacheModule(app: FastifyInstance, { config, events, redis }: CacheModuleDeps): Promise<{ service: CacheService }> {
+  const factory = redis === undefined ? (config.redisUrl ? createRedisFactory(config.redisUrl, config.redisKeyPrefix) : null) : redis;
+  const service = config.cache.enabled ? createCacheService({ config: config.cache, redis: factory, log: app.log.child({ module: 'cache' }) }) : createPassThroughCache();
+  app.decorate('cache', service);
+  const unsubscribe = subscribeCacheInvalidation(events, service);
+  app.addHook('onClose', async () => {
+    unsubscribe();
+    await service.close();
+  });
+  registerResponseCache(app, service);
+  registerCacheRoutes(app, service);
+  return { service };
+}

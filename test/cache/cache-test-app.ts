@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import type { DatabaseConfig } from '../../src/config/index.ts';
+import { buildApp } from '../../src/app.ts';
+import { testConfig } from '../support/app.ts';
+
+/** Registration is rate limited per IP; these suites register many users from 127.0.0.1. */
+const RELAXED_LIMITS = { AUTH_RATE_LIMIT_IP: '1000/1m', AUTH_RATE_LIMIT_ACCOUNT: '1000/1m' };
+
+export interface CacheTestApp {
+  app: FastifyInstance;
+  /** Log lines the app wrote (JSON objects). */
+  logs: Array<Record<string, unknown>>;
+}
+
+/** The real app, with test-only routes added before it is ready (the response cache applies to them). */
+export async function buildCacheTestApp(env: Record<string, string> = {}, options: { database?: DatabaseConfig; routes?: (app: FastifyInstance) => void } = {}): Promise<CacheTestApp> {
+  const logs: Array<Record<string, unknown>> = [];
+  const logStream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString().split('\n')) if (line.trim()) logs.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  const app = await buildApp({ config: testConfig({ LOG_LEVEL: 'info', ...RELAXED_LIMITS, ...env }, options.database), logStream });
+  options.routes?.(app);
+  await app.ready();
+  return { app, logs };
+}
+
+export function uniquePrefix(): string {
+  return `testweb-cache-${Date.now()}-${randomBytes(3).toString('hex')}:`;
+}
+
+/** Removes every key under `prefix` (SCAN + UNLINK; never FLUSHALL on the shared Redis). */
+export async function dropPrefix(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect();
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) await redis.unlink(...keys);
+  } while (cursor !== '0');
+  await redis.quit();
+}
+
+/** A port nothing listens on: bind, read the port, close. */
+export async function closedPort(): Promise<number> {
+  const net = await import('node:net');
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs = 5000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
