@@ -1,0 +1,81 @@
+import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import { randomBytes } from 'node:crypto';
+import { buildApp } from '../../../src/app.ts';
+import type { DatabaseConfig } from '../../../src/config/index.ts';
+import type { EventMap, EventName } from '../../../src/shared/events/index.ts';
+import { testConfig } from '../../support/app.ts';
+import { REDIS_URL, TEST_DATABASES, type TestDatabase } from '../../support/databases.ts';
+import { testEngines } from './test-engines.ts';
+
+export type DriverName = 'embedded' | 'bullmq';
+
+export interface QueueMode {
+  name: string;
+  driver: DriverName;
+  database: TestDatabase;
+}
+
+/** Every database × driver combination available here: embedded always, BullMQ when a test Redis is set. */
+export const QUEUE_MODES: QueueMode[] = TEST_DATABASES.flatMap((database) => [
+  { name: `embedded on ${database.name}`, driver: 'embedded' as const, database },
+  ...(REDIS_URL ? [{ name: `bullmq on ${database.name}`, driver: 'bullmq' as const, database }] : []),
+]);
+
+if (!REDIS_URL) console.error('[test] TESTWEB_TEST_REDIS_URL is not set: queue suites run on the embedded driver only (BullMQ skipped)');
+
+/** Env of an isolated queue: its own BullMQ prefix and Redis key prefix, fast backoff and stall checks. */
+export function queueEnv(driver: DriverName, extra: Record<string, string> = {}): Record<string, string> {
+  const id = randomBytes(4).toString('hex');
+  return {
+    QUEUE_PREFIX: `twtest-${id}`,
+    REDIS_KEY_PREFIX: `twtest-${id}:`,
+    QUEUE_BACKOFF: '200ms',
+    QUEUE_STALLED_INTERVAL: '1s',
+    WORKER_CONCURRENCY: '2',
+    ...(driver === 'bullmq' ? { REDIS_URL: REDIS_URL! } : {}),
+    ...extra,
+  };
+}
+
+export async function buildQueueApp(env: Record<string, string>, database: DatabaseConfig, opts: { worker?: boolean; hangCompletes?: boolean } = {}): Promise<FastifyInstance> {
+  const app = await buildApp({ config: testConfig(env, database), extraEngines: testEngines(opts.hangCompletes), worker: opts.worker ?? true });
+  await app.ready();
+  return app;
+}
+
+/** Deletes every Redis key of the env's prefixes (never FLUSHALL: others share this Redis). */
+export async function cleanRedis(env: Record<string, string>): Promise<void> {
+  if (!REDIS_URL) return;
+  const redis = new Redis(REDIS_URL);
+  try {
+    for (const pattern of [`${env.QUEUE_PREFIX}:*`, `${env.REDIS_KEY_PREFIX}*`]) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+        cursor = next;
+        if (keys.length) await redis.del(...keys);
+      } while (cursor !== '0');
+    }
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Polls until `check` returns a truthy value or `timeoutMs` passes. */
+export async function waitFor<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Records every event of the given names the app's bus delivers. */
+export function recordEvents(app: FastifyInstance, names: EventName[]): Array<{ name: EventName; payload: EventMap[EventName] }> {
+  const seen: Array<{ name: EventName; payload: EventMap[EventName] }> = [];
+  for (const name of names) app.events.subscribe(name, (payload) => void seen.push({ name, payload }));
+  return seen;
+}
