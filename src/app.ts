@@ -94,7 +94,8 @@ export async function buildApp({ config, logStream, extraEngines, worker }: Buil
   const { tokens } = await authModule(app, { config, db: database.db, redis });
   await realtimeModule(app, { config, db: database.db, events, tokens, redis });
   const engines = createEngineRegistry([...ENGINES, ...(extraEngines ?? [])]);
-  const runner = createEngineRunner({ registry: engines, allowPrivateTargets: config.allowPrivateTargets, log: app.log });
+  const { requestTimeoutMs, maxResponseBytes, ...limits } = config.engines;
+  const runner = createEngineRunner({ registry: engines, allowPrivateTargets: config.allowPrivateTargets, log: app.log, limits, requestTimeoutMs, maxResponseBytes });
   app.addHook('onClose', async () => runner.close());
   const queue = queueModule(app, { config, db: database.db, events, redis, runner, worker: worker ?? true });
   testsModule(app, { config, db: database.db, events, registry: engines, queue: queue.driver });

@@ -20,6 +20,8 @@ export interface Config {
   redisUrl: string | null;
   workerConcurrency: number;
   allowPrivateTargets: boolean;
+  /** Test engines: outbound request defaults and stress caps. */
+  engines: { requestTimeoutMs: number; maxResponseBytes: number; stressMaxUsers: number; stressMaxDurationMs: number; stressMaxRate: number; stressWorkers: number };
   jwtSecret: string;
   encryptionKey: string;
   logLevel: string;
@@ -110,6 +112,14 @@ export function loadConfig(rawEnv: Env = process.env): LoadedConfig {
     redisUrl: parseRedisUrl(e.REDIS_URL),
     workerConcurrency: need('WORKER_CONCURRENCY', e.WORKER_CONCURRENCY, 'an integer 1–64', (v) => parseIntIn(v, 1, 64)),
     allowPrivateTargets: need('ALLOW_PRIVATE_TARGETS', e.ALLOW_PRIVATE_TARGETS, 'true or false', parseBool),
+    engines: {
+      requestTimeoutMs: duration(e, 'OUTBOUND_TIMEOUT'),
+      maxResponseBytes: need('OUTBOUND_MAX_RESPONSE_BYTES', e.OUTBOUND_MAX_RESPONSE_BYTES, 'an integer 1024–1073741824', (v) => parseIntIn(v, 1024, 1_073_741_824)),
+      stressMaxUsers: need('STRESS_MAX_USERS', e.STRESS_MAX_USERS, 'an integer 1–100000', (v) => parseIntIn(v, 1, 100_000)),
+      stressMaxDurationMs: duration(e, 'STRESS_MAX_DURATION'),
+      stressMaxRate: need('STRESS_MAX_RATE', e.STRESS_MAX_RATE, 'an integer 1–1000000', (v) => parseIntIn(v, 1, 1_000_000)),
+      stressWorkers: need('STRESS_WORKER_THREADS', e.STRESS_WORKER_THREADS, 'an integer 1–64', (v) => parseIntIn(v, 1, 64)),
+    },
     jwtSecret: secrets.jwtSecret,
     encryptionKey: secrets.encryptionKey,
     logLevel: need('LOG_LEVEL', e.LOG_LEVEL, LOG_LEVELS.join(', '), (v) => (LOG_LEVELS.includes(v) ? v : undefined)),

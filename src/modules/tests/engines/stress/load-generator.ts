@@ -52,6 +52,7 @@ export function startLoad(config: LoadConfig, report: (tick: TickMessage) => voi
         resolve(ok);
       };
       pool.dispatch(request, {
+        onRequestStart: () => undefined,
         onResponseStart: (_c, statusCode) => void (status = statusCode),
         onResponseData: (_c, chunk) => void (interval.bytes += chunk.length),
         onResponseEnd: () => {

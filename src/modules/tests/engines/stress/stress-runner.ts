@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { StressAggregate, type SecondStats } from './stress-aggregate.ts';
 import type { LoadConfig, StopMessage, WorkerMessage } from './worker-protocol.ts';
@@ -6,17 +5,15 @@ import type { LoadConfig, StopMessage, WorkerMessage } from './worker-protocol.t
 /** After a cancel, workers get this long to stop by themselves before they are terminated. */
 const ABORT_GRACE_MS = 1000;
 
-// Under tsx (dev, tests) the worker is the .ts source loaded through tsx; in a dist/ build the
-// compiled .js sibling runs directly.
-function workerSpec(): { url: URL; execArgv: string[] } {
-  if (!import.meta.url.endsWith('.ts')) return { url: new URL('./stress-worker.js', import.meta.url), execArgv: [] };
-  let tsx = 'tsx';
-  try {
-    tsx = import.meta.resolve('tsx');
-  } catch {
-    // import.meta.resolve is missing under some loaders; the bare name resolves from the cwd.
-  }
-  return { url: new URL('./stress-worker.ts', import.meta.url), execArgv: ['--import', tsx] };
+// In a dist/ build the compiled .js sibling runs directly. Under tsx (dev, tests) the .ts source is
+// loaded through tsx's API from a tiny bootstrap: Node 20 does not apply `--import tsx` from a worker's
+// execArgv to the worker's own entry module.
+function startWorker(workerData: LoadConfig): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./stress-worker.js', import.meta.url), { workerData });
+  const entry = new URL('./stress-worker.ts', import.meta.url).href;
+  const api = import.meta.resolve('tsx/esm/api');
+  const bootstrap = `import(${JSON.stringify(api)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`;
+  return new Worker(bootstrap, { eval: true, workerData });
 }
 
 export interface LoadRun {
@@ -31,12 +28,9 @@ export interface LoadRun {
  */
 export function runLoad(configs: LoadConfig[], signal: AbortSignal, maxRunMs: number, onSecond: (s: SecondStats, aggregate: StressAggregate) => void): Promise<LoadRun> {
   const aggregate = new StressAggregate(configs.length);
-  const spec = workerSpec();
-  const start = performance.now();
-  let end = start;
   let fatal: Error | null = null;
   return new Promise<LoadRun>((resolve, reject) => {
-    const workers = configs.map((workerData) => new Worker(spec.url, { workerData, execArgv: spec.execArgv }));
+    const workers = configs.map(startWorker);
     let exited = 0;
     const stopAll = (abort: boolean) => {
       for (const w of workers) w.postMessage({ type: 'stop', abort } satisfies StopMessage);
@@ -52,7 +46,6 @@ export function runLoad(configs: LoadConfig[], signal: AbortSignal, maxRunMs: nu
           fatal ??= new Error(message.message);
           return;
         }
-        end = performance.now();
         for (const second of aggregate.add(message)) onSecond(second, aggregate);
         if (message.final) void worker.terminate();
       });
@@ -64,7 +57,8 @@ export function runLoad(configs: LoadConfig[], signal: AbortSignal, maxRunMs: nu
         for (const second of aggregate.flush(true)) onSecond(second, aggregate);
         if (signal.aborted) reject(signal.reason);
         else if (fatal) reject(fatal);
-        else resolve({ aggregate, elapsedMs: end - start });
+        // Measured time is what the workers spent generating load, not thread start-up.
+        else resolve({ aggregate, elapsedMs: aggregate.series.reduce((n, s) => n + s.durationMs, 0) });
       });
     }
   });
