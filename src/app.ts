@@ -17,7 +17,8 @@ import type { TestEngine } from './modules/tests/engines/engine.ts';
 import { queueModule } from './modules/queue/index.ts';
 import { testsModule } from './modules/tests/index.ts';
 import { authModule } from './modules/auth/index.ts';
-import { cacheModule } from './modules/cache/index.ts';
+import { cacheModule, cacheTestResults } from './modules/cache/index.ts';
+import { createTestRepository } from './modules/tests/test.repository.ts';
 import { realtimeModule } from './modules/realtime/index.ts';
 import { registerHealthRoutes } from './modules/monitoring/health.routes.ts';
 import { registerHomeRoutes } from './modules/home/home.routes.ts';
@@ -98,8 +99,11 @@ export async function buildApp({ config, logStream, extraEngines, worker }: Buil
   const runner = createEngineRunner({ registry: engines, allowPrivateTargets: config.allowPrivateTargets, log: app.log, limits, requestTimeoutMs, maxResponseBytes });
   app.addHook('onClose', async () => runner.close());
   const queue = queueModule(app, { config, db: database.db, events, redis, runner, worker: worker ?? true });
-  testsModule(app, { config, db: database.db, events, registry: engines, queue: queue.driver });
-  await cacheModule(app, { config, events, redis });
+  const tests = testsModule(app, { config, db: database.db, events, registry: engines, queue: queue.driver });
+  const { service: cache } = await cacheModule(app, { config, events, redis });
+  // GET /api/tests/:testId/result through the cache (test:result:{testId}); the owner is checked on every hit.
+  const testRepo = createTestRepository(database.db);
+  tests.service.getResult = cacheTestResults(cache, tests.service.getResult, async (id) => (await testRepo.getById({ id: '', role: 'admin' }, id))?.user_id ?? null);
   registerHealthRoutes(app, [{ name: 'database', check: () => database.ping() }]);
   registerHomeRoutes(app, config, VERSION);
   return app;

@@ -9,6 +9,7 @@ import { createPassThroughCache } from './pass-through-cache.ts';
 import { registerResponseCache } from './response-cache.hook.ts';
 
 export { cacheKeys, cacheTags } from './cache-keys.ts';
+export { cacheTestResults } from './cached-test-result.ts';
 export type { CacheService, CacheStats } from './cache.service.ts';
 export type { ResponseCacheOptions } from './response-cache.hook.ts';
 
