@@ -34,7 +34,10 @@ const blockLists = RANGES.map(([net, prefix, family, reason]) => {
   return { list, reason };
 });
 
-/** Why `address` is refused as a target, or null when it is a public address. */
+/** Decides whether an address may be a target: the reason it is refused, or null. */
+export type AddressPolicy = (address: string) => string | null;
+
+/** Why `address` is refused as a target, or null when it is a public address. The default policy. */
 export function blockedAddressReason(address: string): string | null {
   const ip = address.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
   const family = isIP(ip);

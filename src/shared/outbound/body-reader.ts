@@ -7,7 +7,7 @@ export interface CappedBody {
   truncated: boolean;
 }
 
-/** Reads a response body up to `maxBytes`, then stops reading and destroys the stream. */
+/** Reads a response body up to `maxBytes`; leaving the loop early destroys the stream (and the connection). */
 export async function readCapped(body: Readable, maxBytes: number): Promise<CappedBody> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -16,7 +16,6 @@ export async function readCapped(body: Readable, maxBytes: number): Promise<Capp
     if (chunk.length > room) {
       if (room > 0) chunks.push(chunk.subarray(0, room));
       size = maxBytes;
-      body.destroy();
       return { raw: Buffer.concat(chunks, size), truncated: true };
     }
     chunks.push(chunk);

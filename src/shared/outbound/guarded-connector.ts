@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { buildConnector } from 'undici';
+import type { AddressPolicy } from './address-policy.ts';
 import { createGuardedLookup } from './guarded-lookup.ts';
 
 /** Connection phases of one new connection, in milliseconds from the start of the connect call. */
@@ -20,6 +21,8 @@ export interface ConnectorOptions {
   rejectUnauthorized: boolean;
   connectTimeoutMs: number;
   allowH2?: boolean;
+  /** Replaces the default address policy (tests use it to treat one loopback address as public). */
+  addressPolicy?: AddressPolicy;
   /** Called once per new connection with its phase timings (used by the performance engine). */
   onConnection?: (timings: ConnectionTimings) => void;
 }
@@ -49,7 +52,7 @@ function observe(socket: Socket, tls: boolean, start: number, done: (t: Connecti
  */
 export function createGuardedConnector(options: ConnectorOptions): buildConnector.connector {
   const base = buildConnector({
-    lookup: createGuardedLookup(options.allowPrivateTargets),
+    lookup: createGuardedLookup(options.allowPrivateTargets, options.addressPolicy),
     rejectUnauthorized: options.rejectUnauthorized,
     timeout: options.connectTimeoutMs,
     allowH2: options.allowH2 ?? false,

@@ -1,14 +1,14 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { isIP } from 'node:net';
-import { blockedAddressReason } from './address-policy.ts';
+import { blockedAddressReason, type AddressPolicy } from './address-policy.ts';
 import { TargetRefusedError } from './outbound-errors.ts';
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 export type LookupFunction = (hostname: string, options: LookupOptions, callback: LookupCallback) => void;
 
 /** Throws TargetRefusedError when `address` (resolved for `host`) is not allowed. */
-export function assertAddressAllowed(host: string, address: string): void {
-  const reason = blockedAddressReason(address);
+export function assertAddressAllowed(host: string, address: string, policy: AddressPolicy = blockedAddressReason): void {
+  const reason = policy(address);
   if (reason) {
     const via = host === address ? '' : ` (${host} resolves to ${address})`;
     throw new TargetRefusedError(`Target refused: ${address} is a ${reason} address${via}; set ALLOW_PRIVATE_TARGETS=true to allow it`);
@@ -21,13 +21,13 @@ export function assertAddressAllowed(host: string, address: string): void {
  * one at connect time) cannot slip past it. IP literals skip lookup in net.connect; callers check those
  * before connecting (see checkUrlTarget).
  */
-export function createGuardedLookup(allowPrivateTargets: boolean): LookupFunction {
+export function createGuardedLookup(allowPrivateTargets: boolean, policy: AddressPolicy = blockedAddressReason): LookupFunction {
   return (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
       if (err) return callback(err, []);
       if (!allowPrivateTargets) {
         try {
-          for (const a of addresses) assertAddressAllowed(hostname, a.address);
+          for (const a of addresses) assertAddressAllowed(hostname, a.address, policy);
         } catch (refused) {
           return callback(refused as NodeJS.ErrnoException, []);
         }

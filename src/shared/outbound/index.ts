@@ -2,4 +2,4 @@ export { createOutboundClient, type OutboundClient, type OutboundRequest, type O
 export { createGuardedConnector, type ConnectionTimings, type ConnectorOptions } from './guarded-connector.ts';
 export { OutboundError, TargetRefusedError, errorKind, toOutboundError, type OutboundErrorKind } from './outbound-errors.ts';
 export { assertTargetAllowed, checkUrlTarget, parseTargetUrl } from './target-check.ts';
-export { blockedAddressReason } from './address-policy.ts';
+export { blockedAddressReason, type AddressPolicy } from './address-policy.ts';

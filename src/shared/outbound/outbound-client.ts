@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
 import { decodeBody, readCapped } from './body-reader.ts';
+import type { AddressPolicy } from './address-policy.ts';
 import { createGuardedConnector, type ConnectionTimings } from './guarded-connector.ts';
 import { OutboundError, toOutboundError } from './outbound-errors.ts';
 import { assertTargetAllowed, checkUrlTarget } from './target-check.ts';
@@ -13,6 +14,8 @@ export interface OutboundSettings {
   maxResponseBytes: number;
   maxRedirects: number;
   userAgent: string;
+  /** Replaces the default SSRF address policy (tests use it to treat one loopback address as public). */
+  addressPolicy?: AddressPolicy;
 }
 
 export interface OutboundRequest {
@@ -116,7 +119,7 @@ export function createOutboundClient(settings: OutboundSettings): OutboundClient
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
     const maxRedirects = options.maxRedirects ?? settings.maxRedirects;
     const headers = { 'user-agent': settings.userAgent, 'accept-encoding': 'gzip, deflate, br', ...lowerKeys(options.headers ?? {}) };
-    let hop: Hop = { url: checkUrlTarget(rawUrl, settings.allowPrivateTargets), method: (options.method ?? 'GET').toUpperCase(), headers, body: options.body };
+    let hop: Hop = { url: checkUrlTarget(rawUrl, settings.allowPrivateTargets, settings.addressPolicy), method: (options.method ?? 'GET').toUpperCase(), headers, body: options.body };
     const redirects: RedirectHop[] = [];
     const start = performance.now();
     for (;;) {
@@ -127,11 +130,12 @@ export function createOutboundClient(settings: OutboundSettings): OutboundClient
         const res = await send(agent, hop, signal, timeoutMs);
         const location = res.headers.location;
         if (REDIRECT_STATUSES.has(res.statusCode) && typeof location === 'string' && maxRedirects > 0) {
-          res.body.destroy();
+          // Drop the redirect's body quietly (a plain destroy() would emit an unhandled AbortError).
+          await res.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
           redirects.push({ url: hop.url.href, status: res.statusCode, location });
           if (redirects.length > maxRedirects) throw new OutboundError(`${rawUrl}: more than ${maxRedirects} redirects (last to ${location})`, 'redirects');
           hop = nextHop(hop, res.statusCode, location);
-          checkUrlTarget(hop.url.href, settings.allowPrivateTargets);
+          checkUrlTarget(hop.url.href, settings.allowPrivateTargets, settings.addressPolicy);
           continue;
         }
         const headersAt = performance.now();
@@ -174,7 +178,7 @@ export function createOutboundClient(settings: OutboundSettings): OutboundClient
   return {
     settings,
     request,
-    assertTarget: (url) => assertTargetAllowed(url, settings.allowPrivateTargets),
+    assertTarget: (url) => assertTargetAllowed(url, settings.allowPrivateTargets, settings.addressPolicy),
     async close() {
       await Promise.all([...pooled.values()].map((a) => a.close()));
       pooled.clear();
@@ -183,7 +187,7 @@ export function createOutboundClient(settings: OutboundSettings): OutboundClient
 }
 
 function newAgent(settings: OutboundSettings, insecure: boolean, onConnection?: (t: ConnectionTimings) => void): Agent {
-  const connect = createGuardedConnector({ allowPrivateTargets: settings.allowPrivateTargets, rejectUnauthorized: !insecure, connectTimeoutMs: settings.timeoutMs, allowH2: !!onConnection, onConnection });
+  const connect = createGuardedConnector({ allowPrivateTargets: settings.allowPrivateTargets, rejectUnauthorized: !insecure, connectTimeoutMs: settings.timeoutMs, allowH2: !!onConnection, onConnection, addressPolicy: settings.addressPolicy });
   return new Agent({ connect, headersTimeout: settings.timeoutMs, bodyTimeout: settings.timeoutMs, allowH2: !!onConnection });
 }
 

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { blockedAddressReason, type AddressPolicy } from './address-policy.ts';
 import { assertAddressAllowed, resolveAll } from './guarded-lookup.ts';
 import { TargetRefusedError } from './outbound-errors.ts';
 
@@ -19,16 +20,16 @@ export function parseTargetUrl(raw: string): URL {
  * Checks a URL before any connection: the scheme, and an IP-literal host (which net.connect never passes
  * to the guarded lookup). Named hosts are checked at connect time by the guarded lookup.
  */
-export function checkUrlTarget(raw: string, allowPrivateTargets: boolean): URL {
+export function checkUrlTarget(raw: string, allowPrivateTargets: boolean, policy: AddressPolicy = blockedAddressReason): URL {
   const url = parseTargetUrl(raw);
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  if (!allowPrivateTargets && isIP(host)) assertAddressAllowed(host, host);
+  if (!allowPrivateTargets && isIP(host)) assertAddressAllowed(host, host, policy);
   return url;
 }
 
 /** The up-front check of a submitted target: scheme, then every address its name resolves to now. */
-export async function assertTargetAllowed(raw: string, allowPrivateTargets: boolean): Promise<URL> {
-  const url = checkUrlTarget(raw, allowPrivateTargets);
+export async function assertTargetAllowed(raw: string, allowPrivateTargets: boolean, policy: AddressPolicy = blockedAddressReason): Promise<URL> {
+  const url = checkUrlTarget(raw, allowPrivateTargets, policy);
   if (allowPrivateTargets) return url;
   let addresses: string[];
   try {
@@ -37,6 +38,6 @@ export async function assertTargetAllowed(raw: string, allowPrivateTargets: bool
     // An unresolvable name is not an SSRF risk; the engine reports it as a DNS failure.
     return url;
   }
-  for (const address of addresses) assertAddressAllowed(url.hostname, address);
+  for (const address of addresses) assertAddressAllowed(url.hostname, address, policy);
   return url;
 }

@@ -1,4 +1,4 @@
-import { createOutboundClient, OutboundError, TargetRefusedError } from '../../../shared/outbound/index.ts';
+import { createOutboundClient, OutboundError, TargetRefusedError, type AddressPolicy } from '../../../shared/outbound/index.ts';
 import { DEFAULT_ENGINE_LIMITS, NonRetryableError, type EngineLimits, type EngineLogger, type EngineResult } from './engine.ts';
 import type { EngineRegistry } from './engine-registry.ts';
 
@@ -11,6 +11,8 @@ export interface EngineRunnerOptions {
   requestTimeoutMs?: number;
   /** Cap on one response body (default 10 MiB). */
   maxResponseBytes?: number;
+  /** Replaces the default SSRF address policy (tests treat one loopback address as public with it). */
+  addressPolicy?: AddressPolicy;
 }
 
 export interface EngineRunInput {
@@ -41,6 +43,7 @@ export function createEngineRunner(options: EngineRunnerOptions): EngineRunner {
     maxResponseBytes: options.maxResponseBytes ?? 10 * 1024 * 1024,
     maxRedirects: 10,
     userAgent: 'TestWeb/0.1 (+https://github.com/testweb)',
+    addressPolicy: options.addressPolicy,
   });
   return {
     async run(input) {

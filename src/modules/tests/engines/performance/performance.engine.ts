@@ -1,4 +1,4 @@
-import type { OutboundResponse } from '../../../../shared/outbound/index.ts';
+import { TargetRefusedError, type OutboundResponse } from '../../../../shared/outbound/index.ts';
 import type { EngineContext, EngineResult, TestEngine } from '../engine.ts';
 import { median, outboundOf, round } from '../shared/outbound-of.ts';
 import { cachePolicy, isCompressible, MIN_COMPRESSIBLE_BYTES } from './caching.ts';
@@ -19,6 +19,7 @@ async function loadDocument(ctx: Ctx): Promise<OutboundResponse[]> {
       runs.push(await http.request(ctx.url, { measure: true, signal: ctx.signal, timeoutMs: ctx.options.timeoutMs, insecureTls: ctx.options.insecureTls, headers: ctx.options.headers }));
     } catch (err) {
       ctx.signal.throwIfAborted();
+      if (err instanceof TargetRefusedError) throw err;
       throw new Error(`Could not load the page: ${(err as Error).message}`, { cause: err });
     }
   }

@@ -1,0 +1,31 @@
+import { createEngineRegistry, createEngineRunner, ENGINES, type EngineLimits, type EngineResult } from '../../src/modules/tests/engines/index.ts';
+import type { AddressPolicy } from '../../src/shared/outbound/index.ts';
+
+export const silentLog = { debug: () => undefined, info: () => undefined, warn: () => undefined };
+
+export interface ProgressEvent {
+  percent: number;
+  message: string;
+  metrics?: Record<string, number>;
+  at: number;
+}
+
+export interface HarnessOptions {
+  allowPrivateTargets?: boolean;
+  limits?: Partial<EngineLimits>;
+  maxResponseBytes?: number;
+  requestTimeoutMs?: number;
+  addressPolicy?: AddressPolicy;
+}
+
+/** The product's registry and runner, configured as a test needs; close() in afterAll. */
+export function engineHarness(o: HarnessOptions = {}) {
+  const registry = createEngineRegistry(ENGINES);
+  const runner = createEngineRunner({ registry, allowPrivateTargets: o.allowPrivateTargets ?? true, log: silentLog, limits: o.limits, maxResponseBytes: o.maxResponseBytes, requestTimeoutMs: o.requestTimeoutMs, addressPolicy: o.addressPolicy });
+  const run = async (type: string, url: string, options: unknown, signal = new AbortController().signal): Promise<{ result: EngineResult; progress: ProgressEvent[] }> => {
+    const progress: ProgressEvent[] = [];
+    const result = await runner.run({ type, url, options, signal, progress: (percent, message, metrics) => progress.push({ percent, message, metrics, at: Date.now() }) });
+    return { result, progress };
+  };
+  return { registry, runner, run, close: () => runner.close() };
+}
