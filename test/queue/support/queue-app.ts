@@ -74,8 +74,8 @@ export async function waitFor<T>(check: () => Promise<T | undefined | null | fal
 }
 
 /** Records every event of the given names the app's bus delivers. */
-export function recordEvents(app: FastifyInstance, names: EventName[]): Array<{ name: EventName; payload: EventMap[EventName] }> {
-  const seen: Array<{ name: EventName; payload: EventMap[EventName] }> = [];
-  for (const name of names) app.events.subscribe(name, (payload) => void seen.push({ name, payload }));
+export function recordEvents(app: FastifyInstance, names: EventName[]): Array<{ name: EventName; payload: EventMap[EventName]; at: number }> {
+  const seen: Array<{ name: EventName; payload: EventMap[EventName]; at: number }> = [];
+  for (const name of names) app.events.subscribe(name, (payload) => void seen.push({ name, payload, at: Date.now() }));
   return seen;
 }
