@@ -61,12 +61,19 @@ export function createRedisMessageStore(deps: RedisMessageStoreDeps): MessageSto
       return Number(await commands.realtimeAppend(seqKey(stream), listKey(stream), ...args));
     },
     async read(stream) {
-      const results = await commands.multi().get(seqKey(stream)).lrange(listKey(stream), 0, -1).exec();
+      // Reading starts the sequence of a stream that has none yet, so the head a subscriber is given is
+      // the real base of the ids that follow (and a resume from it is not mistaken for a gap).
+      const results = await commands
+        .multi()
+        .set(seqKey(stream), initialSequence(), 'PX', SEQUENCE_TTL_MS, 'NX')
+        .get(seqKey(stream))
+        .lrange(listKey(stream), 0, -1)
+        .exec();
       const failed = results?.find(([err]) => err)?.[0];
       if (failed) throw failed;
-      const head = Number((results?.[0]?.[1] as string | null) ?? 0);
+      const head = Number((results?.[1]?.[1] as string | null) ?? 0);
       const since = Date.now() - limits.ageMs;
-      const messages = ((results?.[1]?.[1] as string[] | undefined) ?? []).map(parseStored).filter((m) => m.timestamp >= since);
+      const messages = ((results?.[2]?.[1] as string[] | undefined) ?? []).map(parseStored).filter((m) => m.timestamp >= since);
       return { head, messages };
     },
     async listen(listener) {
