@@ -21,6 +21,7 @@ import { cacheModule, cacheTestResults } from './modules/cache/index.ts';
 import { createTestRepository } from './modules/tests/test.repository.ts';
 import { realtimeModule } from './modules/realtime/index.ts';
 import { registerHealthRoutes } from './modules/monitoring/health.routes.ts';
+import { registerMetrics } from './modules/monitoring/metrics.ts';
 import { registerHomeRoutes } from './modules/home/home.routes.ts';
 
 export const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -105,6 +106,7 @@ export async function buildApp({ config, logStream, extraEngines, worker }: Buil
   const testRepo = createTestRepository(database.db);
   tests.service.getResult = cacheTestResults(cache, tests.service.getResult, async (id) => (await testRepo.getById({ id: '', role: 'admin' }, id))?.user_id ?? null);
   registerHealthRoutes(app, [{ name: 'database', check: () => database.ping() }]);
+  registerMetrics(app, { registries: [cache.metrics.registry], token: config.metricsToken });
   registerHomeRoutes(app, config, VERSION);
   return app;
 }

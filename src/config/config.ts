@@ -35,6 +35,7 @@ export interface Config {
   authRateLimitIp: RateSpec;
   authRateLimitAccount: RateSpec;
   shutdownTimeoutMs: number;
+  metricsToken: string | null;
   queue: QueueConfig;
   /** Prefix of every Redis key and pub/sub channel. */
   redisKeyPrefix: string;
@@ -133,6 +134,7 @@ export function loadConfig(rawEnv: Env = process.env): LoadedConfig {
     authRateLimitIp: need('AUTH_RATE_LIMIT_IP', e.AUTH_RATE_LIMIT_IP, 'count/window such as 30/1m', parseRate),
     authRateLimitAccount: need('AUTH_RATE_LIMIT_ACCOUNT', e.AUTH_RATE_LIMIT_ACCOUNT, 'count/window such as 10/15m', parseRate),
     shutdownTimeoutMs: duration(e, 'SHUTDOWN_TIMEOUT'),
+    metricsToken: e.METRICS_TOKEN?.trim() || null,
     queue: parseQueueConfig(e),
     redisKeyPrefix: need('REDIS_KEY_PREFIX', e.REDIS_KEY_PREFIX, 'letters, digits and :._- (up to 64)', (v) => (/^[\w:.-]{1,64}$/.test(v) ? v : undefined)),
     realtime: parseRealtimeConfig(e),
