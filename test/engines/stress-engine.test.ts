@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NonRetryableError } from '../../src/modules/tests/engines/index.ts';
+import { closedPort, startFixtureServer, type FixtureServer } from '../fixtures/target-server.fixture.ts';
+import { engineHarness } from './engine-harness.ts';
+
+const LIVE_KEYS = ['active_users', 'errors', 'latency_p50_ms', 'latency_p95_ms', 'latency_p99_ms', 'rps'];
+
+describe('stress engine', () => {
+  let server: FixtureServer;
+  const h = engineHarness({ limits: { stressMaxUsers: 50, stressMaxDurationMs: 20_000 } });
+
+  beforeAll(async () => {
+    server = await startFixtureServer();
+  });
+  afterAll(async () => {
+    await h.close();
+    await server.close();
+  });
+
+  it('counts exactly the requests the server answered, with live progress every second', async () => {
+    const before = server.hits.get('/hello') ?? 0;
+    const { result, progress } = await h.run('stress', `${server.url}/hello`, { vus: 5, duration: '3s', thresholds: ['p95<5000', 'error_rate<0.01', 'rps>1'] });
+    const m = result.metrics;
+    const served = (server.hits.get('/hello') ?? 0) - before;
+    expect(m.requests_total).toBe(served);
+    expect(m.requests_total).toBeGreaterThan(10);
+    expect(result.details.statusCodes).toEqual({ 200: served });
+    expect(m.bytes_received).toBe(served * 'hello world'.length);
+    expect(m.error_rate).toBe(0);
+    expect(m.vus_max).toBe(5);
+    expect(m.latency_min_ms).toBeLessThanOrEqual(m.latency_p50_ms!);
+    expect(m.latency_p50_ms).toBeLessThanOrEqual(m.latency_p95_ms!);
+    expect(m.latency_p95_ms).toBeLessThanOrEqual(m.latency_p99_ms!);
+    expect(m.latency_p99_ms).toBeLessThanOrEqual(m.latency_max_ms!);
+    expect(m.duration_s).toBeGreaterThanOrEqual(2.9);
+    // duration_s is rounded to 10 ms, so allow 1 %.
+    expect(Math.abs(m.rps_mean! - m.requests_total! / m.duration_s!) / m.rps_mean!).toBeLessThan(0.01);
+    expect(result.passed).toBe(true);
+    const live = progress.filter((p) => p.metrics);
+    expect(live.length).toBeGreaterThanOrEqual(3);
+    for (const p of live) expect(Object.keys(p.metrics!).sort()).toEqual(LIVE_KEYS);
+    const series = result.details.series as Array<{ requests: number }>;
+    expect(series.reduce((n, s) => n + s.requests, 0)).toBe(served);
+  });
+
+  it('fails its thresholds on a 500 and counts errors as 5xx', async () => {
+    const { result } = await h.run('stress', `${server.url}/error`, { vus: 2, duration: 1, thresholds: ['error_rate<0.01', 'p(95)<10000'] });
+    expect(result.metrics.errors_5xx).toBe(result.metrics.requests_total);
+    expect(result.metrics.error_rate).toBe(1);
+    expect(result.passed).toBe(false);
+    const thresholds = result.details.thresholds as Array<{ expression: string; passed: boolean }>;
+    expect(thresholds.map((t) => t.passed)).toEqual([false, true]);
+    expect(result.findings.some((f) => f.title === 'Threshold failed: error_rate<0.01')).toBe(true);
+  });
+
+  it('records refused connections, resets and timeouts by kind', async () => {
+    const port = await closedPort();
+    const refused = await h.run('stress', `http://127.0.0.1:${port}/`, { vus: 2, duration: 1 });
+    expect(refused.result.metrics.errors_refused).toBeGreaterThan(0);
+    expect(refused.result.metrics.errors_refused).toBe(refused.result.metrics.requests_total);
+    const reset = await h.run('stress', `${server.url}/reset`, { vus: 2, duration: 1 });
+    expect(reset.result.metrics.errors_reset).toBeGreaterThan(0);
+    expect(reset.result.metrics.error_rate).toBe(1);
+    const slow = await h.run('stress', `${server.url}/slow?ms=3000`, { vus: 2, duration: 1, timeoutMs: 200 });
+    expect(slow.result.metrics.errors_timeout).toBeGreaterThan(0);
+  });
+
+  it('ramps users up linearly', async () => {
+    const { result, progress } = await h.run('stress', `${server.url}/slow?ms=20`, { pattern: 'ramp-up', startVus: 1, vus: 8, duration: '3s' });
+    const users = progress.filter((p) => p.metrics).map((p) => p.metrics!.active_users!);
+    // Sampled once a second on a shared machine: the exact counts drift, the climb does not.
+    expect(Math.max(...users), JSON.stringify(users)).toBeGreaterThan(users[0]!);
+    expect(users[0]).toBeLessThanOrEqual(4);
+    expect(result.metrics.vus_max).toBeGreaterThanOrEqual(4);
+    expect(result.metrics.vus_max).toBeLessThanOrEqual(8);
+  });
+
+  it('holds an arrival rate in rate mode', async () => {
+    const before = server.hits.get('/hello') ?? 0;
+    const { result } = await h.run('stress', `${server.url}/hello`, { rate: 40, duration: '2s', vus: 10 });
+    const served = (server.hits.get('/hello') ?? 0) - before;
+    expect(result.metrics.requests_total).toBe(served);
+    expect(served).toBeGreaterThanOrEqual(70);
+    expect(served).toBeLessThanOrEqual(85);
+    expect(result.details.mode).toBe('rate');
+  });
+
+  it('stops all traffic within 2 s of a cancel', async () => {
+    const controller = new AbortController();
+    const run = h.run('stress', `${server.url}/slow?ms=5`, { vus: 20, duration: '15s' }, controller.signal);
+    await new Promise((r) => setTimeout(r, 2500));
+    const abortedAt = Date.now();
+    controller.abort();
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+    expect(Date.now() - abortedAt).toBeLessThan(2000);
+    const afterStop = server.hits.get('/slow') ?? 0;
+    expect(afterStop).toBeGreaterThan(20);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(server.hits.get('/slow')).toBe(afterStop);
+  });
+
+  it('refuses more users or a longer run than the caps allow', async () => {
+    await expect(h.run('stress', `${server.url}/hello`, { vus: 51, duration: 1 })).rejects.toBeInstanceOf(NonRetryableError);
+    await expect(h.run('stress', `${server.url}/hello`, { vus: 1, duration: '1m' })).rejects.toThrow(/STRESS_MAX_DURATION/);
+  });
+});
