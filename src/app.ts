@@ -11,7 +11,7 @@ import { createDatabase, migrate, type Database } from './shared/db/index.ts';
 import { createValidatorCompiler, Problem, registerErrorHandler } from './shared/http/index.ts';
 import { loggerOptions } from './shared/logging/logger.ts';
 import { createLocalEventBus, createRedisEventBus, type EventBus } from './shared/events/index.ts';
-import { createRedisFactory } from './shared/redis/index.ts';
+import { createRedisFactory, type RedisFactory } from './shared/redis/index.ts';
 import { ENGINES, createEngineRegistry, createEngineRunner } from './modules/tests/engines/index.ts';
 import type { TestEngine } from './modules/tests/engines/engine.ts';
 import { queueModule } from './modules/queue/index.ts';
@@ -20,7 +20,7 @@ import { authModule } from './modules/auth/index.ts';
 import { cacheModule, cacheTestResults } from './modules/cache/index.ts';
 import { createTestRepository } from './modules/tests/test.repository.ts';
 import { realtimeModule } from './modules/realtime/index.ts';
-import { registerHealthRoutes } from './modules/monitoring/health.routes.ts';
+import { registerHealthRoutes, type ReadinessCheck } from './modules/monitoring/health.routes.ts';
 import { registerMetrics } from './modules/monitoring/metrics.ts';
 import { registerHomeRoutes } from './modules/home/home.routes.ts';
 
@@ -53,6 +53,16 @@ async function registerDocs(app: FastifyInstance): Promise<void> {
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { persistAuthorization: true } });
+}
+
+/** Readiness asks Redis too when it is configured, giving it as long as the database check. */
+function redisReadiness(app: FastifyInstance, redis: RedisFactory | null): ReadinessCheck[] {
+  if (!redis) return [];
+  const client = redis.create('health', { maxRetriesPerRequest: 0 });
+  client.on('error', () => undefined); // readiness reports it; the connection retries by itself
+  app.addHook('onClose', async () => void client.disconnect());
+  const timeout = () => new Promise<never>((_, reject) => setTimeout(() => reject(new Error('redis did not answer')), 2000).unref());
+  return [{ name: 'redis', check: async () => void (await Promise.race([client.ping(), timeout()])) }];
 }
 
 /**
@@ -105,7 +115,7 @@ export async function buildApp({ config, logStream, extraEngines, worker }: Buil
   // GET /api/tests/:testId/result through the cache (test:result:{testId}); the owner is checked on every hit.
   const testRepo = createTestRepository(database.db);
   tests.service.getResult = cacheTestResults(cache, tests.service.getResult, async (id) => (await testRepo.getById({ id: '', role: 'admin' }, id))?.user_id ?? null);
-  registerHealthRoutes(app, [{ name: 'database', check: () => database.ping() }]);
+  registerHealthRoutes(app, [{ name: 'database', check: () => database.ping() }, ...redisReadiness(app, redis)]);
   registerMetrics(app, { registries: [cache.metrics.registry], token: config.metricsToken });
   registerHomeRoutes(app, config, VERSION);
   return app;

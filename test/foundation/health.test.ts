@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildTestApp } from '../support/app.ts';
-import { POSTGRES_URL } from '../support/databases.ts';
+import { POSTGRES_URL, REDIS_URL } from '../support/databases.ts';
 import { TEST_DATABASES } from '../support/databases.ts';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 
@@ -65,5 +65,31 @@ describe.runIf(POSTGRES_URL)('readiness while PostgreSQL goes away and comes bac
     expect(status).toBe(200);
     const register = await app.inject({ method: 'POST', url: '/api/auth/register', payload: { email: 'back@example.test', password: 'a sturdy passphrase 42' } });
     expect(register.statusCode).toBe(201);
+  });
+});
+
+describe.runIf(REDIS_URL)('readiness with Redis configured', () => {
+  it('checks Redis too, answering 503 while it is unreachable and recovering after', async () => {
+    const url = new URL(REDIS_URL!);
+    const proxy = await startTcpProxy(url.hostname, Number(url.port || 6379));
+    const app = await buildTestApp({ REDIS_URL: `redis://127.0.0.1:${proxy.port}`, REDIS_KEY_PREFIX: `test-health-${Date.now()}:` });
+    try {
+      const ready = await app.inject({ url: '/health/ready' });
+      expect(ready.json()).toEqual({ status: 'ok', checks: { database: 'ok', redis: 'ok' } });
+      await proxy.stop();
+      const down = await app.inject({ url: '/health/ready' });
+      expect(down.statusCode).toBe(503);
+      expect(down.json().detail).toBe('Not ready: redis unavailable');
+      await proxy.start();
+      let status = 0;
+      for (let i = 0; i < 40 && status !== 200; i++) {
+        status = (await app.inject({ url: '/health/ready' })).statusCode;
+        if (status !== 200) await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(status).toBe(200);
+    } finally {
+      await app.close();
+      await proxy.close();
+    }
   });
 });
