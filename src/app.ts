@@ -49,7 +49,10 @@ async function registerDocs(app: FastifyInstance): Promise<void> {
       openapi: '3.1.0',
       info: { title: 'TestWeb API', version: VERSION, description: 'Website testing platform. Errors are RFC 9457 problem+json.' },
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      security: [{ bearerAuth: [] }],
     },
+    // Routes are private unless their config says `auth: 'public'`; the document says the same.
+    transform: ({ schema, url, route }) => ({ schema: route.config?.auth === 'public' ? { ...schema, security: [] } : schema, url }),
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { persistAuthorization: true } });

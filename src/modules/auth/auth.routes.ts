@@ -34,7 +34,7 @@ export function registerAuthRoutes(fastify: FastifyInstance, service: AuthServic
   });
 
   app.post('/api/auth/logout', {
-    schema: { tags, summary: 'Revoke the current session', security: [{ bearerAuth: [] }], response: { 204: Type.Null(), ...problems(401) } },
+    schema: { tags, summary: 'Revoke the current session', response: { 204: Type.Null(), ...problems(401) } },
     handler: async (req, reply) => {
       const user = currentUser(req);
       await service.logout(user.id, user.sessionId);
@@ -43,7 +43,7 @@ export function registerAuthRoutes(fastify: FastifyInstance, service: AuthServic
   });
 
   app.get('/api/auth/me', {
-    schema: { tags, summary: 'The signed-in account', security: [{ bearerAuth: [] }], response: { 200: PublicUser, ...problems(401) } },
+    schema: { tags, summary: 'The signed-in account', response: { 200: PublicUser, ...problems(401) } },
     handler: (req) => service.me(currentUser(req).id),
   });
 }
