@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { errors as bentoErrors } from 'bentocache';
 import type { CacheConfig } from '../../config/cache-config.ts';
 import type { RedisFactory } from '../../shared/redis/index.ts';
@@ -76,9 +77,11 @@ export function createCacheService({ config, redis, log }: CacheServiceDeps): Ca
     probe: () => store.redis!.ping(),
     probeEveryMs: Math.max(1000, config.redisBreakerMs),
     async onRecovered(replay) {
-      if (replay.flush) return bento.clear();
-      if (replay.tags.length) await bento.deleteByTag({ tags: replay.tags });
-      if (replay.keys.length) await bento.deleteMany({ keys: replay.keys });
+      // bentocache skips Redis while its circuit breaker is open: let it close, then replay (L2 + bus).
+      await sleep(config.redisBreakerMs);
+      if (replay.flush) return bento.clear({ suppressL2Errors: false });
+      if (replay.tags.size) await bento.deleteByTag({ tags: [...replay.tags], suppressL2Errors: false });
+      if (replay.keys.size) await bento.deleteMany({ keys: [...replay.keys], suppressL2Errors: false });
     },
   });
   const store = createCacheStore({
@@ -120,6 +123,7 @@ export function createCacheService({ config, redis, log }: CacheServiceDeps): Ca
       metrics.invalidation('key');
       health.remember({ key });
       await safely('del', false, () => bento.delete({ key }));
+      health.remember({ key });
     },
     async wrap(key, ttlMs, fn, options = {}) {
       const tags = options.tags ?? [];
@@ -152,18 +156,22 @@ export function createCacheService({ config, redis, log }: CacheServiceDeps): Ca
       metrics.invalidation('tag');
       health.remember({ tags });
       await safely('invalidateTags', false, () => bento.deleteByTag({ tags }));
+      health.remember({ tags });
     },
     async invalidatePattern(pattern) {
       invalidations.all();
       health.remember({ all: true });
       metrics.invalidation('pattern');
-      return safely('invalidatePattern', 0, () => deleteMatching(store, bento, globToRegExp(pattern), pattern));
+      const deleted = await safely('invalidatePattern', 0, () => deleteMatching(store, bento, globToRegExp(pattern), pattern));
+      health.remember({ all: true });
+      return deleted;
     },
     async flush() {
       invalidations.all();
       health.remember({ all: true });
       metrics.invalidation('flush');
       await safely('flush', undefined, () => bento.clear());
+      health.remember({ all: true });
     },
     async stats() {
       const snap = await metrics.snapshot();

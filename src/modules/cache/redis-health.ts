@@ -4,8 +4,8 @@ const MAX_PENDING = 10_000;
 const LOG_EVERY_MS = 60_000;
 
 export interface PendingInvalidations {
-  keys: string[];
-  tags: string[];
+  keys: Set<string>;
+  tags: Set<string>;
   /** Too many to remember: flush everything instead. */
   flush: boolean;
 }
@@ -29,22 +29,39 @@ export function createRedisHealth(d: Deps) {
   let failures = 0;
   let lastLog = 0;
   let timer: NodeJS.Timeout | null = null;
-  let pending: PendingInvalidations = { keys: [], tags: [], flush: false };
+  const empty = (flush = false): PendingInvalidations => ({ keys: new Set(), tags: new Set(), flush });
+  let pending = empty();
+
+  const merge = (from: PendingInvalidations) => {
+    if (from.flush) pending = empty(true);
+    if (pending.flush) return;
+    from.keys.forEach((k) => pending.keys.add(k));
+    from.tags.forEach((t) => pending.tags.add(t));
+  };
+  const isEmpty = (p: PendingInvalidations) => !p.flush && p.keys.size === 0 && p.tags.size === 0;
 
   const check = async () => {
     timer = null;
+    let replayed = 0;
     try {
       await d.probe();
+      // Invalidations made while replaying land in `pending` again (down is still true): loop until none.
+      do {
+        const replay = pending;
+        pending = empty();
+        replayed += replay.keys.size + replay.tags.size;
+        await d.onRecovered(replay).catch((err: unknown) => {
+          merge(replay);
+          throw err;
+        });
+      } while (!isEmpty(pending));
     } catch {
       timer = setTimeout(() => void check(), d.probeEveryMs).unref();
       return;
     }
-    const replay = pending;
-    pending = { keys: [], tags: [], flush: false };
     down = false;
-    d.log.info({ failures, replayedKeys: replay.keys.length, replayedTags: replay.tags.length, flush: replay.flush }, 'cache: Redis answers again');
+    d.log.info({ failures, replayed }, 'cache: Redis answers again; invalidations made meanwhile replayed');
     failures = 0;
-    await d.onRecovered(replay).catch(() => undefined);
   };
 
   return {
@@ -60,13 +77,17 @@ export function createRedisHealth(d: Deps) {
       down = true;
       timer ??= setTimeout(() => void check(), d.probeEveryMs).unref();
     },
-    /** `all`: a pattern or flush, replayed as a flush. */
+    /**
+     * Call before and after the invalidation's Redis operation: before, in case Redis is known to be
+     * down (the operation is skipped); after, in case this very operation found it down.
+     * `all`: a pattern or flush, replayed as a flush.
+     */
     remember(inv: { key?: string; tags?: string[]; all?: boolean }) {
       if (!down || pending.flush) return;
-      if (inv.all) pending = { keys: [], tags: [], flush: true };
-      if (inv.key) pending.keys.push(inv.key);
-      if (inv.tags) pending.tags.push(...inv.tags);
-      if (pending.keys.length + pending.tags.length > MAX_PENDING) pending = { keys: [], tags: [], flush: true };
+      if (inv.all) pending = empty(true);
+      if (inv.key) pending.keys.add(inv.key);
+      for (const t of inv.tags ?? []) pending.tags.add(t);
+      if (pending.keys.size + pending.tags.size > MAX_PENDING) pending = empty(true);
     },
     close() {
       if (timer) clearTimeout(timer);
