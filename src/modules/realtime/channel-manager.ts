@@ -22,7 +22,9 @@ export class ChannelManager {
   dispatch = (stream: string, id: number, text: string): void => {
     const set = this.streams.get(stream);
     if (!set) return;
-    for (const subscription of set) subscription.offer(id, text);
+    // Encode once for a broadcast instead of once per socket.
+    const frame = set.size > 1 ? Buffer.from(text) : undefined;
+    for (const subscription of set) subscription.offer(id, text, frame);
   };
 
   get streamCount(): number {

@@ -1,7 +1,8 @@
 import type { StoredMessage } from './realtime-message.ts';
 
 export interface MessageSink {
-  send(text: string): void;
+  /** `frame` is `text` already encoded, shared by every socket a broadcast goes to. */
+  send(text: string, frame?: Buffer): void;
 }
 
 /**
@@ -13,7 +14,7 @@ export interface MessageSink {
 export class Subscription {
   lastId = 0;
   closed = false;
-  private pending: { id: number; text: string }[] | null = [];
+  private pending: { id: number; text: string; frame?: Buffer }[] | null = [];
 
   constructor(
     readonly channel: string,
@@ -21,14 +22,14 @@ export class Subscription {
     private readonly sink: MessageSink,
   ) {}
 
-  offer(id: number, text: string): void {
+  offer(id: number, text: string, frame?: Buffer): void {
     if (this.closed || id <= this.lastId) return;
     if (this.pending) {
-      this.pending.push({ id, text });
+      this.pending.push({ id, text, frame });
       return;
     }
     this.lastId = id;
-    this.sink.send(text);
+    this.sink.send(text, frame);
   }
 
   /** Sends retained messages after `lastId` (during sync, before going live). */
@@ -46,6 +47,6 @@ export class Subscription {
   goLive(): void {
     const pending = this.pending ?? [];
     this.pending = null;
-    for (const { id, text } of pending) this.offer(id, text);
+    for (const { id, text, frame } of pending) this.offer(id, text, frame);
   }
 }

@@ -37,7 +37,7 @@ export class WsConnection implements RealtimeConnection, HeartbeatTarget {
     this.expiresAt = options.expiresAt;
   }
 
-  send(text: string): void {
+  send(text: string, frame?: Buffer): void {
     if (this.socket.readyState !== WebSocket.OPEN) return;
     // A client that does not read would make us buffer without bound: drop it, it can reconnect and resume.
     if (this.socket.bufferedAmount > this.options.sendBufferBytes) {
@@ -45,7 +45,8 @@ export class WsConnection implements RealtimeConnection, HeartbeatTarget {
       this.close(1013, 'send buffer full: reconnect and resume');
       return;
     }
-    this.socket.send(text);
+    if (frame) this.socket.send(frame, { binary: false });
+    else this.socket.send(text);
     const buffered = this.socket.bufferedAmount;
     if (buffered > this.options.stats.peakBufferedBytes) this.options.stats.peakBufferedBytes = buffered;
   }
