@@ -52,6 +52,8 @@ async function main() {
   const { child, url } = await startTarget();
   const runs: Record<string, Figures[]> = {};
   try {
+    // A cold server (JIT, first connections) would penalise whichever tool happens to run first.
+    await autocannon(url, CONNECTIONS, 3);
     for (let rep = 0; rep < REPS; rep++) {
       for (let i = 0; i < tools.length; i++) {
         const tool = tools[(i + rep) % tools.length]!;
