@@ -32,5 +32,5 @@ process.on('message', (command: ServerCommand) => {
 
 server.on('listening', () => {
   const address = server.address();
-  send({ type: 'ready', port: typeof address === 'object' ? address.port : 0, token: null });
+  send({ type: 'ready', port: typeof address === 'object' && address ? address.port : 0, token: null });
 });
