@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import * as hdr from 'hdr-histogram-js';
 import { Pool, type Dispatcher } from 'undici';
 import { checkUrlTarget, createGuardedConnector, errorKind } from '../../../../shared/outbound/index.ts';
-import { usersAt } from './load-plan.ts';
+import { usersAt, type LoadPlan } from './load-plan.ts';
 import type { LoadConfig, TickMessage } from './worker-protocol.ts';
 
 /** After a network error a virtual user pauses briefly, so a refusing target does not become a busy loop. */
@@ -26,130 +26,157 @@ const emptyInterval = (): Interval => ({ requests: 0, statuses: {}, errors: {}, 
 
 /**
  * Generates the planned load against one URL and reports every second. Runs inside a worker thread;
- * `report` posts to the main thread. Resolves when the plan is over or `stop` was called.
+ * `report` posts to the main thread. `done` resolves when the plan is over or `stop` was called.
  */
-export function startLoad(config: LoadConfig, report: (tick: TickMessage) => void) {
-  const url = checkUrlTarget(config.url, config.allowPrivateTargets);
-  const connect = createGuardedConnector({ allowPrivateTargets: config.allowPrivateTargets, rejectUnauthorized: !config.insecureTls, connectTimeoutMs: config.timeoutMs });
-  const pool = new Pool(url.origin, { connections: Math.max(1, config.plan.maxUsers), pipelining: 1, connect, headersTimeout: config.timeoutMs, bodyTimeout: config.timeoutMs });
-  const request: Dispatcher.DispatchOptions = { path: url.pathname + url.search, method: config.method as Dispatcher.HttpMethod, headers: config.headers, body: config.body, headersTimeout: config.timeoutMs, bodyTimeout: config.timeoutMs };
-  const histogram = newHistogram();
-  let interval = emptyInterval();
-  let stopping = false;
-  let inFlight = 0;
-  let running = 0;
-  const start = performance.now();
-  let lastTick = start;
-  let second = 0;
+class LoadGenerator {
+  readonly done: Promise<void>;
+  private finish: () => void = () => undefined;
+  private readonly pool: Pool;
+  private readonly request: Dispatcher.DispatchOptions;
+  private readonly histogram = newHistogram();
+  private interval = emptyInterval();
+  /** No new requests once set. */
+  private stopping = false;
+  /** Set when the pool is torn down: errors from then on are ours, not the target's. */
+  private discarding = false;
+  private inFlight = 0;
+  private running = 0;
+  private readonly start = performance.now();
+  private lastTick = this.start;
+  private second = 0;
+  private readonly timers: NodeJS.Timeout[] = [];
+
+  constructor(
+    private readonly config: LoadConfig,
+    private readonly report: (tick: TickMessage) => void,
+  ) {
+    const url = checkUrlTarget(config.url, config.allowPrivateTargets);
+    const connect = createGuardedConnector({ allowPrivateTargets: config.allowPrivateTargets, rejectUnauthorized: !config.insecureTls, connectTimeoutMs: config.timeoutMs });
+    this.pool = new Pool(url.origin, { connections: Math.max(1, config.plan.maxUsers), pipelining: 1, connect, headersTimeout: config.timeoutMs, bodyTimeout: config.timeoutMs });
+    this.request = { path: url.pathname + url.search, method: config.method as Dispatcher.HttpMethod, headers: config.headers, body: config.body, headersTimeout: config.timeoutMs, bodyTimeout: config.timeoutMs };
+    this.done = new Promise<void>((resolve) => (this.finish = resolve));
+    const plan = config.plan;
+    if (plan.mode === 'vus') this.runUsers(plan.segments);
+    else this.runRate(plan);
+    this.timers.push(setInterval(() => this.tick(false), 1000));
+    this.timers.push(setTimeout(() => void this.stop(false), plan.durationMs));
+  }
+
+  private elapsed(): number {
+    return performance.now() - this.start;
+  }
 
   // Callbacks rather than a promise per request, and undici's native (legacy) handler methods: the new
   // onResponse* API is wrapped into these by undici 7 and parses every header block, which costs
   // throughput the benchmark can see.
-  const fire = (done: (ok: boolean) => void): void => {
+  private fire(done: (ok: boolean) => void): void {
     const began = performance.now();
     let status = 0;
-    inFlight++;
-    pool.dispatch(request, {
+    this.inFlight++;
+    this.pool.dispatch(this.request, {
       onConnect: () => undefined,
       onHeaders: (statusCode) => {
         status = statusCode;
         return true;
       },
       onData: (chunk) => {
-        interval.bytes += chunk.length;
+        this.interval.bytes += chunk.length;
         return true;
       },
       onComplete: () => {
-        histogram.recordValue(Math.max(1, Math.round((performance.now() - began) * 1000)));
-        interval.requests++;
-        interval.statuses[status] = (interval.statuses[status] ?? 0) + 1;
-        inFlight--;
+        this.histogram.recordValue(Math.max(1, Math.round((performance.now() - began) * 1000)));
+        this.interval.requests++;
+        this.interval.statuses[status] = (this.interval.statuses[status] ?? 0) + 1;
+        this.inFlight--;
         done(true);
       },
       onError: (err) => {
-        // Requests cut off by a stop are neither successes nor target errors.
-        if (!stopping) {
-          const kind = errorKind(err);
-          const bucket = kind === 'timeout' || kind === 'refused' || kind === 'reset' ? kind : 'other';
-          interval.requests++;
-          interval.errors[bucket] = (interval.errors[bucket] ?? 0) + 1;
-        }
-        inFlight--;
+        this.countError(err);
+        this.inFlight--;
         done(false);
       },
     });
-  };
+  }
 
-  const tick = (final: boolean) => {
+  private countError(err: Error): void {
+    // Requests cut off by a stop are neither successes nor target errors.
+    if (this.discarding) return;
+    const kind = errorKind(err);
+    const bucket = kind === 'timeout' || kind === 'refused' || kind === 'reset' ? kind : 'other';
+    this.interval.requests++;
+    this.interval.errors[bucket] = (this.interval.errors[bucket] ?? 0) + 1;
+  }
+
+  private tick(final: boolean): void {
     const now = performance.now();
-    const active = config.plan.mode === 'vus' ? running : inFlight;
-    report({ type: 'tick', second: second++, durationMs: now - lastTick, ...interval, histogram: hdr.encodeIntoCompressedBase64(histogram), activeUsers: active, final });
-    histogram.reset();
-    interval = emptyInterval();
-    lastTick = now;
-  };
+    const active = this.config.plan.mode === 'vus' ? this.running : this.inFlight;
+    this.report({ type: 'tick', second: this.second++, durationMs: now - this.lastTick, ...this.interval, histogram: hdr.encodeIntoCompressedBase64(this.histogram), activeUsers: active, final });
+    this.histogram.reset();
+    this.interval = emptyInterval();
+    this.lastTick = now;
+  }
 
-  // One virtual user: a request, then the next as soon as it ends, while the plan still wants this user.
-  const vu = (id: number, wanted: () => number, exit: () => void) => {
-    running++;
+  /** One virtual user: a request, then the next as soon as it ends, while the plan still wants this user. */
+  private user(id: number, wanted: () => number, exit: () => void): void {
+    this.running++;
     const next = (ok: boolean) => {
-      if (stopping || id >= wanted()) {
-        running--;
+      if (this.stopping || id >= wanted()) {
+        this.running--;
         return exit();
       }
-      if (ok) fire(next);
-      else setTimeout(() => fire(next), ERROR_PAUSE_MS);
+      if (ok) this.fire(next);
+      else setTimeout(() => this.fire(next), ERROR_PAUSE_MS);
     };
     next(true);
-  };
+  }
 
-  let finish: () => void = () => undefined;
-  const done = new Promise<void>((resolve) => (finish = resolve));
-  const timers: NodeJS.Timeout[] = [];
-  const elapsed = () => performance.now() - start;
-  const plan = config.plan;
-
-  if (plan.mode === 'vus') {
+  /** Every 100 ms, starts the users the plan wants now; users above the target leave after their request. */
+  private runUsers(segments: Extract<LoadPlan, { mode: 'vus' }>['segments']): void {
     let wanted = 0;
     const ids = new Set<number>();
     const adjust = () => {
-      wanted = usersAt(plan.segments, elapsed());
+      wanted = usersAt(segments, this.elapsed());
       for (let id = 0; id < wanted; id++) {
         if (ids.has(id)) continue;
         ids.add(id);
-        vu(id, () => wanted, () => ids.delete(id));
+        this.user(id, () => wanted, () => ids.delete(id));
       }
     };
     adjust();
-    timers.push(setInterval(adjust, 100));
-  } else {
-    let started = 0;
-    timers.push(
-      setInterval(() => {
-        const due = Math.min(Math.floor((plan.rate * elapsed()) / 1000) - started, Math.ceil(plan.rate));
-        for (let i = 0; i < due; i++) {
-          if (inFlight >= plan.maxUsers) interval.dropped++;
-          else fire(() => undefined);
-        }
-        started += Math.max(0, due);
-      }, 10),
-    );
+    this.timers.push(setInterval(adjust, 100));
   }
-  timers.push(setInterval(() => tick(false), 1000));
 
-  const stop = async (abort: boolean) => {
-    if (stopping) return done;
-    stopping = true;
-    for (const t of timers) clearInterval(t);
+  /** Starts requests on schedule whatever the latency; with `maxUsers` in flight, an arrival is dropped. */
+  private runRate(plan: Extract<LoadPlan, { mode: 'rate' }>): void {
+    let started = 0;
+    const schedule = () => {
+      const due = Math.min(Math.floor((plan.rate * this.elapsed()) / 1000) - started, Math.ceil(plan.rate));
+      for (let i = 0; i < due; i++) {
+        if (this.inFlight >= plan.maxUsers) this.interval.dropped++;
+        else this.fire(() => undefined);
+      }
+      started += Math.max(0, due);
+    };
+    this.timers.push(setInterval(schedule, 10));
+  }
+
+  async stop(abort: boolean): Promise<void> {
+    if (this.stopping) return this.done;
+    this.stopping = true;
+    for (const t of this.timers) clearInterval(t);
     // A graceful end lets requests in flight complete or time out (they are measured), for at most
     // DRAIN_MS; undici's header/body timers tick about once a second, hence the extra second.
-    const deadline = performance.now() + (abort ? 0 : Math.min(DRAIN_MS, config.timeoutMs + 1000));
-    while (!abort && inFlight > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-    await pool.destroy().catch(() => undefined);
-    tick(true);
-    finish();
-    return done;
-  };
-  timers.push(setTimeout(() => void stop(false), plan.durationMs));
-  return { stop, done };
+    const deadline = performance.now() + (abort ? 0 : Math.min(DRAIN_MS, this.config.timeoutMs + 1000));
+    while (!abort && this.inFlight > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    this.discarding = true;
+    await this.pool.destroy().catch(() => undefined);
+    this.tick(true);
+    this.finish();
+    return this.done;
+  }
+}
+
+export function startLoad(config: LoadConfig, report: (tick: TickMessage) => void): { stop(abort: boolean): Promise<void>; done: Promise<void> } {
+  const generator = new LoadGenerator(config, report);
+  return { stop: (abort) => generator.stop(abort), done: generator.done };
 }
