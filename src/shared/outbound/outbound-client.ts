@@ -138,39 +138,13 @@ export function createOutboundClient(settings: OutboundSettings): OutboundClient
           checkUrlTarget(hop.url.href, settings.allowPrivateTargets, settings.addressPolicy);
           continue;
         }
-        const headersAt = performance.now();
         const maxBytes = options.maxBytes ?? settings.maxResponseBytes;
-        const { raw, truncated } = await readCapped(res.body, maxBytes);
-        const end = performance.now();
-        const flat = flatHeaders(res.headers);
-        const decoded = decodeBody(raw, flat['content-encoding'], maxBytes);
-        const conn = connections[connections.length - 1];
-        return {
-          url: hop.url.href,
-          status: res.statusCode,
-          headers: flat,
-          body: decoded.body,
-          truncated: truncated || decoded.truncated,
-          transferBytes: raw.length,
-          encoding: (flat['content-encoding'] ?? '').toLowerCase(),
-          decodeError: decoded.error,
-          redirects,
-          httpVersion: conn?.alpnProtocol === 'h2' ? '2' : '1.1',
-          remoteAddress: conn?.remoteAddress,
-          timings: {
-            dnsMs: conn?.dnsMs ?? 0,
-            connectMs: conn?.connectMs ?? 0,
-            tlsMs: conn?.tlsMs ?? 0,
-            ttfbMs: headersAt - hopStart,
-            downloadMs: end - headersAt,
-            redirectMs: hopStart - start,
-            totalMs: end - start,
-          },
-        };
+        return await readResponse(res, maxBytes, { url: hop.url.href, redirects, start, hopStart, connection: connections[connections.length - 1] });
       } catch (err) {
         throw failure(err, hop.url.href, timeout, options.signal);
       } finally {
-        if (options.measure) await agent.close().catch(() => undefined);
+        // The measuring agent's one connection is done with (body read, or the request failed).
+        if (options.measure) await agent.destroy().catch(() => undefined);
       }
     }
   }
@@ -182,6 +156,46 @@ export function createOutboundClient(settings: OutboundSettings): OutboundClient
     async close() {
       await Promise.all([...pooled.values()].map((a) => a.close()));
       pooled.clear();
+    },
+  };
+}
+
+interface HopContext {
+  url: string;
+  redirects: RedirectHop[];
+  start: number;
+  hopStart: number;
+  connection?: ConnectionTimings;
+}
+
+/** Reads the final response's body (capped), decodes it, and assembles the timings. */
+async function readResponse(res: Dispatcher.ResponseData, maxBytes: number, hop: HopContext): Promise<OutboundResponse> {
+  const headersAt = performance.now();
+  const { raw, truncated } = await readCapped(res.body, maxBytes);
+  const end = performance.now();
+  const headers = flatHeaders(res.headers);
+  const decoded = decodeBody(raw, headers['content-encoding'], maxBytes);
+  const conn = hop.connection;
+  return {
+    url: hop.url,
+    status: res.statusCode,
+    headers,
+    body: decoded.body,
+    truncated: truncated || decoded.truncated,
+    transferBytes: raw.length,
+    encoding: (headers['content-encoding'] ?? '').toLowerCase(),
+    decodeError: decoded.error,
+    redirects: hop.redirects,
+    httpVersion: conn?.alpnProtocol === 'h2' ? '2' : '1.1',
+    remoteAddress: conn?.remoteAddress,
+    timings: {
+      dnsMs: conn?.dnsMs ?? 0,
+      connectMs: conn?.connectMs ?? 0,
+      tlsMs: conn?.tlsMs ?? 0,
+      ttfbMs: headersAt - hop.hopStart,
+      downloadMs: end - headersAt,
+      redirectMs: hop.hopStart - hop.start,
+      totalMs: end - hop.start,
     },
   };
 }

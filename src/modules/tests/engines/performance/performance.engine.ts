@@ -67,19 +67,15 @@ function documentDetails(doc: OutboundResponse, first: OutboundResponse) {
   };
 }
 
-async function run(ctx: Ctx): Promise<EngineResult> {
-  const runs = await loadDocument(ctx);
-  const doc = runs[runs.length - 1]!;
-  const phases = phaseMedians(runs);
-  const { resources, skipped } = await loadResources(ctx, doc);
-  ctx.progress(97, 'Scoring');
-  const resourceTransfer = resources.reduce((n, r) => n + r.transferBytes, 0);
-  const facts: PageFacts = {
+type Phases = ReturnType<typeof phaseMedians>;
+
+function pageFacts(doc: OutboundResponse, phases: Phases, resources: FetchedResource[]): PageFacts {
+  return {
     url: doc.url,
     status: doc.status,
     ttfbMs: phases.ttfbMs,
     totalMs: phases.totalMs,
-    pageWeightBytes: doc.transferBytes + resourceTransfer,
+    pageWeightBytes: doc.transferBytes + resources.reduce((n, r) => n + r.transferBytes, 0),
     requestsTotal: 1 + doc.redirects.length + resources.length,
     redirects: doc.redirects.length,
     httpVersion: doc.httpVersion,
@@ -88,11 +84,14 @@ async function run(ctx: Ctx): Promise<EngineResult> {
     documentFreshnessSeconds: cachePolicy(doc.headers).freshnessSeconds,
     resources,
   };
-  const total = score(facts);
-  const uncompressed = resources.filter((r) => r.uncompressedText);
-  const uncached = resources.filter((r) => r.status > 0 && r.status < 400 && r.freshnessSeconds === 0);
-  const failed = resources.filter((r) => r.status === 0 || r.status >= 400);
-  const metrics: Record<string, number> = {
+}
+
+const uncachedOf = (resources: FetchedResource[]) => resources.filter((r) => r.status > 0 && r.status < 400 && r.freshnessSeconds === 0);
+
+/** The result metrics (stable names, documented in docs/ENGINES.md). */
+function metricsOf(doc: OutboundResponse, phases: Phases, facts: PageFacts, total: number): Record<string, number> {
+  const resources = facts.resources;
+  return {
     score: total,
     dns_ms: phases.dnsMs,
     connect_ms: phases.connectMs,
@@ -109,26 +108,35 @@ async function run(ctx: Ctx): Promise<EngineResult> {
     page_weight_uncompressed_bytes: doc.body.length + resources.reduce((n, r) => n + r.bodyBytes, 0),
     requests_total: facts.requestsTotal,
     resources_total: resources.length,
-    resources_failed: failed.length,
-    uncompressed_text_resources: uncompressed.length,
-    uncached_resources: uncached.length,
+    resources_failed: resources.filter((r) => r.status === 0 || r.status >= 400).length,
+    uncompressed_text_resources: resources.filter((r) => r.uncompressedText).length,
+    uncached_resources: uncachedOf(resources).length,
   };
+}
+
+async function run(ctx: Ctx): Promise<EngineResult> {
+  const runs = await loadDocument(ctx);
+  const doc = runs[runs.length - 1]!;
+  const phases = phaseMedians(runs);
+  const { resources, skipped } = await loadResources(ctx, doc);
+  ctx.progress(97, 'Scoring');
+  const facts = pageFacts(doc, phases, resources);
+  const total = score(facts);
   const weightByType: Record<string, number> = {};
   for (const r of resources) weightByType[r.type] = (weightByType[r.type] ?? 0) + r.transferBytes;
-  const breakdown = Object.fromEntries(Object.entries(scoreBreakdown(facts)).map(([k, v]) => [k, round(v, 1)]));
   return {
     score: total,
     summary: `HTTP ${doc.status}, TTFB ${Math.round(phases.ttfbMs)} ms, ${facts.requestsTotal} requests, ${(facts.pageWeightBytes / 1024).toFixed(0)} KiB; score ${total}/100`,
-    metrics,
+    metrics: metricsOf(doc, phases, facts, total),
     findings: findings(facts),
     details: {
       document: documentDetails(doc, runs[0]!),
       runs: runs.map((r) => Object.fromEntries(PHASES.map((p) => [p, round(r.timings[p], 2)]))),
-      scoreBreakdown: breakdown,
+      scoreBreakdown: Object.fromEntries(Object.entries(scoreBreakdown(facts)).map(([k, v]) => [k, round(v, 1)])),
       weightByType,
       largestResources: [...resources].sort((a, b) => b.transferBytes - a.transferBytes).slice(0, 10),
-      uncompressedTextResources: uncompressed.map((r) => r.url),
-      uncachedResources: uncached.map((r) => r.url),
+      uncompressedTextResources: resources.filter((r) => r.uncompressedText).map((r) => r.url),
+      uncachedResources: uncachedOf(resources).map((r) => r.url),
       resources,
       resourcesSkipped: skipped,
     },
