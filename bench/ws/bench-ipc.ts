@@ -6,10 +6,11 @@ export type ServerReply =
   | { type: 'published'; seq: number }
   | { type: 'stats'; stats: Record<string, number> };
 
-export type ClientCommand = { cmd: 'connect' } | { cmd: 'report'; messages: number; waitMs: number };
+export type ClientCommand = { cmd: 'connect' } | { cmd: 'await'; seq: number; timeoutMs: number } | { cmd: 'report' };
 export type ClientReply =
   | { type: 'connected'; opened: number; failed: number; ms: number }
-  | { type: 'report'; received: number; expected: number; p50: number; p99: number; max: number; closedEarly: number };
+  | { type: 'arrived'; seq: number; count: number }
+  | { type: 'report'; received: number; p50: number; p99: number; max: number; closedEarly: number };
 
 /** Wall-clock ms with sub-ms resolution, comparable across processes on one machine. */
 export function nowMs(): number {
