@@ -1,5 +1,5 @@
 import { NotFoundError } from '../../shared/http/index.ts';
-import { cacheKeys, cacheTags } from './cache-keys.ts';
+import { cacheKeys } from './cache-keys.ts';
 import type { CacheService } from './cache.service.ts';
 
 /** The tests service's `getResult(userId, role, testId)`. */
@@ -14,7 +14,8 @@ interface CachedResult<T> {
  * Puts a test's result behind the cache under `test:result:{testId}` (one entry per test, shared by its
  * owner and admins). The entry remembers the owner, so ownership is still checked on every hit: anyone
  * else gets the same 404 as for a test that does not exist. A 404 (no such test, no result yet) is
- * not cached. Invalidation is cache-invalidation.ts's job, driven by the test events.
+ * not cached. Invalidation is cache-invalidation.ts's job, driven by the test events, by key: the entry
+ * carries no tag, because bentocache checks every tag of an entry on every hit.
  */
 export function cacheTestResults<T>(cache: CacheService, getResult: GetResult<T>, ownerOf: (testId: string) => Promise<string | null>): GetResult<T> {
   return async (userId, role, testId) => {
@@ -26,7 +27,6 @@ export function cacheTestResults<T>(cache: CacheService, getResult: GetResult<T>
         if (!ownerId) throw new NotFoundError(`No test ${testId}`);
         return { ownerId, result: await getResult(ownerId, 'user', testId) };
       },
-      { tags: [cacheTags.test(testId)] },
     );
     if (role !== 'admin' && entry.ownerId !== userId) throw new NotFoundError(`No test ${testId}`);
     return entry.result;
