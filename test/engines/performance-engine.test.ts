@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closedPort, pageFacts, startFixtureServer, startTlsFixtureServer, type FixtureServer } from '../fixtures/target-server.fixture.ts';
+import { closedPort, pageFacts, startFixtureServer, startH2FixtureServer, startTlsFixtureServer, type FixtureServer } from '../fixtures/target-server.fixture.ts';
 import { engineHarness } from './engine-harness.ts';
 
 describe('performance engine', () => {
@@ -81,6 +81,21 @@ describe('performance engine', () => {
     expect(result.metrics.status_code).toBe(200);
     expect(result.metrics.tls_ms).toBeGreaterThan(0);
     expect(result.metrics.document_bytes).toBe(11);
+  });
+
+  it('reports the negotiated HTTP version', async () => {
+    const h2 = await startH2FixtureServer();
+    try {
+      const two = await h.run('performance', `${h2.url}/hello`, { runs: 1, insecureTls: true });
+      expect((two.result.details.document as { httpVersion: string }).httpVersion).toBe('2');
+      expect(two.result.metrics.document_bytes).toBe(11);
+      expect(two.result.findings.map((f) => f.title)).not.toContain('HTTP/2 is not used');
+      const one = await h.run('performance', `${tls.url}/hello`, { runs: 1, insecureTls: true });
+      expect((one.result.details.document as { httpVersion: string }).httpVersion).toBe('1.1');
+      expect(one.result.findings.map((f) => f.title)).toContain('HTTP/2 is not used');
+    } finally {
+      await h2.close();
+    }
   });
 
   it('caps a huge body at the response size cap', async () => {
