@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NonRetryableError } from '../../src/modules/tests/engines/index.ts';
-import { closedPort, startFixtureServer, type FixtureServer } from '../fixtures/target-server.fixture.ts';
+import { closedPort, startFixtureServer, startTlsFixtureServer, type FixtureServer } from '../fixtures/target-server.fixture.ts';
 import { engineHarness } from './engine-harness.ts';
 
 const LIVE_KEYS = ['active_users', 'errors', 'latency_p50_ms', 'latency_p95_ms', 'latency_p99_ms', 'rps'];
@@ -71,6 +71,20 @@ describe('stress engine', () => {
     const { result } = await h.run('stress', `${server.url}/slow?ms=3000`, { vus: 2, duration: 2, timeoutMs: 300 });
     expect(result.metrics.errors_timeout).toBeGreaterThan(0);
     expect(result.metrics.errors_timeout).toBe(result.metrics.requests_total);
+  });
+
+  it('loads a self-signed TLS target only with insecureTls', async () => {
+    const tls = await startTlsFixtureServer();
+    try {
+      const strict = await h.run('stress', `${tls.url}/hello`, { vus: 2, duration: 1 });
+      expect(strict.result.metrics.errors_other).toBe(strict.result.metrics.requests_total);
+      expect(tls.hits.get('/hello') ?? 0).toBe(0);
+      const relaxed = await h.run('stress', `${tls.url}/hello`, { vus: 2, duration: 1, insecureTls: true });
+      expect(relaxed.result.metrics.requests_total).toBe(tls.hits.get('/hello'));
+      expect(relaxed.result.metrics.error_rate).toBe(0);
+    } finally {
+      await tls.close();
+    }
   });
 
   it('ramps users up linearly', async () => {
