@@ -125,8 +125,12 @@ describe.skipIf(!REDIS_URL)('cache on Redis (L1 + L2 + bus)', () => {
     await proxy.stop();
     await cache.del(cacheKeys.testResult('stale')); // L1 drops it; Redis cannot be told
     expect(await direct.exists(`${prefix}cache:test:result:stale`)).toBe(1);
+    await cache.set(cacheKeys.config('during-outage'), 'l1 only');
+    expect(await cache.get(cacheKeys.config('during-outage'))).toBe('l1 only');
     await proxy.start();
     await waitFor(async () => (await direct.exists(`${prefix}cache:test:result:stale`)) === 0, 10_000);
     expect(await cache.get(cacheKeys.testResult('stale'))).toBeUndefined();
+    // The bus subscriber missed whatever was published meanwhile, so the L1 was dropped on reconnect.
+    await waitFor(async () => (await cache.get(cacheKeys.config('during-outage'))) === undefined, 10_000);
   });
 });
