@@ -33,6 +33,8 @@ CREATE TABLE test_queue (
 );
 CREATE INDEX test_queue_status_idx ON test_queue (status);
 CREATE INDEX test_queue_user_id_idx ON test_queue (user_id, created_at DESC, test_id DESC);
+-- The per-user limit counts a user's queued and running tests on every submission.
+CREATE INDEX test_queue_active_user_idx ON test_queue (user_id) WHERE status IN ('queued', 'running');
 CREATE INDEX test_queue_created_idx ON test_queue (created_at DESC, test_id DESC);
 -- The embedded driver's dispatch order: highest priority first, then oldest.
 CREATE INDEX test_queue_dispatch_idx ON test_queue (priority DESC, created_at, test_id) WHERE status = 'queued';

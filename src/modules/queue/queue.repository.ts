@@ -32,7 +32,7 @@ export function createQueueRepository(db: Kysely<DB>) {
           message = 'queued', error_message = NULL, started_at = NULL, completed_at = NULL, run_id = NULL,
           lease_until = NULL, available_at = now(), updated_at = now()
         WHERE test_id = ${testId} AND status IN ('failed', 'cancelled')
-          AND (SELECT count(*) FROM test_queue q WHERE q.user_id = test_queue.user_id AND q.status IN ('queued', 'running')) < ${limit}
+          AND (SELECT count(*) FROM (SELECT 1 FROM test_queue q WHERE q.user_id = test_queue.user_id AND q.status IN ('queued', 'running') LIMIT ${limit}) active) < ${limit}
         RETURNING *`.execute(db);
       return rows[0];
     },

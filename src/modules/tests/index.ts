@@ -8,6 +8,13 @@ import { createTestRepository } from './test.repository.ts';
 import { registerTestsRoutes } from './tests.routes.ts';
 import { createTestsService, type TestEnqueuer, type TestsService } from './tests.service.ts';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The tests service (benchmarks and in-process callers submit through it; a cache may wrap getResult). */
+    tests: TestsService;
+  }
+}
+
 export interface TestsModuleDeps {
   config: Config;
   db: Kysely<DB>;
@@ -26,6 +33,7 @@ export function testsModule(app: FastifyInstance, deps: TestsModuleDeps): { serv
     log: app.log,
     maxActivePerUser: deps.config.queue.maxActivePerUser,
   });
+  app.decorate('tests', service);
   registerTestsRoutes(app, service);
   return { service };
 }

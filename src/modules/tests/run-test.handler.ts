@@ -87,15 +87,18 @@ async function settleFailure(deps: RunTestDeps, attempt: Attempt, base: TestEven
   if (isRetryable(err) && row.attempts < deps.attempts) {
     const delayMs = deps.backoffMs * 2 ** (row.attempts - 1);
     if (!(await deps.runs.requeue(row.test_id, runId, delayMs, error))) return { kind: 'skipped' };
-    await deps.events.publish('TestFailed', { ...base, error, willRetry: true });
+    void deps.events.publish('TestFailed', { ...base, error, willRetry: true });
     return { kind: 'retry', error, delayMs };
   }
   if (!(await deps.runs.fail(row.test_id, runId, error))) return { kind: 'skipped' };
-  await deps.events.publish('TestFailed', { ...base, error, willRetry: false });
+  void deps.events.publish('TestFailed', { ...base, error, willRetry: false });
   return { kind: 'failed', error };
 }
 
 /**
+ * Events are published without waiting: the bus never rejects (it logs), and the Redis round trip would
+ * otherwise sit on every job's critical path. Order holds, since one connection publishes them.
+ *
  * The run-test job: claim the test, run its engine with progress, store the result exactly once (the
  * result write is fenced by the attempt's run id), publish the lifecycle events, and classify failures
  * into retry or final. The queue driver decides *when* this runs; this decides *what* a run does.
@@ -106,7 +109,7 @@ export function createRunTestHandler(deps: RunTestDeps): RunTest {
     if (!attempt) return { kind: 'skipped' };
     const { row, runId } = attempt;
     const base: TestEventBase = { testId, userId: row.user_id, type: row.test_type, url: row.url };
-    await deps.events.publish('TestStarted', { ...base, attempt: row.attempts });
+    void deps.events.publish('TestStarted', { ...base, attempt: row.attempts });
     const stop = new AbortController();
     const onStop = () => stop.abort(signal.reason);
     signal.addEventListener('abort', onStop, { once: true });
@@ -120,7 +123,7 @@ export function createRunTestHandler(deps: RunTestDeps): RunTest {
       if (stop.signal.aborted) throw stop.signal.reason;
       await reporter.flush();
       if (!(await deps.runs.complete(testId, runId, result))) return { kind: 'skipped' };
-      await deps.events.publish('TestCompleted', { ...base, passed: result.passed ?? null, score: result.score ?? null, metrics: result.metrics ?? {} });
+      void deps.events.publish('TestCompleted', { ...base, passed: result.passed ?? null, score: result.score ?? null, metrics: result.metrics ?? {} });
       return { kind: 'completed' };
     } catch (err) {
       await reporter.flush();

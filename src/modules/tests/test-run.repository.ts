@@ -66,32 +66,26 @@ export function createTestRunRepository(db: Kysely<DB>) {
         .execute();
     },
 
-    /** Stores the result and marks the test completed, both or neither; false when the attempt lost the test. */
-    complete(testId: string, runId: string, result: EngineResult): Promise<boolean> {
-      return db.transaction().execute(async (trx) => {
-        const done = await trx
-          .updateTable('test_queue')
-          .set({ status: 'completed', progress: 100, message: 'completed', completed_at: sql`now()`, lease_until: null, error_message: null, updated_at: sql`now()` })
-          .where('test_id', '=', testId)
-          .where('run_id', '=', runId)
-          .where('status', '=', 'running')
-          .executeTakeFirst();
-        if (done.numUpdatedRows === 0n) return false;
-        await trx
-          .insertInto('test_results')
-          .values({
-            test_id: testId,
-            passed: result.passed ?? null,
-            score: result.score ?? null,
-            summary: result.summary,
-            metrics: JSON.stringify(result.metrics ?? {}),
-            findings: JSON.stringify(result.findings ?? []),
-            details: JSON.stringify(result.details ?? {}),
-          })
-          .onConflict((oc) => oc.column('test_id').doNothing())
-          .execute();
-        return true;
-      });
+    /**
+     * Stores the result and marks the test completed, both or neither (one statement, so one round trip);
+     * false when the attempt lost the test. The result's primary key keeps it to one row per test.
+     */
+    async complete(testId: string, runId: string, result: EngineResult): Promise<boolean> {
+      const { rows } = await sql<{ n: number }>`
+        WITH done AS (
+          UPDATE test_queue SET status = 'completed', progress = 100, message = 'completed', completed_at = now(),
+            lease_until = NULL, error_message = NULL, updated_at = now()
+          WHERE test_id = ${testId} AND run_id = ${runId} AND status = 'running'
+          RETURNING test_id
+        ), stored AS (
+          INSERT INTO test_results (test_id, passed, score, summary, metrics, findings, details)
+          SELECT test_id, ${result.passed ?? null}::boolean, ${result.score ?? null}::real, ${result.summary},
+            ${JSON.stringify(result.metrics ?? {})}::jsonb, ${JSON.stringify(result.findings ?? [])}::jsonb, ${JSON.stringify(result.details ?? {})}::jsonb
+          FROM done
+          ON CONFLICT (test_id) DO NOTHING
+        )
+        SELECT count(*)::int AS n FROM done`.execute(db);
+      return Number(rows[0]?.n ?? 0) > 0;
     },
 
     /** Puts the test back in the queue to run after `delayMs` (a retry, or 0 for a hand-back). */

@@ -65,7 +65,7 @@ export function createTestRepository(db: Kysely<DB>) {
       const { rows } = await sql<TestRow>`
         INSERT INTO test_queue (test_id, test_type, url, config, priority, user_id)
         SELECT ${t.testId}, ${t.type}, ${t.url}, ${JSON.stringify(t.options)}::jsonb, ${t.priority}, ${t.userId}
-        WHERE (SELECT count(*) FROM test_queue WHERE user_id = ${t.userId} AND status IN ('queued', 'running')) < ${limit}
+        WHERE (SELECT count(*) FROM (SELECT 1 FROM test_queue WHERE user_id = ${t.userId} AND status IN ('queued', 'running') LIMIT ${limit}) active) < ${limit}
         RETURNING *`.execute(db);
       return rows[0];
     },

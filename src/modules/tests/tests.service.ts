@@ -75,7 +75,7 @@ export function createTestsService(deps: TestsServiceDeps) {
       if (!row) throw new TooManyRequestsError(`You already have ${deps.maxActivePerUser} queued or running tests; wait for some to finish`, 5);
       // The row is the system of record: if the queue is unreachable now, the reconciler enqueues it later.
       await queue.enqueue({ testId: row.test_id, priority }).catch((err: unknown) => log.warn({ err, testId: row.test_id }, 'enqueue failed; the reconciler will retry'));
-      await events.publish('TestQueued', { testId: row.test_id, userId: viewer.id, type: row.test_type, url: row.url, priority });
+      void events.publish('TestQueued', { testId: row.test_id, userId: viewer.id, type: row.test_type, url: row.url, priority });
       return { testId: row.test_id, status: 'queued' };
     },
 
