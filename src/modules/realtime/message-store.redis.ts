@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { initialSequence, type BufferLimits, type FanoutListener, type MessageStore } from './message-store.ts';
-import { parseStored } from './realtime-message.ts';
+import { idOf, parseStored } from './realtime-message.ts';
 
 /**
  * One atomic step per message: assign the id, keep the message in the capped list, and publish it. Redis
@@ -49,7 +49,7 @@ export function createRedisMessageStore(deps: RedisMessageStoreDeps): MessageSto
     subscriber.on('message', (_channel: string, payload: string) => {
       const newline = payload.indexOf('\n');
       const text = payload.slice(newline + 1);
-      const id = Number(/^\{"id":"(\d+)"/.exec(text)?.[1] ?? 0);
+      const id = idOf(text);
       for (const listener of listeners) listener(payload.slice(0, newline), id, text);
     });
     return subscriber.subscribe(fanoutChannel).then(() => undefined);

@@ -25,7 +25,7 @@ type Handshake = { user: AuthUser; expiresAt: number | null } | { reason: string
 
 declare module 'fastify' {
   interface FastifyRequest {
-    realtimeHandshake?: Handshake;
+    realtimeHandshake: Handshake | null;
   }
 }
 
@@ -69,6 +69,7 @@ export async function registerWsRoute(app: FastifyInstance, deps: WsRouteDeps): 
       handleProtocols: (offered: Set<string>) => (offered.has(BEARER) ? BEARER : false),
     },
   });
+  app.decorateRequest('realtimeHandshake', null);
   const onGone = (connection: WsConnection) => deps.connections.remove(connection);
 
   app.get(
