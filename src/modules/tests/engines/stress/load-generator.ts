@@ -3,6 +3,7 @@ import * as hdr from 'hdr-histogram-js';
 import { Pool, type Dispatcher } from 'undici';
 import { checkUrlTarget, createGuardedConnector, errorKind } from '../../../../shared/outbound/index.ts';
 import { usersAt, type LoadPlan } from './load-plan.ts';
+import { RequestHandler, type LoadRecorder } from './request-handler.ts';
 import type { LoadConfig, TickMessage } from './worker-protocol.ts';
 
 /** After a network error a virtual user pauses briefly, so a refusing target does not become a busy loop. */
@@ -66,36 +67,24 @@ class LoadGenerator {
     return performance.now() - this.start;
   }
 
-  // Callbacks rather than a promise per request, and undici's native (legacy) handler methods: the new
-  // onResponse* API is wrapped into these by undici 7 and parses every header block, which costs
-  // throughput the benchmark can see.
-  private fire(done: (ok: boolean) => void): void {
-    const began = performance.now();
-    let status = 0;
+  private readonly recorder: LoadRecorder = {
+    response: (status, latencyMs) => {
+      this.histogram.recordValue(Math.max(1, Math.round(latencyMs * 1000)));
+      this.interval.requests++;
+      this.interval.statuses[status] = (this.interval.statuses[status] ?? 0) + 1;
+      this.inFlight--;
+    },
+    bytes: (count) => void (this.interval.bytes += count),
+    error: (err) => {
+      this.countError(err);
+      this.inFlight--;
+    },
+  };
+
+  /** Sends one request; callbacks rather than a promise per request keep the hot loop cheap. */
+  private fire(handler: RequestHandler, done: (ok: boolean) => void): void {
     this.inFlight++;
-    this.pool.dispatch(this.request, {
-      onConnect: () => undefined,
-      onHeaders: (statusCode) => {
-        status = statusCode;
-        return true;
-      },
-      onData: (chunk) => {
-        this.interval.bytes += chunk.length;
-        return true;
-      },
-      onComplete: () => {
-        this.histogram.recordValue(Math.max(1, Math.round((performance.now() - began) * 1000)));
-        this.interval.requests++;
-        this.interval.statuses[status] = (this.interval.statuses[status] ?? 0) + 1;
-        this.inFlight--;
-        done(true);
-      },
-      onError: (err) => {
-        this.countError(err);
-        this.inFlight--;
-        done(false);
-      },
-    });
+    this.pool.dispatch(this.request, handler.arm(done));
   }
 
   private countError(err: Error): void {
@@ -119,13 +108,14 @@ class LoadGenerator {
   /** One virtual user: a request, then the next as soon as it ends, while the plan still wants this user. */
   private user(id: number, wanted: () => number, exit: () => void): void {
     this.running++;
+    const handler = new RequestHandler(this.recorder);
     const next = (ok: boolean) => {
       if (this.stopping || id >= wanted()) {
         this.running--;
         return exit();
       }
-      if (ok) this.fire(next);
-      else setTimeout(() => this.fire(next), ERROR_PAUSE_MS);
+      if (ok) this.fire(handler, next);
+      else setTimeout(() => this.fire(handler, next), ERROR_PAUSE_MS);
     };
     next(true);
   }
@@ -153,7 +143,7 @@ class LoadGenerator {
       const due = Math.min(Math.floor((plan.rate * this.elapsed()) / 1000) - started, Math.ceil(plan.rate));
       for (let i = 0; i < due; i++) {
         if (this.inFlight >= plan.maxUsers) this.interval.dropped++;
-        else this.fire(() => undefined);
+        else this.fire(new RequestHandler(this.recorder), () => undefined);
       }
       started += Math.max(0, due);
     };
