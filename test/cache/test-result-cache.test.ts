@@ -67,6 +67,13 @@ describe.each(TEST_DATABASES)('GET /api/tests/:testId/result through the cache (
     expect((await result(admin)).statusCode).toBe(200);
   });
 
+  it("stores nothing when another user asks first, then serves the owner", async () => {
+    await app.cache.del(`test:result:${testId}`);
+    expect((await result(other)).statusCode).toBe(404);
+    expect(await app.cache.get(`test:result:${testId}`)).toBeUndefined();
+    expect((await result(owner)).statusCode).toBe(200);
+  });
+
   it.each(['TestCompleted', 'TestQueued', 'TestFailed', 'TestCancelled'] as const)('drops the cached result when %s is published', async (event) => {
     await setSummary(`before ${event}`);
     await app.cache.del(`test:result:${testId}`);

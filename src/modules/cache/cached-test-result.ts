@@ -23,6 +23,9 @@ export function cacheTestResults<T>(cache: CacheService, getResult: GetResult<T>
       cacheKeys.testResult(testId),
       undefined,
       async () => {
+        // A user's own read is scoped to them, so success proves ownership (no owner lookup); another
+        // user's test is a 404 from getResult and nothing is stored. Admins look the owner up.
+        if (role !== 'admin') return { ownerId: userId, result: await getResult(userId, 'user', testId) };
         const ownerId = await ownerOf(testId);
         if (!ownerId) throw new NotFoundError(`No test ${testId}`);
         return { ownerId, result: await getResult(ownerId, 'user', testId) };
