@@ -92,7 +92,7 @@ describe('stress engine', () => {
     const users = progress.filter((p) => p.metrics).map((p) => p.metrics!.active_users!);
     // Sampled once a second on a shared machine: the exact counts drift, the climb does not.
     expect(Math.max(...users), JSON.stringify(users)).toBeGreaterThan(users[0]!);
-    expect(users[0]).toBeLessThanOrEqual(4);
+    expect(users[0]).toBeLessThanOrEqual(5);
     expect(result.metrics.vus_max).toBeGreaterThanOrEqual(4);
     expect(result.metrics.vus_max).toBeLessThanOrEqual(8);
   });

@@ -140,7 +140,9 @@ class LoadGenerator {
   private runRate(plan: Extract<LoadPlan, { mode: 'rate' }>): void {
     let started = 0;
     const schedule = () => {
-      const due = Math.min(Math.floor((plan.rate * this.elapsed()) / 1000) - started, Math.ceil(plan.rate));
+      // Arrivals are due by the clock (a late timer catches up) but never beyond the planned duration.
+      const elapsed = Math.min(this.elapsed(), plan.durationMs);
+      const due = Math.min(Math.floor((plan.rate * elapsed) / 1000) - started, Math.ceil(plan.rate));
       for (let i = 0; i < due; i++) {
         if (this.inFlight >= plan.maxUsers) this.interval.dropped++;
         else this.fire(new RequestHandler(this.recorder), () => undefined);
