@@ -73,6 +73,14 @@ async function main() {
     ratios.p50_vs_wrk = r2(med.testweb.p50_ms / med.wrk.p50_ms);
     ratios.p99_vs_wrk = r2(med.testweb.p99_ms / med.wrk.p99_ms);
   }
+  // Paired ratios (tools measured back to back within one repetition) resist the slow drift of a shared
+  // machine better than ratios of medians; both are reported.
+  const paired = (key: keyof Figures, base: Tool) => r2(median(runs.testweb!.map((f, i) => f[key] / runs[base]![i]![key])));
+  ratios.paired_rps_vs_autocannon = paired('rps', 'autocannon');
+  if (runs.wrk) {
+    ratios.paired_p50_vs_wrk = paired('p50_ms', 'wrk');
+    ratios.paired_p99_vs_wrk = paired('p99_ms', 'wrk');
+  }
   console.log('\nmedians:');
   for (const [tool, f] of Object.entries(med)) console.log(`  ${tool.padEnd(10)} ${f.rps.toFixed(0).padStart(7)} req/s  p50 ${f.p50_ms} ms  p99 ${f.p99_ms} ms`);
   console.log(`ratios: ${JSON.stringify(ratios)}`);
