@@ -107,7 +107,7 @@ export async function buildApp({ config, logStream, extraEngines, worker }: Buil
   app.addHook('onClose', async () => events.close());
 
   const { tokens } = await authModule(app, { config, db: database.db, redis });
-  await realtimeModule(app, { config, db: database.db, events, tokens, redis });
+  const realtime = await realtimeModule(app, { config, db: database.db, events, tokens, redis });
   const engines = createEngineRegistry([...ENGINES, ...(extraEngines ?? [])]);
   const { requestTimeoutMs, maxResponseBytes, ...limits } = config.engines;
   const runner = createEngineRunner({ registry: engines, allowPrivateTargets: config.allowPrivateTargets, log: app.log, limits, requestTimeoutMs, maxResponseBytes });
@@ -119,7 +119,7 @@ export async function buildApp({ config, logStream, extraEngines, worker }: Buil
   const testRepo = createTestRepository(database.db);
   tests.service.getResult = cacheTestResults(cache, tests.service.getResult, async (id) => (await testRepo.getById({ id: '', role: 'admin' }, id))?.user_id ?? null);
   registerHealthRoutes(app, [{ name: 'database', check: () => database.ping() }, ...redisReadiness(app, redis)]);
-  registerMetrics(app, { registries: [cache.metrics.registry], token: config.metricsToken });
+  registerMetrics(app, { registries: [cache.metrics.registry, realtime.metrics.registry], token: config.metricsToken });
   registerHomeRoutes(app, config, VERSION);
   return app;
 }

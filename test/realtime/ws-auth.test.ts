@@ -52,6 +52,17 @@ describe.each(SETUPS)('GET /ws authentication ($name)', (setup) => {
     await until(() => h.app.realtime.connections.size === 0, 2000, 'the connection to be forgotten');
   });
 
+  it('reports open sockets and subscriptions on /metrics', async () => {
+    const client = await connectAuthed(h.wsUrl, user.accessToken);
+    await client.subscribe('test-updates');
+    const metrics = (await h.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toContain('testweb_realtime_connections{kind="ws"} 1');
+    expect(metrics).toContain('testweb_realtime_subscriptions 1');
+    client.close();
+    await client.closed;
+    await until(() => h.app.realtime.connections.size === 0, 2000, 'the connection to be forgotten');
+  });
+
   it('accepts a token in the query string', async () => {
     const client = await connect(h.wsUrl, user.accessToken, 'query');
     await client.event('connected');

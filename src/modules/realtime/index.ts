@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
 import type { Kysely } from 'kysely';
 import type { Config } from '../../config/index.ts';
 import type { DB } from '../../shared/db/index.ts';
@@ -12,6 +13,7 @@ import { createMemoryMessageStore } from './message-store.memory.ts';
 import { createRedisMessageStore } from './message-store.redis.ts';
 import { PollConnection } from './poll-connection.ts';
 import { registerPollRoutes } from './poll.routes.ts';
+import { createRealtimeMetrics } from './realtime-metrics.ts';
 import { bridgeTestEvents } from './realtime-bridge.ts';
 import { createRealtimeStats, type RealtimeStats } from './realtime-stats.ts';
 import { createRealtimeService } from './realtime.service.ts';
@@ -38,6 +40,8 @@ export interface Realtime {
   connections: ConnectionManager;
   channels: ChannelManager;
   stats: RealtimeStats;
+  /** Prometheus series for /metrics. */
+  metrics: { registry: Registry };
 }
 
 declare module 'fastify' {
@@ -85,7 +89,7 @@ export async function realtimeModule(app: FastifyInstance, deps: RealtimeModuleD
     await broker.close();
     await commands?.quit().catch(() => undefined);
   });
-  const realtime = { broker, connections, channels, stats };
+  const realtime = { broker, connections, channels, stats, metrics: { registry: createRealtimeMetrics(connections, channels, stats) } };
   app.decorate('realtime', realtime);
   return realtime;
 }
