@@ -42,7 +42,8 @@ function median(values: number[]): number {
 const r2 = (n: number) => Math.round(n * 100) / 100;
 
 function summarise(runs: Figures[]): Figures {
-  return { rps: r2(median(runs.map((r) => r.rps))), p50_ms: r2(median(runs.map((r) => r.p50_ms))), p99_ms: r2(median(runs.map((r) => r.p99_ms))), requests: Math.round(median(runs.map((r) => r.requests))) };
+  const m = (key: keyof Figures) => r2(median(runs.map((r) => r[key])));
+  return { rps: m('rps'), p50_ms: m('p50_ms'), p99_ms: m('p99_ms'), requests: Math.round(m('requests')), req_per_cpu_s: Math.round(m('req_per_cpu_s')) };
 }
 
 async function main() {
@@ -59,7 +60,7 @@ async function main() {
         const tool = tools[(i + rep) % tools.length]!;
         const figures = await TOOLS[tool](url, CONNECTIONS, SECONDS);
         (runs[tool] ??= []).push(figures);
-        console.log(`  rep ${rep + 1} ${tool.padEnd(10)} ${figures.rps.toFixed(0).padStart(7)} req/s  p50 ${figures.p50_ms.toFixed(2)} ms  p99 ${figures.p99_ms.toFixed(2)} ms`);
+        console.log(`  rep ${rep + 1} ${tool.padEnd(10)} ${figures.rps.toFixed(0).padStart(7)} req/s  p50 ${figures.p50_ms.toFixed(2)} ms  p99 ${figures.p99_ms.toFixed(2)} ms  ${figures.req_per_cpu_s} req/CPU-s`);
       }
     }
   } finally {
@@ -77,12 +78,13 @@ async function main() {
   // machine better than ratios of medians; both are reported.
   const paired = (key: keyof Figures, base: Tool) => r2(median(runs.testweb!.map((f, i) => f[key] / runs[base]![i]![key])));
   ratios.paired_rps_vs_autocannon = paired('rps', 'autocannon');
+  ratios.cpu_efficiency_vs_autocannon = paired('req_per_cpu_s', 'autocannon');
   if (runs.wrk) {
     ratios.paired_p50_vs_wrk = paired('p50_ms', 'wrk');
     ratios.paired_p99_vs_wrk = paired('p99_ms', 'wrk');
   }
   console.log('\nmedians:');
-  for (const [tool, f] of Object.entries(med)) console.log(`  ${tool.padEnd(10)} ${f.rps.toFixed(0).padStart(7)} req/s  p50 ${f.p50_ms} ms  p99 ${f.p99_ms} ms`);
+  for (const [tool, f] of Object.entries(med)) console.log(`  ${tool.padEnd(10)} ${f.rps.toFixed(0).padStart(7)} req/s  p50 ${f.p50_ms} ms  p99 ${f.p99_ms} ms  ${f.req_per_cpu_s} req/CPU-s`);
   console.log(`ratios: ${JSON.stringify(ratios)}`);
   const { testweb: measured, ...baseline } = med;
   const targets = { rps_vs_autocannon: '>= 0.9', p50_vs_wrk: '0.85–1.15', p99_vs_wrk: '0.85–1.15' };
