@@ -1,5 +1,6 @@
 import type { Consumer, JobRunner, QueueCounts, RemoveResult, TestQueueDriver } from './queue-driver.ts';
 import type { QueueRepository } from './queue.repository.ts';
+import type { Attempt } from '../tests/test-run.repository.ts';
 
 interface Logger {
   warn(obj: object, msg: string): void;
@@ -8,6 +9,8 @@ interface Logger {
 
 export interface EmbeddedDriverOptions {
   repo: QueueRepository;
+  /** Starts up to `limit` due queued tests as attempts of this process, in dispatch order. */
+  claim(limit: number): Promise<Attempt[]>;
   log: Logger;
   /** How often stalled tests (expired leases) are recovered; also the idle poll ceiling for delayed retries. */
   stalledIntervalMs: number;
@@ -16,7 +19,7 @@ export interface EmbeddedDriverOptions {
 }
 
 /**
- * The embedded driver: the queue *is* the test_queue table. Dispatch reads due queued rows by priority;
+ * The embedded driver: the queue *is* the test_queue table. Dispatch claims due queued rows by priority;
  * retries wait in `available_at`; a test whose worker died (expired lease) is queued again by the stalled
  * check, so a restart resumes queued tests and re-runs the ones that were running.
  */
@@ -38,9 +41,10 @@ export function createEmbeddedDriver(opts: EmbeddedDriverOptions): TestQueueDriv
       clearTimeout(timer);
       timer = setTimeout(() => void pump(), ms);
     };
-    const launch = (testId: string) => {
+    const launch = (attempt: Attempt) => {
+      const testId = attempt.row.test_id;
       activeIds.add(testId);
-      const p: Promise<void> = run(testId)
+      const p: Promise<void> = run(testId, attempt)
         .then((outcome) => {
           if (outcome.kind === 'retry') schedule(outcome.delayMs);
         })
@@ -62,9 +66,9 @@ export function createEmbeddedDriver(opts: EmbeddedDriverOptions): TestQueueDriv
         do {
           again = false;
           while (!paused && activeIds.size < concurrency) {
-            const ids = await repo.nextQueued(concurrency - activeIds.size, [...activeIds]);
-            for (const id of ids) launch(id);
-            if (ids.length === 0) break;
+            const claimed = await opts.claim(concurrency - activeIds.size);
+            for (const attempt of claimed) launch(attempt);
+            if (claimed.length === 0) break;
           }
         } while (again && !paused);
       } catch (err) {

@@ -48,21 +48,25 @@ declare module 'fastify' {
   }
 }
 
-function createDriver(deps: QueueModuleDeps, app: FastifyInstance): TestQueueDriver {
+function createDriver(deps: QueueModuleDeps, app: FastifyInstance, workerId: string): TestQueueDriver {
   const q = deps.config.queue;
   const queueRepo = createQueueRepository(deps.db);
-  if (!deps.redis) return createEmbeddedDriver({ repo: queueRepo, log: app.log, stalledIntervalMs: q.stalledIntervalMs });
+  if (!deps.redis) {
+    const runs = createTestRunRepository(deps.db);
+    const claim = (limit: number) => runs.claimNext(limit, workerId, q.stalledIntervalMs);
+    return createEmbeddedDriver({ repo: queueRepo, claim, log: app.log, stalledIntervalMs: q.stalledIntervalMs });
+  }
   return createBullmqDriver({ redis: deps.redis, log: app.log, prefix: q.prefix, attempts: q.attempts, backoffMs: q.backoffMs, keepCompleted: q.keepCompleted, keepFailed: q.keepFailed, stalledIntervalMs: q.stalledIntervalMs });
 }
 
-function startWorking(app: FastifyInstance, deps: QueueModuleDeps, driver: TestQueueDriver): { worker: TestWorker; reconciler: Reconciler } {
+function startWorking(app: FastifyInstance, deps: QueueModuleDeps, driver: TestQueueDriver, workerId: string): { worker: TestWorker; reconciler: Reconciler } {
   const q = deps.config.queue;
   const run = createRunTestHandler({
     runs: createTestRunRepository(deps.db),
     events: deps.events,
     runner: deps.runner,
     log: app.log,
-    workerId: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
+    workerId,
     attempts: q.attempts,
     backoffMs: q.backoffMs,
     leaseMs: q.stalledIntervalMs,
@@ -79,7 +83,8 @@ function startWorking(app: FastifyInstance, deps: QueueModuleDeps, driver: TestQ
  * start once the app is ready and stop first on close (running tests finish or go back to the queue).
  */
 export function queueModule(app: FastifyInstance, deps: QueueModuleDeps): TestQueue {
-  const driver = createDriver(deps, app);
+  const workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const driver = createDriver(deps, app, workerId);
   const service = createQueueService({
     driver,
     queueRepo: createQueueRepository(deps.db),
@@ -94,7 +99,7 @@ export function queueModule(app: FastifyInstance, deps: QueueModuleDeps): TestQu
     worker: null,
     reconciler: null,
     startWorker() {
-      if (!handle.worker) Object.assign(handle, startWorking(app, deps, driver));
+      if (!handle.worker) Object.assign(handle, startWorking(app, deps, driver, workerId));
     },
   };
   app.decorate('testQueue', handle);

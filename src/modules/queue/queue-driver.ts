@@ -1,4 +1,5 @@
 import type { RunOutcome } from '../tests/run-test.handler.ts';
+import type { Attempt } from '../tests/test-run.repository.ts';
 
 /**
  * The job catalog: the queue carries one kind of job, RunTest, keyed by the test id (job id = test id).
@@ -18,8 +19,11 @@ export interface QueueCounts {
   delayed: number;
 }
 
-/** Runs one job to an outcome; the driver maps the outcome onto its own bookkeeping. */
-export type JobRunner = (testId: string) => Promise<RunOutcome>;
+/**
+ * Runs one job to an outcome; the driver maps the outcome onto its own bookkeeping. `claimed`: the
+ * driver already started the attempt in the database (the embedded driver claims in batches).
+ */
+export type JobRunner = (testId: string, claimed?: Attempt) => Promise<RunOutcome>;
 
 export interface Consumer {
   /** Stops fetching new jobs; running ones continue. */

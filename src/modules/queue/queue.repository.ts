@@ -37,22 +37,6 @@ export function createQueueRepository(db: Kysely<DB>) {
       return rows[0];
     },
 
-    /** The embedded driver's dispatch: due queued tests, highest priority first, then oldest. */
-    async nextQueued(limit: number, exclude: string[]): Promise<string[]> {
-      const rows = await db
-        .selectFrom('test_queue')
-        .select('test_id')
-        .where('status', '=', 'queued')
-        .where('available_at', '<=', sql<Date>`now()`)
-        .$if(exclude.length > 0, (q) => q.where('test_id', 'not in', exclude))
-        .orderBy('priority', 'desc')
-        .orderBy('created_at', 'asc')
-        .orderBy('test_id', 'asc')
-        .limit(limit)
-        .execute();
-      return rows.map((r) => r.test_id);
-    },
-
     /** Running tests whose lease expired (their worker died) go back to the queue. */
     async recoverStalled(): Promise<string[]> {
       const rows = await db

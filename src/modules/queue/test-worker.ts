@@ -26,11 +26,11 @@ export function startTestWorker(deps: { driver: TestQueueDriver; run: RunTest; e
   const unsubscribe = deps.events.subscribe('TestCancelled', (e) => {
     controllers.get(e.testId)?.abort(new RunStopped('cancel'));
   });
-  const consumer: Consumer = deps.driver.consume(async (testId) => {
+  const consumer: Consumer = deps.driver.consume(async (testId, claimed) => {
     const controller = new AbortController();
     controllers.set(testId, controller);
     try {
-      return await deps.run(testId, controller.signal, deps.driver.kind === 'bullmq');
+      return await deps.run(testId, controller.signal, { takeOver: deps.driver.kind === 'bullmq', claimed });
     } finally {
       if (controllers.get(testId) === controller) controllers.delete(testId);
     }

@@ -26,7 +26,7 @@ export type RunOutcome =
  * `takeOver`: the queue guarantees exclusive ownership even of a test the database still shows running
  * (BullMQ hands out a stalled job again only after its lock expired), so the attempt may claim it.
  */
-export type RunTest = (testId: string, signal: AbortSignal, takeOver?: boolean) => Promise<RunOutcome>;
+export type RunTest = (testId: string, signal: AbortSignal, opts?: { takeOver?: boolean; claimed?: Attempt }) => Promise<RunOutcome>;
 
 interface Logger {
   info(obj: object, msg: string): void;
@@ -104,8 +104,9 @@ async function settleFailure(deps: RunTestDeps, attempt: Attempt, base: TestEven
  * into retry or final. The queue driver decides *when* this runs; this decides *what* a run does.
  */
 export function createRunTestHandler(deps: RunTestDeps): RunTest {
-  return async (testId, signal, takeOver = false) => {
-    const attempt = await deps.runs.start(testId, deps.workerId, deps.leaseMs, takeOver);
+  return async (testId, signal, opts = {}) => {
+    // A driver that claims in batches (embedded) hands over the attempt it already started.
+    const attempt = opts.claimed ?? (await deps.runs.start(testId, deps.workerId, deps.leaseMs, opts.takeOver === true));
     if (!attempt) return { kind: 'skipped' };
     const { row, runId } = attempt;
     const base: TestEventBase = { testId, userId: row.user_id, type: row.test_type, url: row.url };

@@ -44,6 +44,24 @@ export function createTestRunRepository(db: Kysely<DB>) {
       return row ? { row, runId } : undefined;
     },
 
+    /**
+     * Claims up to `limit` due queued tests in one statement (the embedded driver's dispatch), highest
+     * priority first, then oldest. SKIP LOCKED keeps two processes on one PostgreSQL from claiming a row twice.
+     */
+    async claimNext(limit: number, workerId: string, leaseMs: number): Promise<Attempt[]> {
+      const { rows } = await sql<TestRow>`
+        UPDATE test_queue SET status = 'running', attempts = attempts + 1, run_id = gen_random_uuid(), worker_id = ${workerId},
+          started_at = now(), lease_until = now() + ${interval(leaseMs)}, progress = 0, message = 'started', updated_at = now()
+        WHERE test_id IN (
+          SELECT test_id FROM test_queue WHERE status = 'queued' AND available_at <= now()
+          ORDER BY priority DESC, created_at, test_id LIMIT ${limit} FOR UPDATE SKIP LOCKED
+        )
+        RETURNING *`.execute(db);
+      // RETURNING has no order: restore the dispatch order.
+      rows.sort((a, b) => b.priority - a.priority || +new Date(a.created_at) - +new Date(b.created_at) || (a.test_id < b.test_id ? -1 : 1));
+      return rows.map((row) => ({ row, runId: row.run_id! }));
+    },
+
     /** Extends the lease; false when the attempt no longer owns the test (cancelled or taken over). */
     async renew(testId: string, runId: string, leaseMs: number): Promise<boolean> {
       const r = await db
