@@ -13,8 +13,9 @@ const noop = () => undefined;
 /**
  * An undici dispatch handler that one virtual user re-arms for each of its requests, so the hot loop
  * allocates no closures per request. It implements undici's native (legacy) handler methods: undici 7
- * wraps the newer onResponse* API into these and parses every header block on the way, which costs
- * throughput the benchmark can see.
+ * wraps the newer onResponse* API into these and parses every header block on the way, work the load
+ * loop does not need (the gain was not separable from noise on the shared bench machine; if a later
+ * undici drops these methods, switch to onRequestStart/onResponse*).
  */
 export class RequestHandler implements Dispatcher.DispatchHandler {
   private began = 0;
