@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { Kysely } from 'kysely';
 import type { Config } from '../../config/index.ts';
@@ -58,9 +59,11 @@ export async function realtimeModule(app: FastifyInstance, deps: RealtimeModuleD
   const { config, redis } = deps;
   const settings = config.realtime;
   const limits = { size: settings.bufferSize, ageMs: settings.bufferAgeMs };
-  const commands = redis?.create('realtime') ?? null;
+  // ioredis reconnects by itself; without a listener its errors would go to stderr unstructured.
+  const watched = (connection: Redis) => connection.on('error', (err: Error) => app.log.warn({ err: { message: err.message } }, 'realtime redis connection error'));
+  const commands = redis ? watched(redis.create('realtime')) : null;
   const store = redis && commands
-    ? createRedisMessageStore({ commands, createSubscriber: () => redis.create('realtime-fanout'), keyPrefix: config.redisKeyPrefix, limits })
+    ? createRedisMessageStore({ commands, createSubscriber: () => watched(redis.create('realtime-fanout')), keyPrefix: config.redisKeyPrefix, limits })
     : createMemoryMessageStore(limits);
   const broker = createMessageBroker(store);
   const owners = createTestOwnerRegistry({ db: deps.db, redis: commands, keyPrefix: config.redisKeyPrefix });
