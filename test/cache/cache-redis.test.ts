@@ -30,6 +30,7 @@ describe.skipIf(!REDIS_URL)('cache on Redis (L1 + L2 + bus)', () => {
   });
   afterAll(async () => {
     for (const p of prefixes) await dropPrefix(REDIS_URL!, p);
+    await dropPrefix(REDIS_URL!, 'twcache-');
   });
 
   async function apps(env: Record<string, string>, count: number): Promise<CacheTestApp[]> {

@@ -24,7 +24,9 @@ export async function buildCacheTestApp(env: Record<string, string> = {}, option
       done();
     },
   });
-  const app = await buildApp({ config: testConfig({ LOG_LEVEL: 'info', ...RELAXED_LIMITS, ...env }, options.database), logStream });
+  // Its own BullMQ prefix and no worker: these apps must never take jobs from another suite's queue.
+  const isolated = { QUEUE_PREFIX: `twcache-${randomBytes(4).toString('hex')}` };
+  const app = await buildApp({ config: testConfig({ LOG_LEVEL: 'info', ...RELAXED_LIMITS, ...isolated, ...env }, options.database), logStream, worker: false });
   options.routes?.(app);
   await app.ready();
   return { app, logs };
