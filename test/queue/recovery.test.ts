@@ -67,6 +67,21 @@ describe('embedded driver: restarts (PGlite on disk)', () => {
     expect(await resultRows(third, testId)).toBe(1);
   }, 120_000);
 
+  it('a worker process stopped with SIGTERM hands its running test back and exits 0', async () => {
+    const { env, database } = fresh();
+    const first = await buildQueueApp(env, database, { worker: false });
+    const user = await registerUser(first);
+    const testId = await submitHang(first, user);
+    await first.close();
+    const child = spawnWorker({ ...env, SHUTDOWN_TIMEOUT: '3s' });
+    children.push(child);
+    await child.waitFor(`started ${testId}`);
+    expect(await child.kill('SIGTERM')).toBe(0);
+    const after = await buildQueueApp(env, database, { worker: false });
+    apps.push(after);
+    expect(await view(after, user, testId)).toMatchObject({ status: 'queued', attempts: 0 });
+  }, 180_000);
+
   it('re-runs a test whose worker process was killed with SIGKILL, storing its result once', async () => {
     const { env, database } = fresh();
     const first = await buildQueueApp(env, database, { worker: false });
