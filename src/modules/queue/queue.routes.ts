@@ -11,7 +11,7 @@ export function registerQueueRoutes(fastify: FastifyInstance, service: QueueServ
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
   app.get('/api/queue/status', {
-    schema: { tags, security, summary: 'Tests per state, workers online, throughput and timings of the last minute', response: { 200: QueueStatus, ...problems(401) } },
+    schema: { tags, security, summary: 'Tests per state, workers online, throughput and timings of the last minute', response: { 200: QueueStatus, ...problems(401, 503) } },
     handler: () => service.status(),
   });
 
@@ -26,7 +26,7 @@ export function registerQueueRoutes(fastify: FastifyInstance, service: QueueServ
   });
 
   app.post('/api/queue/jobs/:id/retry', {
-    schema: { tags, security, summary: 'Run a failed or cancelled test again', params: JobIdParams, response: { 200: JobView, ...problems(400, 401, 404, 409, 429) } },
+    schema: { tags, security, summary: 'Run a failed or cancelled test again', params: JobIdParams, response: { 200: JobView, ...problems(400, 401, 404, 409, 429, 503) } },
     handler: (req) => service.retry(currentUser(req), req.params.id),
   });
 }

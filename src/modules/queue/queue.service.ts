@@ -1,9 +1,10 @@
 import type { EventBus } from '../../shared/events/index.ts';
-import { ConflictError, NotFoundError, TooManyRequestsError } from '../../shared/http/index.ts';
+import { ConflictError, NotFoundError, ServiceUnavailableError, TooManyRequestsError } from '../../shared/http/index.ts';
 import type { TestRepository, TestRow, Viewer } from '../tests/test.repository.ts';
 import { toTestView } from '../tests/tests.service.ts';
 import type { TestQueueDriver } from './queue-driver.ts';
 import type { QueueRepository } from './queue.repository.ts';
+import { QUEUE_CALL_TIMEOUT_MS, withTimeout } from '../../shared/redis/with-timeout.ts';
 import type { JobView, ListJobsQuery, QueueStatus } from './queue.schemas.ts';
 
 interface Logger {
@@ -21,6 +22,9 @@ export interface QueueServiceDeps {
 
 const toJobView = (r: TestRow): JobView => ({ ...toTestView(r), jobId: r.test_id, userId: r.user_id });
 const WINDOW_MS = 60_000;
+const unavailable = (err: unknown) => {
+  throw new ServiceUnavailableError(`The queue is unreachable: ${err instanceof Error ? err.message : String(err)}`);
+};
 
 /** Cancel, retry and the queue's state. Owner or admin only: another user's job is a 404. */
 export function createQueueService(deps: QueueServiceDeps) {
@@ -42,7 +46,7 @@ export function createQueueService(deps: QueueServiceDeps) {
       const row = await owned(viewer, testId);
       const cancelled = await queueRepo.cancel(testId);
       if (!cancelled) throw new ConflictError(`Job ${testId} is already ${row.status}; only queued or running jobs can be cancelled`, 'ERR_JOB_FINISHED');
-      await driver.remove(testId).catch((err: unknown) => log.warn({ err, testId }, 'could not remove the cancelled job from the queue'));
+      await withTimeout(driver.remove(testId), QUEUE_CALL_TIMEOUT_MS, 'the queue').catch((err: unknown) => log.warn({ err, testId }, 'could not remove the cancelled job from the queue'));
       await events.publish('TestCancelled', { testId, userId: row.user_id, type: row.test_type, url: row.url });
       return toJobView(cancelled);
     },
@@ -53,7 +57,7 @@ export function createQueueService(deps: QueueServiceDeps) {
       if (row.status !== 'failed' && row.status !== 'cancelled') {
         throw new ConflictError(`Job ${testId} is ${row.status}; only failed or cancelled jobs can be retried`, 'ERR_JOB_NOT_RETRYABLE');
       }
-      if ((await driver.remove(testId)) === 'active') {
+      if ((await withTimeout(driver.remove(testId), QUEUE_CALL_TIMEOUT_MS, 'the queue').catch(unavailable)) === 'active') {
         throw new ConflictError(`Job ${testId} is still stopping; retry it in a moment`, 'ERR_JOB_STOPPING');
       }
       const queued = await queueRepo.resetForRetry(testId, deps.maxActivePerUser);
@@ -62,7 +66,7 @@ export function createQueueService(deps: QueueServiceDeps) {
         if (now?.status === row.status) throw new TooManyRequestsError(`The owner already has ${deps.maxActivePerUser} queued or running tests`, 5);
         throw new ConflictError(`Job ${testId} changed state; reload it`, 'ERR_JOB_CHANGED');
       }
-      await driver.enqueue({ testId, priority: queued.priority }, { replaceFinished: true }).catch((err: unknown) => log.warn({ err, testId }, 'enqueue failed; the reconciler will retry'));
+      await withTimeout(driver.enqueue({ testId, priority: queued.priority }, { replaceFinished: true }), QUEUE_CALL_TIMEOUT_MS, 'the queue').catch((err: unknown) => log.warn({ err, testId }, 'enqueue failed; the reconciler will retry'));
       await events.publish('TestQueued', { testId, userId: queued.user_id, type: queued.test_type, url: queued.url, priority: queued.priority });
       return toJobView(queued);
     },
@@ -73,7 +77,11 @@ export function createQueueService(deps: QueueServiceDeps) {
     },
 
     async status(): Promise<QueueStatus> {
-      const [stats, queue, workersOnline] = await Promise.all([queueRepo.stats(WINDOW_MS), driver.counts(), driver.workersOnline()]);
+      const [stats, queue, workersOnline] = await Promise.all([
+        queueRepo.stats(WINDOW_MS),
+        withTimeout(driver.counts(), QUEUE_CALL_TIMEOUT_MS, 'the queue').catch(unavailable),
+        withTimeout(driver.workersOnline(), QUEUE_CALL_TIMEOUT_MS, 'the queue').catch(unavailable),
+      ]);
       return {
         driver: driver.kind,
         tests: stats.byStatus,

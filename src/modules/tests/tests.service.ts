@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventBus } from '../../shared/events/index.ts';
 import { NotFoundError, TooManyRequestsError, ValidationError } from '../../shared/http/index.ts';
+import { QUEUE_CALL_TIMEOUT_MS, withTimeout } from '../../shared/redis/with-timeout.ts';
 import type { EngineRegistryPort } from './engine-ports.ts';
 import type { CreateTestBody, ListTestsQuery, TestResultView, TestView } from './tests.schemas.ts';
 import type { Page, TestRepository, TestRow, Viewer } from './test.repository.ts';
@@ -74,7 +75,7 @@ export function createTestsService(deps: TestsServiceDeps) {
       const row = await tests.createWithinLimit({ testId: randomUUID(), userId: viewer.id, type: body.type, url, options, priority }, deps.maxActivePerUser);
       if (!row) throw new TooManyRequestsError(`You already have ${deps.maxActivePerUser} queued or running tests; wait for some to finish`, 5);
       // The row is the system of record: if the queue is unreachable now, the reconciler enqueues it later.
-      await queue.enqueue({ testId: row.test_id, priority }).catch((err: unknown) => log.warn({ err, testId: row.test_id }, 'enqueue failed; the reconciler will retry'));
+      await withTimeout(queue.enqueue({ testId: row.test_id, priority }), QUEUE_CALL_TIMEOUT_MS, 'the queue').catch((err: unknown) => log.warn({ err, testId: row.test_id }, 'enqueue failed; the reconciler will retry'));
       void events.publish('TestQueued', { testId: row.test_id, userId: viewer.id, type: row.test_type, url: row.url, priority });
       return { testId: row.test_id, status: 'queued' };
     },
