@@ -74,18 +74,19 @@ export async function realtimeModule(app: FastifyInstance, deps: RealtimeModuleD
   const connections = new ConnectionManager(channels, settings);
   const service = createRealtimeService({ broker, channels, connections, owners, maxSubscriptions: settings.maxSubscriptions });
   const handle = createWsProtocol(service, app.log);
-  await registerWsRoute(app, { tokens: deps.tokens, connections, handle, stats, sendBufferBytes: settings.sendBufferBytes, pingIntervalMs: settings.pingIntervalMs });
-  registerPollRoutes(app, { service, connections, holdMs: settings.pollHoldMs, maxSubscriptions: settings.maxSubscriptions });
-
-  const sockets = () => [...connections.all()].filter((c): c is WsConnection => c instanceof WsConnection);
-  const heartbeat = createHeartbeatMonitor(settings.pingIntervalMs, sockets);
   app.addHook('preClose', async () => {
-    // Held polls answer now and sockets get "going away", so shutdown does not wait out a 25 s hold.
+    // Held polls answer now and sockets get 1001 "going away", so shutdown does not wait out a 25 s hold.
+    // Added before @fastify/websocket registers its own preClose, which closes sockets without a code.
     for (const connection of [...connections.all()]) {
       if (connection instanceof WsConnection) connection.close(1001, 'server shutting down');
       else if (connection instanceof PollConnection) connection.release();
     }
   });
+  await registerWsRoute(app, { tokens: deps.tokens, connections, handle, stats, sendBufferBytes: settings.sendBufferBytes, pingIntervalMs: settings.pingIntervalMs });
+  registerPollRoutes(app, { service, connections, holdMs: settings.pollHoldMs, maxSubscriptions: settings.maxSubscriptions });
+
+  const sockets = () => [...connections.all()].filter((c): c is WsConnection => c instanceof WsConnection);
+  const heartbeat = createHeartbeatMonitor(settings.pingIntervalMs, sockets);
   app.addHook('onClose', async () => {
     heartbeat.stop();
     stopBridge();
