@@ -1,4 +1,4 @@
-import { ConfigError, parseBool, parseDurationMs, parseIntIn } from './parse.ts';
+import { ConfigError, parseBool, readDuration as ms, readInt as int } from './parse.ts';
 
 /** Tiers, TTLs and failure limits of the cache layer; see docs/CACHE_STRATEGY.md. */
 export interface CacheConfig {
@@ -23,20 +23,6 @@ export interface CacheConfig {
 }
 
 type Env = Record<string, string | undefined>;
-
-function int(e: Env, name: string, min: number, max: number): number {
-  const value = e[name];
-  const parsed = value === undefined ? undefined : parseIntIn(value, min, max);
-  if (parsed === undefined) throw new ConfigError(name, `an integer ${min}–${max}`, value);
-  return parsed;
-}
-
-function ms(e: Env, name: string, min: number, max: number): number {
-  const value = e[name];
-  const parsed = value === undefined ? undefined : parseDurationMs(value);
-  if (parsed === undefined || parsed < min || parsed > max) throw new ConfigError(name, `a duration between ${min} ms and ${max / 1000} s, such as 15m`, value);
-  return parsed;
-}
 
 /** `e` already carries the defaults from ENV_VARS. */
 export function parseCacheConfig(e: Env): CacheConfig {

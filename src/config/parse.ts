@@ -41,3 +41,23 @@ export function parseRate(value: string): RateSpec | undefined {
   const windowMs = parseDurationMs(window);
   return points && windowMs ? { points, windowMs } : undefined;
 }
+
+type Env = Record<string, string | undefined>;
+
+/** The integer variable `name` of `e`, within [min, max]; throws a ConfigError naming it otherwise. */
+export function readInt(e: Env, name: string, min: number, max: number): number {
+  const value = e[name];
+  const parsed = value === undefined ? undefined : parseIntIn(value, min, max);
+  if (parsed === undefined) throw new ConfigError(name, `an integer ${min}–${max}`, value);
+  return parsed;
+}
+
+/** The duration variable `name` of `e` in ms, within [min, max] ms; throws a ConfigError naming it otherwise. */
+export function readDuration(e: Env, name: string, min: number, max: number): number {
+  const value = e[name];
+  const parsed = value === undefined ? undefined : parseDurationMs(value);
+  if (parsed === undefined || parsed < min || parsed > max) {
+    throw new ConfigError(name, `a duration between ${min} ms and ${max / 1000} s, such as 30s or 15m`, value);
+  }
+  return parsed;
+}

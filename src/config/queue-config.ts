@@ -1,4 +1,4 @@
-import { ConfigError, parseDurationMs, parseIntIn } from './parse.ts';
+import { ConfigError, readDuration as ms, readInt as int } from './parse.ts';
 
 /** Limits and timings of the test queue (both drivers); see docs/QUEUE_SERVICE.md. */
 export interface QueueConfig {
@@ -22,20 +22,6 @@ export interface QueueConfig {
 }
 
 type Env = Record<string, string | undefined>;
-
-function int(e: Env, name: string, min: number, max: number): number {
-  const value = e[name];
-  const parsed = value === undefined ? undefined : parseIntIn(value, min, max);
-  if (parsed === undefined) throw new ConfigError(name, `an integer ${min}–${max}`, value);
-  return parsed;
-}
-
-function ms(e: Env, name: string, min: number, max: number): number {
-  const value = e[name];
-  const parsed = value === undefined ? undefined : parseDurationMs(value);
-  if (parsed === undefined || parsed < min || parsed > max) throw new ConfigError(name, `a duration between ${min} ms and ${max / 1000} s, such as 30s`, value);
-  return parsed;
-}
 
 function prefix(e: Env, name: string): string {
   const value = e[name]?.trim();

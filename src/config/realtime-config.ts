@@ -1,4 +1,4 @@
-import { ConfigError, parseDurationMs, parseIntIn } from './parse.ts';
+import { readDuration as ms, readInt as int } from './parse.ts';
 
 /** Limits and timings of the realtime layer (/ws and long-poll); see docs/WEBSOCKET_GUIDE.md. */
 export interface RealtimeConfig {
@@ -18,20 +18,6 @@ export interface RealtimeConfig {
 }
 
 type Env = Record<string, string | undefined>;
-
-function int(e: Env, name: string, min: number, max: number): number {
-  const value = e[name];
-  const parsed = value === undefined ? undefined : parseIntIn(value, min, max);
-  if (parsed === undefined) throw new ConfigError(name, `an integer ${min}–${max}`, value);
-  return parsed;
-}
-
-function ms(e: Env, name: string, min: number, max: number): number {
-  const value = e[name];
-  const parsed = value === undefined ? undefined : parseDurationMs(value);
-  if (parsed === undefined || parsed < min || parsed > max) throw new ConfigError(name, `a duration between ${min} ms and ${max / 1000} s, such as 30s`, value);
-  return parsed;
-}
 
 /** `e` already carries the defaults from ENV_VARS. */
 export function parseRealtimeConfig(e: Env): RealtimeConfig {
