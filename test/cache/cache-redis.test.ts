@@ -7,7 +7,14 @@ import { createRedisFactory } from '../../src/shared/redis/index.ts';
 import { registerUser, testConfig, type TestUser } from '../support/app.ts';
 import { REDIS_URL } from '../support/databases.ts';
 import { buildCacheTestApp, closedPort, dropPrefix, uniquePrefix, waitFor, type CacheTestApp } from './cache-test-app.ts';
-import { startTcpProxy, type TcpProxy } from './tcp-proxy.ts';
+import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
+
+/** A proxy in front of the shared Redis, so a test can cut "Redis" off without touching the real server. */
+async function redisProxy(): Promise<TcpProxy & { url: string }> {
+  const target = new URL(REDIS_URL!);
+  const proxy = await startTcpProxy(target.hostname, Number(target.port || 6379));
+  return Object.assign(proxy, { url: `redis://127.0.0.1:${proxy.port}` });
+}
 
 if (!REDIS_URL) console.error('[test] TESTWEB_TEST_REDIS_URL is not set: the Redis cache suite (L2, bus, Redis failures) is skipped');
 
@@ -88,7 +95,7 @@ describe.skipIf(!REDIS_URL)('cache on Redis (L1 + L2 + bus)', () => {
   });
 
   it('keeps answering 200 when Redis goes away mid-run, says so in /api/cache/stats, and recovers', async () => {
-    const proxy = await startTcpProxy(REDIS_URL!);
+    const proxy = await redisProxy();
     proxies.push(proxy);
     const prefix = uniquePrefix();
     prefixes.push(prefix);
@@ -112,7 +119,7 @@ describe.skipIf(!REDIS_URL)('cache on Redis (L1 + L2 + bus)', () => {
   });
 
   it('replays the invalidations made during an outage once Redis is back', async () => {
-    const proxy = await startTcpProxy(REDIS_URL!);
+    const proxy = await redisProxy();
     proxies.push(proxy);
     const prefix = uniquePrefix();
     prefixes.push(prefix);
