@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
+import { closeOnSignals } from './shutdown.ts';
 import type { LoadedConfig } from './config/index.ts';
 
 /**
@@ -10,26 +11,7 @@ import type { LoadedConfig } from './config/index.ts';
 export async function startServer({ config, notices }: LoadedConfig, { worker = true }: { worker?: boolean } = {}): Promise<FastifyInstance> {
   const app = await buildApp({ config, worker });
   for (const notice of notices) app.log.warn(notice);
-  let closing = false;
-  const shutdown = (signal: string) => {
-    if (closing) return;
-    closing = true;
-    app.log.info({ signal }, 'shutting down');
-    const timer = setTimeout(() => {
-      app.log.error('shutdown timed out; exiting');
-      process.exit(1);
-    }, config.shutdownTimeoutMs);
-    timer.unref();
-    app.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        app.log.error({ err }, 'error while shutting down');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  closeOnSignals(app, config.shutdownTimeoutMs);
   await app.listen({ port: config.port, host: config.host });
   return app;
 }

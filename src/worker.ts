@@ -1,3 +1,4 @@
+import { closeOnSignals } from './shutdown.ts';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import type { LoadedConfig } from './config/index.ts';
@@ -20,28 +21,4 @@ export async function startWorker({ config, notices }: LoadedConfig, options: Wo
   await app.ready();
   app.log.info({ concurrency: config.workerConcurrency, driver: app.testQueue.driver.kind }, 'worker started');
   return app;
-}
-
-/** Closes the app once on SIGTERM/SIGINT and exits: 0 when closed in time, 1 otherwise. */
-export function closeOnSignals(app: FastifyInstance, timeoutMs: number): void {
-  let closing = false;
-  const shutdown = (signal: string) => {
-    if (closing) return;
-    closing = true;
-    app.log.info({ signal }, 'shutting down');
-    const timer = setTimeout(() => {
-      app.log.error('shutdown timed out; exiting');
-      process.exit(1);
-    }, timeoutMs);
-    timer.unref();
-    app.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        app.log.error({ err }, 'error while shutting down');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
 }

@@ -1,4 +1,7 @@
 import type { EngineResult } from './engines/engine.ts';
+import type { EngineRunInput } from './engines/engine-runner.ts';
+
+export type { EngineRunInput };
 
 /**
  * What the tests and queue modules need from the engines module (engines/index.ts provides both;
@@ -8,14 +11,6 @@ export interface EngineRegistryPort {
   types(): string[];
   /** Options with defaults applied; throws a ValidationError naming `/body/type` or `/body/options/…`. */
   validate(type: string, options: unknown): unknown;
-}
-
-export interface EngineRunInput {
-  type: string;
-  url: string;
-  options: unknown;
-  signal: AbortSignal;
-  progress(percent: number, message: string, metrics?: Record<string, number>): void;
 }
 
 export interface EngineRunnerPort {
