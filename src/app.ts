@@ -18,7 +18,6 @@ import { queueModule } from './modules/queue/index.ts';
 import { testsModule } from './modules/tests/index.ts';
 import { authModule } from './modules/auth/index.ts';
 import { cacheModule, cacheTestResults } from './modules/cache/index.ts';
-import { createTestRepository } from './modules/tests/test.repository.ts';
 import { realtimeModule } from './modules/realtime/index.ts';
 import { registerHealthRoutes, type ReadinessCheck } from './modules/monitoring/health.routes.ts';
 import { registerMetrics } from './modules/monitoring/metrics.ts';
@@ -116,8 +115,7 @@ export async function buildApp({ config, logStream, extraEngines, worker }: Buil
   const tests = testsModule(app, { config, db: database.db, events, registry: engines, queue: queue.driver });
   const { service: cache } = await cacheModule(app, { config, events, redis });
   // GET /api/tests/:testId/result through the cache (test:result:{testId}); the owner is checked on every hit.
-  const testRepo = createTestRepository(database.db);
-  tests.service.getResult = cacheTestResults(cache, tests.service.getResult, async (id) => (await testRepo.getById({ id: '', role: 'admin' }, id))?.user_id ?? null);
+  tests.service.getResult = cacheTestResults(cache, tests.service.getResult, (id) => tests.service.ownerOf(id));
   registerHealthRoutes(app, [{ name: 'database', check: () => database.ping() }, ...redisReadiness(app, redis)]);
   registerMetrics(app, { registries: [cache.metrics.registry, realtime.metrics.registry], token: config.metricsToken });
   registerHomeRoutes(app, config, VERSION);

@@ -91,6 +91,11 @@ export function createTestsService(deps: TestsServiceDeps) {
       return { items: page.items.map(toTestView), nextCursor: page.nextCursor };
     },
 
+    /** Who owns a test (null when there is none); for callers acting for an admin, such as the result cache. */
+    async ownerOf(testId: string): Promise<string | null> {
+      return (await tests.getById({ id: '', role: 'admin' }, testId))?.user_id ?? null;
+    },
+
     /** The stored result; 404 until the test completed. Kept as one method so a cache can wrap it. */
     async getResult(userId: string, role: Viewer['role'], testId: string): Promise<TestResultView> {
       const found = await tests.getResult({ id: userId, role }, testId);
