@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { registerUser, type TestUser } from '../support/app.ts';
+import { buildTestApp, registerUser, type TestUser } from '../support/app.ts';
 import { buildQueueApp, cleanRedis, QUEUE_MODES, queueEnv, waitFor } from '../queue/support/queue-app.ts';
 
 interface TestView {
@@ -160,5 +160,23 @@ describe.each(QUEUE_MODES)('tests API ($name)', ({ driver, database }) => {
     expect(sleeps.items).toHaveLength(3);
     const allForAdmin = (await get(admin, '/api/tests?limit=100')).json<{ items: TestView[] }>();
     expect(allForAdmin.items.map((t) => t.testId)).toEqual(expect.arrayContaining(ids));
+  });
+});
+
+describe('tests API on a server that refuses private targets', () => {
+  it('answers 400 naming /body/url for loopback, private and metadata addresses, and stores nothing', async () => {
+    const app = await buildTestApp({ ALLOW_PRIVATE_TARGETS: 'false' });
+    try {
+      const user = await registerUser(app);
+      for (const url of ['http://127.0.0.1:8080/', 'http://[::1]/', 'http://10.0.0.5/', 'http://169.254.169.254/latest/meta-data/']) {
+        const res = await app.inject({ method: 'POST', url: '/api/tests', headers: user.auth, payload: { type: 'api', url, options: { assertions: [] } } });
+        expect(res.statusCode, url).toBe(400);
+        expect(res.json().errors[0].field).toBe('/body/url');
+      }
+      const list = await app.inject({ url: '/api/tests', headers: user.auth });
+      expect(list.json().items).toEqual([]);
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -32,6 +32,7 @@ export function testsModule(app: FastifyInstance, deps: TestsModuleDeps): { serv
     events: deps.events,
     log: app.log,
     maxActivePerUser: deps.config.queue.maxActivePerUser,
+    allowPrivateTargets: deps.config.allowPrivateTargets,
   });
   app.decorate('tests', service);
   registerTestsRoutes(app, service);

@@ -5,6 +5,7 @@ import { QUEUE_CALL_TIMEOUT_MS, withTimeout } from '../../shared/redis/with-time
 import type { EngineRegistryPort } from './engine-ports.ts';
 import type { CreateTestBody, ListTestsQuery, TestResultView, TestView } from './tests.schemas.ts';
 import type { Page, TestRepository, TestRow, Viewer } from './test.repository.ts';
+import { assertTargetAllowed, TargetRefusedError } from '../../shared/outbound/index.ts';
 
 /** What the tests API needs from the queue: hand it a test the database already holds as queued. */
 export interface TestEnqueuer {
@@ -22,6 +23,8 @@ export interface TestsServiceDeps {
   events: EventBus;
   log: Logger;
   maxActivePerUser: number;
+  /** false: refuse loopback, private, link-local and metadata targets at submission (ALLOW_PRIVATE_TARGETS). */
+  allowPrivateTargets: boolean;
 }
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
@@ -61,6 +64,20 @@ function checkUrl(url: string): string {
   return parsed.toString();
 }
 
+/**
+ * Refuses a target the engines would refuse anyway (checked on the address the name resolves to), so the
+ * user gets a 400 now instead of a test that fails later. Engines check again on every connection and redirect.
+ */
+async function checkTarget(url: string, allowPrivateTargets: boolean): Promise<string> {
+  try {
+    await assertTargetAllowed(url, allowPrivateTargets);
+    return url;
+  } catch (err) {
+    if (!(err instanceof TargetRefusedError)) throw err;
+    throw new ValidationError(err.message, [{ field: '/body/url', message: 'is a loopback, private, link-local or metadata address, which this server does not test' }]);
+  }
+}
+
 /** Submitting and reading tests. Another user's test is a 404, whatever the route. */
 export function createTestsService(deps: TestsServiceDeps) {
   const { tests, registry, queue, events, log } = deps;
@@ -69,7 +86,7 @@ export function createTestsService(deps: TestsServiceDeps) {
       if (!registry.types().includes(body.type)) {
         throw new ValidationError(`Unknown test type "${body.type}"`, [{ field: '/body/type', message: `must be one of: ${registry.types().join(', ')}` }]);
       }
-      const url = checkUrl(body.url);
+      const url = await checkTarget(checkUrl(body.url), deps.allowPrivateTargets);
       const options = registry.validate(body.type, body.options ?? {}) as Record<string, unknown>;
       const priority = body.priority ?? 0;
       const row = await tests.createWithinLimit({ testId: randomUUID(), userId: viewer.id, type: body.type, url, options, priority }, deps.maxActivePerUser);
