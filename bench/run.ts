@@ -6,7 +6,7 @@
  * `BENCH_RESULT <json>` where json is `{ name, baseline: {...}, measured: {...}, ratios: {...}, targets: {...} }`.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -38,6 +38,10 @@ for (const name of names) {
   console.log(`\n=== bench/${name} ===`);
   results.push(await runOne(name));
 }
+// Running some benchmarks replaces their entries and keeps the others' last figures.
 const file = path.join(here, 'results', 'latest.json');
-writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2) + '\n');
+const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { results?: Array<{ name?: string }> }).results ?? [] : [];
+const fresh = results.map((r) => ({ ...(r as object), date: new Date().toISOString(), node: process.version }) as { name?: string });
+const merged = [...previous.filter((p) => !fresh.some((r) => r.name === p.name)), ...fresh];
+writeFileSync(file, JSON.stringify({ updated: new Date().toISOString(), results: merged }, null, 2) + '\n');
 console.log(`\nwrote ${path.relative(process.cwd(), file)} (${results.length} benchmark(s))`);
