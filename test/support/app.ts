@@ -7,9 +7,13 @@ export const TEST_SECRETS = {
   ENCRYPTION_KEY: 'test-encryption-key-test-encryption-key-01',
 };
 
+let apps = 0;
+
 /** A validated Config as the product would load it, from test defaults plus `env`. */
 export function testConfig(env: Record<string, string> = {}, database?: DatabaseConfig): Config {
-  const { config } = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: 'memory://', ALLOW_PRIVATE_TARGETS: 'true', ...TEST_SECRETS, ...env });
+  // A queue prefix of its own, so an app given REDIS_URL never takes another suite's jobs.
+  const queuePrefix = `test-${process.pid}-${++apps}`;
+  const { config } = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: 'memory://', ALLOW_PRIVATE_TARGETS: 'true', QUEUE_PREFIX: queuePrefix, ...TEST_SECRETS, ...env });
   return database ? { ...config, database } : config;
 }
 
