@@ -127,6 +127,8 @@ describe('sessions over time', () => {
     const app = await buildTestApp({ ACCESS_TOKEN_TTL: '1s' });
     try {
       const user = await registerUser(app);
+      // Verified once while valid (so it is remembered), then refused once it has expired.
+      expect((await app.inject({ url: '/api/auth/me', headers: user.auth })).statusCode).toBe(200);
       await new Promise((r) => setTimeout(r, 2100));
       const res = await app.inject({ url: '/api/auth/me', headers: user.auth });
       expect(res.statusCode).toBe(401);
