@@ -5,6 +5,16 @@ import { POSTGRES_URL, REDIS_URL } from '../support/databases.ts';
 import { TEST_DATABASES } from '../support/databases.ts';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 
+/** Polls /health/ready for up to 10 s while a dependency reconnects; the last status seen. */
+async function readinessAfterRecovery(app: FastifyInstance): Promise<number> {
+  let status = 0;
+  for (let i = 0; i < 40 && status !== 200; i++) {
+    status = (await app.inject({ url: '/health/ready' })).statusCode;
+    if (status !== 200) await new Promise((r) => setTimeout(r, 250));
+  }
+  return status;
+}
+
 describe.each(TEST_DATABASES)('health on $name', (target) => {
   it('is live and ready while the database answers', async () => {
     const created = await target.create();
@@ -57,12 +67,7 @@ describe.runIf(POSTGRES_URL)('readiness while PostgreSQL goes away and comes bac
     expect(login.json().code).toBe('ERR_DATABASE_UNAVAILABLE');
     expect(login.body).not.toMatch(/ECONN|127\.0\.0\.1|postgres:/i);
     await proxy.start();
-    let status = 0;
-    for (let i = 0; i < 20 && status !== 200; i++) {
-      status = (await app.inject({ url: '/health/ready' })).statusCode;
-      if (status !== 200) await new Promise((r) => setTimeout(r, 250));
-    }
-    expect(status).toBe(200);
+    expect(await readinessAfterRecovery(app)).toBe(200);
     const register = await app.inject({ method: 'POST', url: '/api/auth/register', payload: { email: 'back@example.test', password: 'a sturdy passphrase 42' } });
     expect(register.statusCode).toBe(201);
   });
@@ -81,12 +86,7 @@ describe.runIf(REDIS_URL)('readiness with Redis configured', () => {
       expect(down.statusCode).toBe(503);
       expect(down.json().detail).toBe('Not ready: redis unavailable');
       await proxy.start();
-      let status = 0;
-      for (let i = 0; i < 40 && status !== 200; i++) {
-        status = (await app.inject({ url: '/health/ready' })).statusCode;
-        if (status !== 200) await new Promise((r) => setTimeout(r, 250));
-      }
-      expect(status).toBe(200);
+      expect(await readinessAfterRecovery(app)).toBe(200);
     } finally {
       await app.close();
       await proxy.close();
