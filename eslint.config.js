@@ -17,5 +17,21 @@ export default tseslint.config(
       'no-console': ['error', { allow: ['error'] }],
     },
   },
-  { files: ['src/cli.ts', 'bench/**/*.ts', 'src/cli/**/*.ts', 'scripts/**/*.ts'], rules: { 'no-console': 'off' } },
+  // Module boundaries (docs/DEVELOPMENT.md): a module reaches another only through its index.ts; engines and
+  // shared infrastructure never reach into modules; the composition root wires modules by their index.ts.
+  {
+    files: ['src/modules/*/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^\\.\\./(?!\\.\\.)[^/]+/(?!index\\.ts$).+', message: 'Import another module only through its index.ts.' }] }],
+    },
+  },
+  {
+    files: ['src/engines/**/*.ts', 'src/shared/**/*.ts', 'src/config/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '/modules/', message: 'Engines, shared infrastructure and config never import feature modules.' }] }] },
+  },
+  {
+    files: ['src/*.ts', 'src/cli/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '/modules/[^/]+/(?!index\\.ts$).+', message: 'Wire a module through its index.ts.' }] }] },
+  },
+  { files: ['bench/**/*.ts', 'src/cli/**/*.ts', 'scripts/**/*.ts'], rules: { 'no-console': 'off' } },
 );

@@ -12,16 +12,16 @@ import { createValidatorCompiler, Problem, registerErrorHandler } from './shared
 import { loggerOptions } from './shared/logging/logger.ts';
 import { createLocalEventBus, createRedisEventBus, type EventBus } from './shared/events/index.ts';
 import { createRedisFactory, type RedisFactory } from './shared/redis/index.ts';
-import { ENGINES, createEngineRegistry, createEngineRunner } from './modules/tests/engines/index.ts';
-import type { TestEngine } from './modules/tests/engines/engine.ts';
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { ENGINES, createEngineRegistry, createEngineRunner, type TestEngine } from './engines/index.ts';
 import { queueModule } from './modules/queue/index.ts';
-import { testsModule } from './modules/tests/index.ts';
+import { createJobHandler, createQueueStore, createTestOwnerLookup, testRunsModule } from './modules/test-runs/index.ts';
 import { authModule } from './modules/auth/index.ts';
-import { cacheModule, cacheTestResults } from './modules/cache/index.ts';
+import { cacheModule, createResultCache } from './modules/cache/index.ts';
 import { realtimeModule } from './modules/realtime/index.ts';
-import { registerHealthRoutes, type ReadinessCheck } from './modules/monitoring/health.routes.ts';
-import { registerMetrics } from './modules/monitoring/metrics.ts';
-import { registerHomeRoutes } from './modules/home/home.routes.ts';
+import { registerHealthRoutes, registerMetrics, type ReadinessCheck } from './modules/monitoring/index.ts';
+import { registerHomeRoutes } from './modules/home/index.ts';
 
 export const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -105,17 +105,20 @@ export async function buildApp({ config, logStream, extraEngines, worker }: Buil
   app.decorate('events', events);
   app.addHook('onClose', async () => events.close());
 
-  const { tokens } = await authModule(app, { config, db: database.db, redis });
-  const realtime = await realtimeModule(app, { config, db: database.db, events, tokens, redis });
+  const db = database.db;
+  // This process's identity on the tests it runs (worker id in the database and in logs).
+  const instanceId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const { tokens } = await authModule(app, { config, db, redis });
+  const realtime = await realtimeModule(app, { config, ownerOf: createTestOwnerLookup(db), events, tokens, redis });
   const engines = createEngineRegistry([...ENGINES, ...(extraEngines ?? [])]);
   const { requestTimeoutMs, maxResponseBytes, ...limits } = config.engines;
   const runner = createEngineRunner({ registry: engines, allowPrivateTargets: config.allowPrivateTargets, log: app.log, limits, requestTimeoutMs, maxResponseBytes });
   app.addHook('onClose', async () => runner.close());
-  const queue = queueModule(app, { config, db: database.db, events, redis, runner, worker: worker ?? true });
-  const tests = testsModule(app, { config, db: database.db, events, registry: engines, queue: queue.driver });
+  const handler = createJobHandler({ config, db, events, runner, log: app.log, workerId: instanceId });
+  const queue = queueModule(app, { config, events, redis, store: createQueueStore(db), handler, workerId: instanceId, worker: worker ?? true });
   const { service: cache } = await cacheModule(app, { config, events, redis });
-  // GET /api/tests/:testId/result through the cache (test:result:{testId}); the owner is checked on every hit.
-  tests.service.getResult = cacheTestResults(cache, tests.service.getResult, (id) => tests.service.ownerOf(id));
+  // GET /api/tests/:testId/result reads through the cache (test:result:{testId}); the owner is checked on every hit.
+  testRunsModule(app, { config, db, events, registry: engines, queue: queue.driver, resultCache: createResultCache(cache) });
   registerHealthRoutes(app, [{ name: 'database', check: () => database.ping() }, ...redisReadiness(app, redis)]);
   registerMetrics(app, { registries: [cache.metrics.registry, realtime.metrics.registry], token: config.metricsToken });
   registerHomeRoutes(app, config, VERSION);

@@ -2,7 +2,7 @@ import { closeOnSignals } from './shutdown.ts';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import type { LoadedConfig } from './config/index.ts';
-import type { TestEngine } from './modules/tests/engines/engine.ts';
+import type { TestEngine } from './engines/engine.ts';
 
 export interface WorkerOptions {
   /** Engines beyond the product's (test fixtures and benchmarks only). */

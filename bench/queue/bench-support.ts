@@ -2,7 +2,7 @@ import pg from 'pg';
 import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { Type } from 'typebox';
-import type { TestEngine } from '../../src/modules/tests/engines/engine.ts';
+import type { TestEngine } from '../../src/engines/engine.ts';
 
 /** The no-op engine exists only in this benchmark: it measures the pipeline, not a target. */
 export const noopEngine: TestEngine = {

@@ -2,7 +2,7 @@
 import { execFile, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createEngineRegistry, createEngineRunner, ENGINES } from '../../src/modules/tests/engines/index.ts';
+import { createEngineRegistry, createEngineRunner, ENGINES } from '../../src/engines/index.ts';
 
 export interface Figures {
   rps: number;

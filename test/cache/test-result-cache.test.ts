@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { Type } from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.ts';
-import type { TestEngine } from '../../src/modules/tests/engines/engine.ts';
+import type { TestEngine } from '../../src/engines/engine.ts';
 import { registerUser, testConfig, type TestUser } from '../support/app.ts';
 import { TEST_DATABASES } from '../support/databases.ts';
 import { waitFor } from './cache-test-app.ts';

@@ -1,4 +1,4 @@
-import { createEngineRegistry, createEngineRunner, ENGINES, type EngineLimits, type EngineResult } from '../../src/modules/tests/engines/index.ts';
+import { createEngineRegistry, createEngineRunner, ENGINES, type EngineLimits, type EngineResult } from '../../src/engines/index.ts';
 import type { AddressPolicy } from '../../src/shared/outbound/index.ts';
 
 export const silentLog = { debug: () => undefined, info: () => undefined, warn: () => undefined };

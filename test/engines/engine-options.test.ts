@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createEngineRegistry, ENGINES } from '../../src/modules/tests/engines/index.ts';
+import { createEngineRegistry, ENGINES } from '../../src/engines/index.ts';
 import { ValidationError } from '../../src/shared/http/index.ts';
 
 const registry = createEngineRegistry(ENGINES);

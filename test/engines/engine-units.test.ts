@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { readJsonPath } from '../../src/modules/tests/engines/api/json-path.ts';
-import { cachePolicy, isCompressible } from '../../src/modules/tests/engines/performance/caching.ts';
-import { extractResources } from '../../src/modules/tests/engines/performance/page-resources.ts';
-import { buildPlan, sharePlan, usersAt } from '../../src/modules/tests/engines/stress/load-plan.ts';
-import type { StressOptions } from '../../src/modules/tests/engines/stress/stress.options.ts';
-import { evaluateThresholds } from '../../src/modules/tests/engines/stress/thresholds.ts';
+import { readJsonPath } from '../../src/engines/api/json-path.ts';
+import { cachePolicy, isCompressible } from '../../src/engines/performance/caching.ts';
+import { extractResources } from '../../src/engines/performance/page-resources.ts';
+import { buildPlan, sharePlan, usersAt } from '../../src/engines/stress/load-plan.ts';
+import type { StressOptions } from '../../src/engines/stress/stress.options.ts';
+import { evaluateThresholds } from '../../src/engines/stress/thresholds.ts';
 
 const stress = (o: Partial<StressOptions>): StressOptions => ({ method: 'GET', vus: 10, pattern: 'constant', startVus: 0, timeoutMs: 10_000, thresholds: [], insecureTls: false, ...o });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NonRetryableError } from '../../src/modules/tests/engines/index.ts';
+import { NonRetryableError } from '../../src/engines/index.ts';
 import { closedPort, startFixtureServer, startTlsFixtureServer, type FixtureServer } from '../fixtures/target-server.fixture.ts';
 import { engineHarness } from './engine-harness.ts';
 

@@ -24,7 +24,7 @@ async function waitFor(check: () => Promise<boolean>, ms: number): Promise<void>
 describe('graceful shutdown of `testweb serve`', () => {
   it('finishes an in-flight request, stops accepting, and exits 0 on SIGTERM', async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'serve'], {
       env: { ...process.env, ...TEST_SECRETS, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: 'memory://', LOG_LEVEL: 'info', NODE_ENV: 'test' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

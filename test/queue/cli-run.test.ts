@@ -5,11 +5,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runTestCommand } from '../../src/modules/tests/cli-run.ts';
+import { runTestCommand } from '../../src/cli/run.ts';
 import { registerUser, type TestUser } from '../support/app.ts';
 import { buildQueueApp, queueEnv } from './support/queue-app.ts';
 
-const CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
+const CLI = fileURLToPath(new URL('../../src/cli/index.ts', import.meta.url));
 
 describe('testweb run', () => {
   let app: FastifyInstance;

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config/index.ts';
 import type { EventBus } from '../../shared/events/index.ts';
-import { createRedisFactory, type RedisFactory } from '../../shared/redis/index.ts';
+import type { RedisFactory } from '../../shared/redis/index.ts';
 import { subscribeCacheInvalidation } from './cache-invalidation.ts';
 import { registerCacheRoutes } from './cache.routes.ts';
 import { createCacheService, type CacheService } from './cache.service.ts';
@@ -9,7 +9,7 @@ import { createPassThroughCache } from './pass-through-cache.ts';
 import { registerResponseCache } from './response-cache.hook.ts';
 
 export { cacheKeys, cacheTags } from './cache-keys.ts';
-export { cacheTestResults } from './cached-test-result.ts';
+export { createResultCache, type ResultSource, type ResultViewer } from './cached-test-result.ts';
 export type { CacheService, CacheStats } from './cache.service.ts';
 export type { ResponseCacheOptions } from './response-cache.hook.ts';
 
@@ -23,8 +23,8 @@ declare module 'fastify' {
 export interface CacheModuleDeps {
   config: Config;
   events: EventBus;
-  /** Defaults to a factory over REDIS_URL; null or no REDIS_URL: memory only. */
-  redis?: RedisFactory | null;
+  /** null: memory only (embedded mode). */
+  redis: RedisFactory | null;
 }
 
 /**
@@ -32,8 +32,7 @@ export interface CacheModuleDeps {
  * `app.cache`, installs the response-cache hook and /api/cache, and subscribes invalidation to events.
  */
 export async function cacheModule(app: FastifyInstance, { config, events, redis }: CacheModuleDeps): Promise<{ service: CacheService }> {
-  const factory = redis === undefined ? (config.redisUrl ? createRedisFactory(config.redisUrl, config.redisKeyPrefix) : null) : redis;
-  const service = config.cache.enabled ? createCacheService({ config: config.cache, redis: factory, log: app.log.child({ module: 'cache' }) }) : createPassThroughCache();
+  const service = config.cache.enabled ? createCacheService({ config: config.cache, redis, log: app.log.child({ module: 'cache' }) }) : createPassThroughCache();
   app.decorate('cache', service);
   const unsubscribe = subscribeCacheInvalidation(events, service);
   app.addHook('onClose', async () => {

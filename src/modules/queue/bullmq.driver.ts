@@ -1,7 +1,8 @@
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { RedisFactory } from '../../shared/redis/index.ts';
-import type { Consumer, JobRunner, QueueCounts, RemoveResult, TestQueueDriver } from './queue-driver.ts';
+import type { Consumer, JobRunner, RemoveResult, TestQueueDriver } from './queue-driver.ts';
+import type { ClaimedJob, QueueCounts } from './queue-ports.ts';
 
 interface Logger {
   warn(obj: object, msg: string): void;
@@ -29,7 +30,8 @@ export const bullPriority = (ours: number) => 11 - Math.max(0, Math.min(10, ours
  * The BullMQ driver: job id = test id, priorities mapped from ours, BullMQ's own attempts and
  * exponential backoff, bounded retention, and its stalled-job recovery for workers that die mid-test.
  */
-export function createBullmqDriver(opts: BullmqDriverOptions): TestQueueDriver {
+/** Generic over the claim type only to fit the contract: BullMQ never hands a claimed run to the handler. */
+export function createBullmqDriver<C extends ClaimedJob = ClaimedJob>(opts: BullmqDriverOptions): TestQueueDriver<C> {
   const connections: Redis[] = [];
   const connect = (purpose: string) => {
     const c = opts.redis.bullmq(purpose);
@@ -54,8 +56,9 @@ export function createBullmqDriver(opts: BullmqDriverOptions): TestQueueDriver {
     }
   }
 
-  async function process(run: JobRunner, job: Job, token?: string): Promise<string> {
-    const outcome = await run(job.id!);
+  async function process(run: JobRunner<C>, job: Job, token?: string): Promise<string> {
+    // BullMQ's lock makes this worker the job's only holder until it stalls.
+    const outcome = await run(job.id!, { exclusive: true });
     switch (outcome.kind) {
       case 'retry':
         throw new Error(outcome.error);
@@ -70,7 +73,7 @@ export function createBullmqDriver(opts: BullmqDriverOptions): TestQueueDriver {
     }
   }
 
-  function consume(run: JobRunner, concurrency: number): Consumer {
+  function consume(run: JobRunner<C>, concurrency: number): Consumer {
     const worker = new Worker(QUEUE_NAME, (job, token) => process(run, job, token), {
       connection: connect('worker'),
       prefix: opts.prefix,

@@ -1,16 +1,15 @@
-import type { Consumer, JobRunner, QueueCounts, RemoveResult, TestQueueDriver } from './queue-driver.ts';
-import type { QueueRepository } from './queue.repository.ts';
-import type { Attempt } from '../tests/test-run.repository.ts';
+import type { Consumer, JobRunner, RemoveResult, TestQueueDriver } from './queue-driver.ts';
+import type { ClaimedJob, QueueCounts, QueueStore } from './queue-ports.ts';
 
 interface Logger {
   warn(obj: object, msg: string): void;
   info(obj: object, msg: string): void;
 }
 
-export interface EmbeddedDriverOptions {
-  repo: QueueRepository;
-  /** Starts up to `limit` due queued tests as attempts of this process, in dispatch order. */
-  claim(limit: number): Promise<Attempt[]>;
+export interface EmbeddedDriverOptions<C extends ClaimedJob> {
+  store: QueueStore<C>;
+  /** This process's identity on the runs it claims. */
+  workerId: string;
   log: Logger;
   /** How often stalled tests (expired leases) are recovered; also the idle poll ceiling for delayed retries. */
   stalledIntervalMs: number;
@@ -23,13 +22,13 @@ export interface EmbeddedDriverOptions {
  * retries wait in `available_at`; a test whose worker died (expired lease) is queued again by the stalled
  * check, so a restart resumes queued tests and re-runs the ones that were running.
  */
-export function createEmbeddedDriver(opts: EmbeddedDriverOptions): TestQueueDriver {
-  const { repo, log } = opts;
+export function createEmbeddedDriver<C extends ClaimedJob>(opts: EmbeddedDriverOptions<C>): TestQueueDriver<C> {
+  const { store, log } = opts;
   const pollMs = opts.pollMs ?? 1000;
   const wakers = new Set<() => void>();
   const activeIds = new Set<string>();
 
-  function consume(run: JobRunner, concurrency: number): Consumer {
+  function consume(run: JobRunner<C>, concurrency: number): Consumer {
     let paused = false;
     let pumping = false;
     let again = false;
@@ -41,10 +40,11 @@ export function createEmbeddedDriver(opts: EmbeddedDriverOptions): TestQueueDriv
       clearTimeout(timer);
       timer = setTimeout(() => void pump(), ms);
     };
-    const launch = (attempt: Attempt) => {
-      const testId = attempt.row.test_id;
+    const launch = (claimed: C) => {
+      const { testId } = claimed;
       activeIds.add(testId);
-      const p: Promise<void> = run(testId, attempt)
+      // The claim is this process's alone (one UPDATE … SKIP LOCKED), but the store is the record, not us.
+      const p: Promise<void> = run(testId, { exclusive: false, claimed })
         .then((outcome) => {
           if (outcome.kind === 'retry') schedule(outcome.delayMs);
         })
@@ -66,8 +66,8 @@ export function createEmbeddedDriver(opts: EmbeddedDriverOptions): TestQueueDriv
         do {
           again = false;
           while (!paused && activeIds.size < concurrency) {
-            const claimed = await opts.claim(concurrency - activeIds.size);
-            for (const attempt of claimed) launch(attempt);
+            const claimed = await store.claim(concurrency - activeIds.size, opts.workerId, opts.stalledIntervalMs);
+            for (const job of claimed) launch(job);
             if (claimed.length === 0) break;
           }
         } while (again && !paused);
@@ -79,7 +79,7 @@ export function createEmbeddedDriver(opts: EmbeddedDriverOptions): TestQueueDriv
       schedule(pollMs);
     }
     const recover = async () => {
-      const ids = await repo.recoverStalled().catch((err: unknown) => (log.warn({ err }, 'stalled check failed'), [] as string[]));
+      const ids = await store.recoverStalled().catch((err: unknown) => (log.warn({ err }, 'stalled check failed'), [] as string[]));
       if (ids.length) log.info({ testIds: ids }, 'tests of a lost worker queued again');
       void pump();
     };
@@ -113,7 +113,7 @@ export function createEmbeddedDriver(opts: EmbeddedDriverOptions): TestQueueDriv
     },
     // The database is the queue: whatever it holds as queued or running, the queue holds.
     holds: async (testIds) => new Set(testIds),
-    counts: (): Promise<QueueCounts> => repo.counts(),
+    counts: (): Promise<QueueCounts> => store.counts(),
     workersOnline: async () => wakers.size,
     consume,
     async close() {

@@ -1,5 +1,4 @@
-import type { RunOutcome } from '../tests/run-test.handler.ts';
-import type { Attempt } from '../tests/test-run.repository.ts';
+import type { ClaimedJob, JobContext, JobOutcome, QueueCounts } from './queue-ports.ts';
 
 /**
  * The job catalog: the queue carries one kind of job, RunTest, keyed by the test id (job id = test id).
@@ -13,17 +12,8 @@ export interface TestJob {
 
 export type RemoveResult = 'removed' | 'absent' | 'active';
 
-export interface QueueCounts {
-  waiting: number;
-  active: number;
-  delayed: number;
-}
-
-/**
- * Runs one job to an outcome; the driver maps the outcome onto its own bookkeeping. `claimed`: the
- * driver already started the attempt in the database (the embedded driver claims in batches).
- */
-export type JobRunner = (testId: string, claimed?: Attempt) => Promise<RunOutcome>;
+/** Runs one job to an outcome; the driver says what it guarantees about it in the context. */
+export type JobRunner<C extends ClaimedJob = ClaimedJob> = (testId: string, ctx: JobContext<C>) => Promise<JobOutcome>;
 
 export interface Consumer {
   /** Stops fetching new jobs; running ones continue. */
@@ -36,7 +26,8 @@ export interface Consumer {
  * TestQueueService's driver contract: one contract, two drivers (BullMQ on Redis, embedded over the
  * database). Both honour priorities, retries with exponential backoff, cancel and crash recovery.
  */
-export interface TestQueueDriver {
+export interface TestQueueDriver<C extends ClaimedJob = ClaimedJob> {
+  /** Which driver this is, for status reports; behaviour differences live in the drivers, not in callers. */
   readonly kind: 'bullmq' | 'embedded';
   /** `replaceFinished` replaces a completed/failed job of the same id (a manual retry, the reconciler). */
   enqueue(job: TestJob, opts?: { replaceFinished?: boolean }): Promise<void>;
@@ -46,6 +37,6 @@ export interface TestQueueDriver {
   holds(testIds: string[]): Promise<Set<string>>;
   counts(): Promise<QueueCounts>;
   workersOnline(): Promise<number>;
-  consume(run: JobRunner, concurrency: number): Consumer;
+  consume(run: JobRunner<C>, concurrency: number): Consumer;
   close(): Promise<void>;
 }

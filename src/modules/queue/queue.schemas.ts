@@ -1,16 +1,4 @@
 import { Type, type Static } from 'typebox';
-import { Uuid } from '../../shared/http/index.ts';
-import { PageQuery, TestStatusName, TestView } from '../tests/tests.schemas.ts';
-
-export const JobIdParams = Type.Object({ id: Uuid });
-
-export const JobView = Type.Object({ ...TestView.properties, jobId: Uuid, userId: Uuid });
-export type JobView = Static<typeof JobView>;
-
-export const ListJobsQuery = Type.Object({ ...PageQuery, status: Type.Optional(TestStatusName) }, { additionalProperties: false });
-export type ListJobsQuery = Static<typeof ListJobsQuery>;
-
-export const JobList = Type.Object({ items: Type.Array(JobView), nextCursor: Type.Union([Type.String(), Type.Null()]) });
 
 const Count = Type.Integer({ minimum: 0 });
 

@@ -1,84 +1,21 @@
-import type { EventBus } from '../../shared/events/index.ts';
-import { ConflictError, NotFoundError, ServiceUnavailableError, TooManyRequestsError } from '../../shared/http/index.ts';
-import type { TestRepository, TestRow, Viewer } from '../tests/test.repository.ts';
-import { toTestView } from '../tests/tests.service.ts';
-import type { TestQueueDriver } from './queue-driver.ts';
-import type { QueueRepository } from './queue.repository.ts';
+import { ServiceUnavailableError } from '../../shared/http/index.ts';
 import { QUEUE_CALL_TIMEOUT_MS, withTimeout } from '../../shared/redis/with-timeout.ts';
-import type { JobView, ListJobsQuery, QueueStatus } from './queue.schemas.ts';
+import type { TestQueueDriver } from './queue-driver.ts';
+import type { QueueStore } from './queue-ports.ts';
+import type { QueueStatus } from './queue.schemas.ts';
 
-interface Logger {
-  warn(obj: object, msg: string): void;
-}
-
-export interface QueueServiceDeps {
-  driver: TestQueueDriver;
-  queueRepo: QueueRepository;
-  tests: TestRepository;
-  events: EventBus;
-  log: Logger;
-  maxActivePerUser: number;
-}
-
-const toJobView = (r: TestRow): JobView => ({ ...toTestView(r), jobId: r.test_id, userId: r.user_id });
 const WINDOW_MS = 60_000;
 const unavailable = (err: unknown) => {
   throw new ServiceUnavailableError(`The queue is unreachable: ${err instanceof Error ? err.message : String(err)}`);
 };
 
-/** Cancel, retry and the queue's state. Owner or admin only: another user's job is a 404. */
-export function createQueueService(deps: QueueServiceDeps) {
-  const { driver, queueRepo, tests, events, log } = deps;
-
-  async function owned(viewer: Viewer, testId: string): Promise<TestRow> {
-    const row = await tests.getById(viewer, testId);
-    if (!row) throw new NotFoundError(`No job ${testId}`);
-    return row;
-  }
-
+/** The queue's state: the store's view (the record) beside the driver's (the transport). */
+export function createQueueService(deps: { driver: TestQueueDriver; store: Pick<QueueStore, 'stats'> }) {
+  const { driver, store } = deps;
   return {
-    /**
-     * A queued test leaves the queue; a running one has its engine aborted wherever it runs (the
-     * TestCancelled event reaches every worker process). The database flips first, so the running attempt
-     * can no longer store a result even if its engine ignores the abort.
-     */
-    async cancel(viewer: Viewer, testId: string): Promise<JobView> {
-      const row = await owned(viewer, testId);
-      const cancelled = await queueRepo.cancel(testId);
-      if (!cancelled) throw new ConflictError(`Job ${testId} is already ${row.status}; only queued or running jobs can be cancelled`, 'ERR_JOB_FINISHED');
-      await withTimeout(driver.remove(testId), QUEUE_CALL_TIMEOUT_MS, 'the queue').catch((err: unknown) => log.warn({ err, testId }, 'could not remove the cancelled job from the queue'));
-      await events.publish('TestCancelled', { testId, userId: row.user_id, type: row.test_type, url: row.url });
-      return toJobView(cancelled);
-    },
-
-    /** Runs a failed or cancelled test again (retry_count + 1, attempts from zero). */
-    async retry(viewer: Viewer, testId: string): Promise<JobView> {
-      const row = await owned(viewer, testId);
-      if (row.status !== 'failed' && row.status !== 'cancelled') {
-        throw new ConflictError(`Job ${testId} is ${row.status}; only failed or cancelled jobs can be retried`, 'ERR_JOB_NOT_RETRYABLE');
-      }
-      if ((await withTimeout(driver.remove(testId), QUEUE_CALL_TIMEOUT_MS, 'the queue').catch(unavailable)) === 'active') {
-        throw new ConflictError(`Job ${testId} is still stopping; retry it in a moment`, 'ERR_JOB_STOPPING');
-      }
-      const queued = await queueRepo.resetForRetry(testId, deps.maxActivePerUser);
-      if (!queued) {
-        const now = await tests.getById(viewer, testId);
-        if (now?.status === row.status) throw new TooManyRequestsError(`The owner already has ${deps.maxActivePerUser} queued or running tests`, 5);
-        throw new ConflictError(`Job ${testId} changed state; reload it`, 'ERR_JOB_CHANGED');
-      }
-      await withTimeout(driver.enqueue({ testId, priority: queued.priority }, { replaceFinished: true }), QUEUE_CALL_TIMEOUT_MS, 'the queue').catch((err: unknown) => log.warn({ err, testId }, 'enqueue failed; the reconciler will retry'));
-      await events.publish('TestQueued', { testId, userId: queued.user_id, type: queued.test_type, url: queued.url, priority: queued.priority });
-      return toJobView(queued);
-    },
-
-    async list(viewer: Viewer, q: ListJobsQuery): Promise<{ items: JobView[]; nextCursor: string | null }> {
-      const page = await tests.list(viewer, { status: q.status, limit: q.limit ?? 20, cursor: q.cursor });
-      return { items: page.items.map(toJobView), nextCursor: page.nextCursor };
-    },
-
     async status(): Promise<QueueStatus> {
       const [stats, queue, workersOnline] = await Promise.all([
-        queueRepo.stats(WINDOW_MS),
+        store.stats(WINDOW_MS),
         withTimeout(driver.counts(), QUEUE_CALL_TIMEOUT_MS, 'the queue').catch(unavailable),
         withTimeout(driver.workersOnline(), QUEUE_CALL_TIMEOUT_MS, 'the queue').catch(unavailable),
       ]);

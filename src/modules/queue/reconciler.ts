@@ -1,5 +1,5 @@
 import type { TestQueueDriver } from './queue-driver.ts';
-import type { QueueRepository } from './queue.repository.ts';
+import type { QueueStore } from './queue-ports.ts';
 
 interface Logger {
   info(obj: object, msg: string): void;
@@ -21,17 +21,17 @@ const DEFAULT_GRACE_MS = 10_000;
  * queued or running that the queue does not hold (Redis restarted empty, an enqueue that failed) is
  * enqueued again. Re-running a test that was running is safe: results are fenced by the attempt.
  */
-export function startReconciler(deps: { driver: TestQueueDriver; repo: QueueRepository; log: Logger; intervalMs: number }): Reconciler {
+export function startReconciler(deps: { driver: TestQueueDriver; store: Pick<QueueStore, 'unfinished'>; log: Logger; intervalMs: number }): Reconciler {
   let running: Promise<string[]> | undefined;
 
   async function pass(graceMs: number): Promise<string[]> {
-    const rows = await deps.repo.unfinished(graceMs, BATCH);
+    const rows = await deps.store.unfinished(graceMs, BATCH);
     if (rows.length === 0) return [];
-    const held = await deps.driver.holds(rows.map((r) => r.test_id));
-    const missing = rows.filter((r) => !held.has(r.test_id));
-    for (const r of missing) await deps.driver.enqueue({ testId: r.test_id, priority: r.priority }, { replaceFinished: true });
-    if (missing.length) deps.log.info({ count: missing.length, testIds: missing.slice(0, 20).map((r) => r.test_id) }, 'reconciler enqueued tests the queue had lost');
-    return missing.map((r) => r.test_id);
+    const held = await deps.driver.holds(rows.map((r) => r.testId));
+    const missing = rows.filter((r) => !held.has(r.testId));
+    for (const r of missing) await deps.driver.enqueue({ testId: r.testId, priority: r.priority }, { replaceFinished: true });
+    if (missing.length) deps.log.info({ count: missing.length, testIds: missing.slice(0, 20).map((r) => r.testId) }, 'reconciler enqueued tests the queue had lost');
+    return missing.map((r) => r.testId);
   }
 
   const run = (graceMs = DEFAULT_GRACE_MS) => {

@@ -1,6 +1,6 @@
 import type { EventBus } from '../../shared/events/index.ts';
-import { RunStopped, type RunTest } from '../tests/run-test.handler.ts';
 import type { Consumer, TestQueueDriver } from './queue-driver.ts';
+import type { ClaimedJob, JobHandler, StopReason } from './queue-ports.ts';
 
 interface Logger {
   info(obj: object, msg: string): void;
@@ -21,16 +21,18 @@ export interface TestWorker {
  * aborts a test when a TestCancelled event arrives — from any process, since in services mode the
  * event bus is Redis pub/sub (that is how a cancel reaches the worker running the test).
  */
-export function startTestWorker(deps: { driver: TestQueueDriver; run: RunTest; events: EventBus; concurrency: number; log: Logger }): TestWorker {
+export function startTestWorker<C extends ClaimedJob>(deps: { driver: TestQueueDriver<C>; run: JobHandler<C>; events: EventBus; concurrency: number; log: Logger }): TestWorker {
+  const stop = (c: AbortController, reason: StopReason) => c.abort(reason);
   const controllers = new Map<string, AbortController>();
   const unsubscribe = deps.events.subscribe('TestCancelled', (e) => {
-    controllers.get(e.testId)?.abort(new RunStopped('cancel'));
+    const c = controllers.get(e.testId);
+    if (c) stop(c, 'cancel');
   });
-  const consumer: Consumer = deps.driver.consume(async (testId, claimed) => {
+  const consumer: Consumer = deps.driver.consume(async (testId, ctx) => {
     const controller = new AbortController();
     controllers.set(testId, controller);
     try {
-      return await deps.run(testId, controller.signal, { takeOver: deps.driver.kind === 'bullmq', claimed });
+      return await deps.run(testId, controller.signal, ctx);
     } finally {
       if (controllers.get(testId) === controller) controllers.delete(testId);
     }
@@ -43,7 +45,7 @@ export function startTestWorker(deps: { driver: TestQueueDriver; run: RunTest; e
     while (controllers.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     if (controllers.size > 0) {
       deps.log.info({ testIds: [...controllers.keys()] }, 'handing running tests back to the queue');
-      for (const c of controllers.values()) c.abort(new RunStopped('shutdown'));
+      for (const c of controllers.values()) stop(c, 'shutdown');
     }
     await consumer.close();
     unsubscribe();

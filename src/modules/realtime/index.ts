@@ -1,9 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
-import type { Kysely } from 'kysely';
 import type { Config } from '../../config/index.ts';
-import type { DB } from '../../shared/db/index.ts';
 import type { EventBus } from '../../shared/events/index.ts';
 import type { RedisFactory } from '../../shared/redis/index.ts';
 import { ChannelManager } from './channel-manager.ts';
@@ -28,7 +26,8 @@ export type { Audience, ServerMessage } from './realtime-message.ts';
 
 export interface RealtimeModuleDeps {
   config: Config;
-  db: Kysely<DB>;
+  /** Who owns a test, from the system of record (the test-runs module's lookup); null when there is none. */
+  ownerOf: (testId: string) => Promise<string | null>;
   events: EventBus;
   tokens: TokenVerifier;
   /** null in embedded mode: ids, replay and fan-out stay in this process. */
@@ -66,7 +65,7 @@ export async function realtimeModule(app: FastifyInstance, deps: RealtimeModuleD
     ? createRedisMessageStore({ commands, createSubscriber: () => watched(redis.create('realtime-fanout')), keyPrefix: config.redisKeyPrefix, limits })
     : createMemoryMessageStore(limits);
   const broker = createMessageBroker(store);
-  const owners = createTestOwnerRegistry({ db: deps.db, redis: commands, keyPrefix: config.redisKeyPrefix });
+  const owners = createTestOwnerRegistry({ ownerOf: deps.ownerOf, redis: commands, keyPrefix: config.redisKeyPrefix });
   const stopBridge = bridgeTestEvents(deps.events, broker, owners);
 
   const stats = createRealtimeStats();

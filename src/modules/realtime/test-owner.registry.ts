@@ -1,10 +1,8 @@
-import { sql, type Kysely } from 'kysely';
 import type { Redis } from 'ioredis';
-import type { DB } from '../../shared/db/index.ts';
 
 /**
- * Who owns a test, for `stress-test-{testId}` authorization. The database (test_queue) is the system of
- * record; the registry remembers owners seen on test events so a subscription right after submission (or
+ * Who owns a test, for `stress-test-{testId}` authorization. The database is the system of record (asked
+ * through the `ownerOf` port); the registry remembers owners seen on test events so a subscription right after submission (or
  * on another API process) does not need a query, and so the channel works before a row is visible.
  */
 export interface TestOwnerLookup {
@@ -43,24 +41,13 @@ function redisCache(redis: Redis, prefix: string): OwnerCache {
   };
 }
 
-async function ownerFromDatabase(db: Kysely<DB>, testId: string): Promise<string | null> {
-  try {
-    const { rows } = await sql<{ user_id: string }>`select user_id from test_queue where test_id = ${testId}`.execute(db);
-    return rows[0]?.user_id ?? null;
-  } catch (err) {
-    // 42P01: test_queue does not exist (a deployment without the tests module); anything else is real.
-    if ((err as { code?: string }).code === '42P01') return null;
-    throw err;
-  }
-}
-
-export function createTestOwnerRegistry(deps: { db: Kysely<DB>; redis: Redis | null; keyPrefix: string }): TestOwnerLookup {
+export function createTestOwnerRegistry(deps: { ownerOf: (testId: string) => Promise<string | null>; redis: Redis | null; keyPrefix: string }): TestOwnerLookup {
   const cache = deps.redis ? redisCache(deps.redis, deps.keyPrefix) : memoryCache();
   return {
     async ownerOf(testId) {
       const cached = await cache.get(testId);
       if (cached) return cached;
-      const owner = await ownerFromDatabase(deps.db, testId);
+      const owner = await deps.ownerOf(testId);
       if (owner) await cache.set(testId, owner);
       return owner;
     },

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Type } from 'typebox';
-import { NonRetryableError, type TestEngine } from '../../../src/modules/tests/engines/engine.ts';
+import { NonRetryableError, type TestEngine } from '../../../src/engines/engine.ts';
 
 /**
  * Engines that exist only in tests: they sleep, fail on demand or wait for their abort signal, so queue

@@ -1,4 +1,4 @@
-import { OutboundError, TargetRefusedError, type OutboundResponse } from '../../../../shared/outbound/index.ts';
+import { OutboundError, TargetRefusedError, type OutboundResponse } from '../../shared/outbound/index.ts';
 import type { EngineContext, EngineResult, Finding, OptionProblem, TestEngine } from '../engine.ts';
 import { outboundOf, round } from '../shared/outbound-of.ts';
 import { ApiOptions, type Extract, type Step } from './api.options.ts';

@@ -78,3 +78,13 @@ export type ListTestsQuery = Static<typeof ListTestsQuery>;
 export const TestList = Type.Object({ items: Type.Array(TestView), nextCursor: Type.Union([Type.String(), Type.Null()]) });
 
 export const TestIdParams = Type.Object({ testId: Uuid });
+
+export const JobIdParams = Type.Object({ id: Uuid });
+
+export const JobView = Type.Object({ ...TestView.properties, jobId: Uuid, userId: Uuid });
+export type JobView = Static<typeof JobView>;
+
+export const ListJobsQuery = Type.Object({ ...PageQuery, status: Type.Optional(TestStatusName) }, { additionalProperties: false });
+export type ListJobsQuery = Static<typeof ListJobsQuery>;
+
+export const JobList = Type.Object({ items: Type.Array(JobView), nextCursor: Type.Union([Type.String(), Type.Null()]) });

@@ -1,43 +1,18 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../shared/db/index.ts';
 import type { TestStatus } from '../../shared/db/schema.ts';
-import type { TestRow } from '../tests/test.repository.ts';
+import type { QueueStats, QueueStore } from '../queue/index.ts';
+import { createTestRunRepository, type Attempt } from './test-run.repository.ts';
 
-export interface QueueStats {
-  byStatus: Record<TestStatus, number>;
-  completedLastMinute: number;
-  failedLastMinute: number;
-  meanWaitMs: number | null;
-  meanRunMs: number | null;
-}
-
-/** SQL the queue needs beyond the tests module's: state transitions, dispatch and recovery, statistics. */
-export function createQueueRepository(db: Kysely<DB>) {
+/**
+ * The queue's view of test_queue (the QueueStore port): dispatch for the embedded driver, recovery of
+ * stalled runs, the reconciler's input and the statistics of GET /api/queue/status.
+ */
+export function createQueueStore(db: Kysely<DB>): QueueStore<Attempt> {
+  const runs = createTestRunRepository(db);
   return {
-    /** Cancels a queued or running test; undefined when it already finished (or raced to finish). */
-    cancel(testId: string): Promise<TestRow | undefined> {
-      return db
-        .updateTable('test_queue')
-        .set({ status: 'cancelled', message: 'cancelled', completed_at: sql`now()`, run_id: null, lease_until: null, updated_at: sql`now()` })
-        .where('test_id', '=', testId)
-        .where('status', 'in', ['queued', 'running'])
-        .returningAll()
-        .executeTakeFirst();
-    },
+    claim: (limit, workerId, leaseMs) => runs.claimNext(limit, workerId, leaseMs),
 
-    /** Queues a failed or cancelled test again, unless its owner is at the active-tests limit. */
-    async resetForRetry(testId: string, limit: number): Promise<TestRow | undefined> {
-      const { rows } = await sql<TestRow>`
-        UPDATE test_queue SET status = 'queued', retry_count = retry_count + 1, attempts = 0, progress = 0,
-          message = 'queued', error_message = NULL, started_at = NULL, completed_at = NULL, run_id = NULL,
-          lease_until = NULL, available_at = now(), updated_at = now()
-        WHERE test_id = ${testId} AND status IN ('failed', 'cancelled')
-          AND (SELECT count(*) FROM (SELECT 1 FROM test_queue q WHERE q.user_id = test_queue.user_id AND q.status IN ('queued', 'running') LIMIT ${limit}) active) < ${limit}
-        RETURNING *`.execute(db);
-      return rows[0];
-    },
-
-    /** Running tests whose lease expired (their worker died) go back to the queue. */
     async recoverStalled(): Promise<string[]> {
       const rows = await db
         .updateTable('test_queue')
@@ -49,19 +24,19 @@ export function createQueueRepository(db: Kysely<DB>) {
       return rows.map((r) => r.test_id);
     },
 
-    /** Tests the database holds as queued or running, untouched for `graceMs` (the reconciler's input). */
-    unfinished(graceMs: number, limit: number): Promise<Array<{ test_id: string; priority: number; status: TestStatus }>> {
-      return db
+    async unfinished(graceMs, limit) {
+      const rows = await db
         .selectFrom('test_queue')
-        .select(['test_id', 'priority', 'status'])
+        .select(['test_id', 'priority'])
         .where('status', 'in', ['queued', 'running'])
         .where('updated_at', '<=', sql<Date>`now() - make_interval(secs => ${graceMs / 1000})`)
         .orderBy('created_at', 'asc')
         .limit(limit)
         .execute();
+      return rows.map((r) => ({ testId: r.test_id, priority: r.priority }));
     },
 
-    async counts(): Promise<{ waiting: number; active: number; delayed: number }> {
+    async counts() {
       const { rows } = await sql<{ waiting: number; active: number; delayed: number }>`
         SELECT count(*) FILTER (WHERE status = 'queued' AND available_at <= now())::int AS waiting,
                count(*) FILTER (WHERE status = 'running')::int AS active,
@@ -70,7 +45,7 @@ export function createQueueRepository(db: Kysely<DB>) {
       return rows[0] ?? { waiting: 0, active: 0, delayed: 0 };
     },
 
-    async stats(windowMs: number): Promise<QueueStats> {
+    async stats(windowMs): Promise<QueueStats> {
       const byStatus: Record<TestStatus, number> = { queued: 0, running: 0, completed: 0, failed: 0, cancelled: 0 };
       const grouped = await db.selectFrom('test_queue').select(['status', sql<number>`count(*)::int`.as('n')]).groupBy('status').execute();
       for (const g of grouped) byStatus[g.status] = Number(g.n);
@@ -86,5 +61,3 @@ export function createQueueRepository(db: Kysely<DB>) {
     },
   };
 }
-
-export type QueueRepository = ReturnType<typeof createQueueRepository>;

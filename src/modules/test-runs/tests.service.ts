@@ -2,15 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { EventBus } from '../../shared/events/index.ts';
 import { NotFoundError, TooManyRequestsError, ValidationError } from '../../shared/http/index.ts';
 import { QUEUE_CALL_TIMEOUT_MS, withTimeout } from '../../shared/redis/with-timeout.ts';
-import type { EngineRegistryPort } from './engine-ports.ts';
+import type { EngineRegistryPort, ResultCachePort, TestQueuePort } from './ports.ts';
 import type { CreateTestBody, ListTestsQuery, TestResultView, TestView } from './tests.schemas.ts';
 import type { Page, TestRepository, TestRow, Viewer } from './test.repository.ts';
 import { assertTargetAllowed, TargetRefusedError } from '../../shared/outbound/index.ts';
-
-/** What the tests API needs from the queue: hand it a test the database already holds as queued. */
-export interface TestEnqueuer {
-  enqueue(job: { testId: string; priority: number }): Promise<void>;
-}
 
 interface Logger {
   warn(obj: object, msg: string): void;
@@ -19,7 +14,9 @@ interface Logger {
 export interface TestsServiceDeps {
   tests: TestRepository;
   registry: EngineRegistryPort;
-  queue: TestEnqueuer;
+  queue: Pick<TestQueuePort, 'enqueue'>;
+  /** Optional read-through cache for stored results (the cache module's). */
+  resultCache?: ResultCachePort;
   events: EventBus;
   log: Logger;
   maxActivePerUser: number;
@@ -81,6 +78,25 @@ async function checkTarget(url: string, allowPrivateTargets: boolean): Promise<s
 /** Submitting and reading tests. Another user's test is a 404, whatever the route. */
 export function createTestsService(deps: TestsServiceDeps) {
   const { tests, registry, queue, events, log } = deps;
+
+  async function readResult(userId: string, testId: string, role: Viewer['role'] = 'user'): Promise<TestResultView> {
+    const found = await tests.getResult({ id: userId, role }, testId);
+    if (!found) throw new NotFoundError(`No test ${testId}`);
+    const { test, result } = found;
+    if (!result) throw new NotFoundError(`Test ${testId} has no result yet (status: ${test.status})`);
+    return {
+      testId,
+      type: test.test_type,
+      url: test.url,
+      passed: result.passed,
+      score: result.score,
+      summary: result.summary,
+      metrics: result.metrics,
+      findings: result.findings as TestResultView['findings'],
+      details: result.details,
+      completedAt: iso(test.completed_at),
+    };
+  }
   return {
     async create(viewer: Viewer, body: CreateTestBody): Promise<{ testId: string; status: 'queued' }> {
       if (!registry.types().includes(body.type)) {
@@ -108,29 +124,13 @@ export function createTestsService(deps: TestsServiceDeps) {
       return { items: page.items.map(toTestView), nextCursor: page.nextCursor };
     },
 
-    /** Who owns a test (null when there is none); for callers acting for an admin, such as the result cache. */
-    async ownerOf(testId: string): Promise<string | null> {
-      return (await tests.getById({ id: '', role: 'admin' }, testId))?.user_id ?? null;
-    },
+    /** Who owns a test (null when there is none). */
+    ownerOf: (testId: string): Promise<string | null> => tests.ownerOf(testId),
 
-    /** The stored result; 404 until the test completed. Kept as one method so a cache can wrap it. */
-    async getResult(userId: string, role: Viewer['role'], testId: string): Promise<TestResultView> {
-      const found = await tests.getResult({ id: userId, role }, testId);
-      if (!found) throw new NotFoundError(`No test ${testId}`);
-      const { test, result } = found;
-      if (!result) throw new NotFoundError(`Test ${testId} has no result yet (status: ${test.status})`);
-      return {
-        testId,
-        type: test.test_type,
-        url: test.url,
-        passed: result.passed,
-        score: result.score,
-        summary: result.summary,
-        metrics: result.metrics,
-        findings: result.findings as TestResultView['findings'],
-        details: result.details,
-        completedAt: iso(test.completed_at),
-      };
+    /** The stored result; 404 until the test completed. Read through the result cache when there is one. */
+    getResult(viewer: Viewer, testId: string): Promise<TestResultView> {
+      const source = { read: readResult, ownerOf: tests.ownerOf };
+      return deps.resultCache ? deps.resultCache.read(viewer, testId, source) : readResult(viewer.id, testId, viewer.role);
     },
   };
 }

@@ -91,6 +91,35 @@ export function createTestRepository(db: Kysely<DB>) {
       return { items, nextCursor: more && last ? encodeCursor(last.cursor_at, last.test_id) : null };
     },
 
+    /** Who owns a test; null when there is none. The one owner lookup (realtime and the result cache use it). */
+    async ownerOf(testId: string): Promise<string | null> {
+      const row = await db.selectFrom('test_queue').select('user_id').where('test_id', '=', testId).executeTakeFirst();
+      return row?.user_id ?? null;
+    },
+
+    /** Cancels a queued or running test; undefined when it already finished (or raced to finish). */
+    cancel(testId: string): Promise<TestRow | undefined> {
+      return db
+        .updateTable('test_queue')
+        .set({ status: 'cancelled', message: 'cancelled', completed_at: sql`now()`, run_id: null, lease_until: null, updated_at: sql`now()` })
+        .where('test_id', '=', testId)
+        .where('status', 'in', ['queued', 'running'])
+        .returningAll()
+        .executeTakeFirst();
+    },
+
+    /** Queues a failed or cancelled test again, unless its owner is at the active-tests limit. */
+    async resetForRetry(testId: string, limit: number): Promise<TestRow | undefined> {
+      const { rows } = await sql<TestRow>`
+        UPDATE test_queue SET status = 'queued', retry_count = retry_count + 1, attempts = 0, progress = 0,
+          message = 'queued', error_message = NULL, started_at = NULL, completed_at = NULL, run_id = NULL,
+          lease_until = NULL, available_at = now(), updated_at = now()
+        WHERE test_id = ${testId} AND status IN ('failed', 'cancelled')
+          AND (SELECT count(*) FROM (SELECT 1 FROM test_queue q WHERE q.user_id = test_queue.user_id AND q.status IN ('queued', 'running') LIMIT ${limit}) active) < ${limit}
+        RETURNING *`.execute(db);
+      return rows[0];
+    },
+
     async getResult(viewer: Viewer, testId: string): Promise<{ test: TestRow; result: ResultRow | undefined } | undefined> {
       const test = await scoped(viewer).where('test_id', '=', testId).executeTakeFirst();
       if (!test) return undefined;

@@ -1,4 +1,4 @@
-import { TargetRefusedError, type OutboundResponse } from '../../../../shared/outbound/index.ts';
+import { TargetRefusedError, type OutboundResponse } from '../../shared/outbound/index.ts';
 import type { EngineContext, EngineResult, TestEngine } from '../engine.ts';
 import { median, outboundOf, round } from '../shared/outbound-of.ts';
 import { cachePolicy, isCompressible, MIN_COMPRESSIBLE_BYTES } from './caching.ts';

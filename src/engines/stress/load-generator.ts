@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import * as hdr from 'hdr-histogram-js';
 import { Pool, type Dispatcher } from 'undici';
-import { checkUrlTarget, createGuardedConnector, errorKind } from '../../../../shared/outbound/index.ts';
+import { checkUrlTarget, createGuardedConnector, errorKind } from '../../shared/outbound/index.ts';
 import { usersAt, type LoadPlan } from './load-plan.ts';
 import { RequestHandler, type LoadRecorder } from './request-handler.ts';
 import type { LoadConfig, TickMessage } from './worker-protocol.ts';

@@ -1,4 +1,4 @@
-import { createOutboundClient, OutboundError, TargetRefusedError, type AddressPolicy } from '../../../shared/outbound/index.ts';
+import { createOutboundClient, OutboundError, TargetRefusedError, type AddressPolicy } from '../shared/outbound/index.ts';
 import { DEFAULT_ENGINE_LIMITS, NonRetryableError, type EngineLimits, type EngineLogger, type EngineResult } from './engine.ts';
 import type { EngineRegistry } from './engine-registry.ts';
 

@@ -27,9 +27,6 @@ export function registerTestsRoutes(fastify: FastifyInstance, service: TestsServ
 
   app.get('/api/tests/:testId/result', {
     schema: { tags, security, summary: 'Result of a completed test (404 until it completed)', params: TestIdParams, response: { 200: TestResultView, ...problems(400, 401, 404) } },
-    handler: (req) => {
-      const user = currentUser(req);
-      return service.getResult(user.id, user.role, req.params.testId);
-    },
+    handler: (req) => service.getResult(currentUser(req), req.params.testId),
   });
 }

@@ -1,4 +1,4 @@
-import { ValidationError } from '../../../shared/http/index.ts';
+import { ValidationError } from '../shared/http/index.ts';
 import type { TestEngine } from './engine.ts';
 import { compileOptionsValidator, type OptionsValidator } from './options-validator.ts';
 

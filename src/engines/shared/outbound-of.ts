@@ -1,4 +1,4 @@
-import type { OutboundClient } from '../../../../shared/outbound/index.ts';
+import type { OutboundClient } from '../../shared/outbound/index.ts';
 import type { EngineContext } from '../engine.ts';
 
 /** The context's http client, typed. The contract keeps it `unknown` so the engine file has no imports. */

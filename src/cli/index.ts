@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from './config/index.ts';
-import { createDatabase, migrate } from './shared/db/index.ts';
+import { ConfigError, loadConfig } from '../config/index.ts';
+import { createDatabase, migrate } from '../shared/db/index.ts';
 
 const USAGE = `Usage: testweb <command> [options]
 
@@ -26,7 +26,7 @@ async function runMigrate(): Promise<number> {
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'run') {
-    const { runTestCommand, RUN_USAGE } = await import('./modules/tests/cli-run.ts');
+    const { runTestCommand, RUN_USAGE } = await import('./run.ts');
     if (argv.includes('--help') || argv.includes('-h')) {
       console.log(RUN_USAGE);
       return 0;
@@ -46,12 +46,12 @@ async function main(argv: string[]): Promise<number> {
   }
   switch (command) {
     case 'serve': {
-      const { startServer } = await import('./server.ts');
+      const { startServer } = await import('../server.ts');
       await startServer(loadConfig(), { worker: values['no-worker'] !== true });
       return -1; // keep running
     }
     case 'worker': {
-      const { startWorker } = await import('./worker.ts');
+      const { startWorker } = await import('../worker.ts');
       await startWorker(loadConfig());
       return -1;
     }

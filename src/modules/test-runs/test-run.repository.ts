@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../shared/db/index.ts';
-import type { EngineResult } from './engines/engine.ts';
+import type { EngineResult } from '../../engines/index.ts';
 import type { TestRow } from './test.repository.ts';
 
 /** The attempt a worker owns: its fencing token and the attempt number. */
 export interface Attempt {
+  testId: string;
   row: TestRow;
   runId: string;
 }
@@ -41,7 +42,7 @@ export function createTestRunRepository(db: Kysely<DB>) {
         .where('status', 'in', takeOver ? ['queued', 'running'] : ['queued'])
         .returningAll()
         .executeTakeFirst();
-      return row ? { row, runId } : undefined;
+      return row ? { testId, row, runId } : undefined;
     },
 
     /**
@@ -59,7 +60,7 @@ export function createTestRunRepository(db: Kysely<DB>) {
         RETURNING *`.execute(db);
       // RETURNING has no order: restore the dispatch order.
       rows.sort((a, b) => b.priority - a.priority || +new Date(a.created_at) - +new Date(b.created_at) || (a.test_id < b.test_id ? -1 : 1));
-      return rows.map((row) => ({ row, runId: row.run_id! }));
+      return rows.map((row) => ({ testId: row.test_id, row, runId: row.run_id! }));
     },
 
     /** Extends the lease; false when the attempt no longer owns the test (cancelled or taken over). */

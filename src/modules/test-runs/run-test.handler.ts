@@ -1,11 +1,12 @@
 import type { EventBus } from '../../shared/events/index.ts';
 import type { TestEventBase } from '../../shared/events/events.ts';
 import { AppError } from '../../shared/http/index.ts';
-import type { EngineRunnerPort } from './engine-ports.ts';
+import type { JobContext, JobOutcome } from '../queue/index.ts';
+import type { EngineRunnerPort } from './ports.ts';
 import { createProgressReporter } from './progress-reporter.ts';
 import type { Attempt, TestRunRepository } from './test-run.repository.ts';
 
-/** Why a worker stops an attempt from outside: the user cancelled it, or the worker is shutting down. */
+/** Why an attempt stops from outside: the user cancelled it, the worker is shutting down, or the lease was lost. */
 export class RunStopped extends Error {
   constructor(readonly reason: 'cancel' | 'shutdown' | 'lost') {
     super(`run stopped: ${reason}`);
@@ -14,19 +15,13 @@ export class RunStopped extends Error {
 }
 
 /** What became of one attempt; the queue driver turns it into its own bookkeeping. */
-export type RunOutcome =
-  | { kind: 'completed' }
-  | { kind: 'failed'; error: string }
-  | { kind: 'retry'; error: string; delayMs: number }
-  | { kind: 'cancelled' }
-  | { kind: 'handed-back' }
-  | { kind: 'skipped' };
+export type RunOutcome = JobOutcome;
 
-/**
- * `takeOver`: the queue guarantees exclusive ownership even of a test the database still shows running
- * (BullMQ hands out a stalled job again only after its lock expired), so the attempt may claim it.
- */
-export type RunTest = (testId: string, signal: AbortSignal, opts?: { takeOver?: boolean; claimed?: Attempt }) => Promise<RunOutcome>;
+/** The queue's job handler for RunTest: `ctx.exclusive` lets an attempt take over a test still shown running. */
+export type RunTest = (testId: string, signal: AbortSignal, ctx?: Partial<JobContext<Attempt>>) => Promise<RunOutcome>;
+
+/** The queue aborts a job's signal with a StopReason string ('cancel' or 'shutdown'). */
+const stopOf = (signal: AbortSignal) => new RunStopped(signal.reason === 'cancel' ? 'cancel' : 'shutdown');
 
 interface Logger {
   info(obj: object, msg: string): void;
@@ -104,21 +99,21 @@ async function settleFailure(deps: RunTestDeps, attempt: Attempt, base: TestEven
  * into retry or final. The queue driver decides *when* this runs; this decides *what* a run does.
  */
 export function createRunTestHandler(deps: RunTestDeps): RunTest {
-  return async (testId, signal, opts = {}) => {
+  return async (testId, signal, ctx = {}) => {
     // A driver that claims in batches (embedded) hands over the attempt it already started.
-    const attempt = opts.claimed ?? (await deps.runs.start(testId, deps.workerId, deps.leaseMs, opts.takeOver === true));
+    const attempt = ctx.claimed ?? (await deps.runs.start(testId, deps.workerId, deps.leaseMs, ctx.exclusive === true));
     if (!attempt) return { kind: 'skipped' };
     const { row, runId } = attempt;
     const base: TestEventBase = { testId, userId: row.user_id, type: row.test_type, url: row.url };
     void deps.events.publish('TestStarted', { ...base, attempt: row.attempts });
     const stop = new AbortController();
-    const onStop = () => stop.abort(signal.reason);
+    const onStop = () => stop.abort(stopOf(signal));
     signal.addEventListener('abort', onStop, { once: true });
     const timeout = setTimeout(() => stop.abort(new JobTimeout(`the test ran longer than ${Math.round(deps.jobTimeoutMs / 1000)} s`)), deps.jobTimeoutMs);
     const releaseLease = keepLease(deps, testId, runId, stop);
     const reporter = createProgressReporter(base, deps.events, { save: (p, m) => deps.runs.progress(testId, runId, p, m) }, deps.log, deps.progressWriteMs);
     try {
-      if (signal.aborted) throw signal.reason;
+      if (signal.aborted) throw stopOf(signal);
       const result = await deps.runner.run({ type: row.test_type, url: row.url, options: row.config, signal: stop.signal, progress: reporter.report });
       // An engine that ignores its signal and returns late must not override a cancel.
       if (stop.signal.aborted) throw stop.signal.reason;

@@ -1,4 +1,4 @@
-import type { OutboundClient } from '../../../../shared/outbound/index.ts';
+import type { OutboundClient } from '../../shared/outbound/index.ts';
 import { cachePolicy, isCompressible, MIN_COMPRESSIBLE_BYTES } from './caching.ts';
 import { extractCssFonts, type ResourceRef, type ResourceType } from './page-resources.ts';
 

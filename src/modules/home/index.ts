@@ -1,0 +1,2 @@
+/** The landing page at `/`. */
+export { registerHomeRoutes } from './home.routes.ts';

@@ -1,0 +1,87 @@
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Config } from '../../config/index.ts';
+import type { DB } from '../../shared/db/index.ts';
+import type { EventBus } from '../../shared/events/index.ts';
+import { createJobsService } from './jobs.service.ts';
+import { registerJobsRoutes } from './jobs.routes.ts';
+import type { EngineRegistryPort, EngineRunnerPort, ResultCachePort, TestQueuePort } from './ports.ts';
+import { createQueueStore } from './queue-store.repository.ts';
+import { createRunTestHandler, type RunTest } from './run-test.handler.ts';
+import { createTestRunRepository } from './test-run.repository.ts';
+import { createTestRepository } from './test.repository.ts';
+import { registerTestsRoutes } from './tests.routes.ts';
+import { createTestsService, type TestsService } from './tests.service.ts';
+
+export type { EngineRegistryPort, EngineRunnerPort, ResultCachePort, ResultSource, TestQueuePort } from './ports.ts';
+export type { Attempt } from './test-run.repository.ts';
+export type { RunTest } from './run-test.handler.ts';
+export type { Viewer } from './test.repository.ts';
+export type { TestsService } from './tests.service.ts';
+export { createQueueStore };
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The tests service (benchmarks and in-process callers submit through it). */
+    tests: TestsService;
+  }
+}
+
+/** Who owns a test, from the database (null when there is none): the one owner lookup other modules get as a port. */
+export function createTestOwnerLookup(db: Kysely<DB>): (testId: string) => Promise<string | null> {
+  const tests = createTestRepository(db);
+  return (testId) => tests.ownerOf(testId);
+}
+
+export interface JobHandlerDeps {
+  config: Config;
+  db: Kysely<DB>;
+  events: EventBus;
+  runner: EngineRunnerPort;
+  log: FastifyInstance['log'];
+  workerId: string;
+}
+
+/** The queue's RunTest handler: claim, run the engine, store the result once, publish the lifecycle. */
+export function createJobHandler(deps: JobHandlerDeps): RunTest {
+  const q = deps.config.queue;
+  return createRunTestHandler({
+    runs: createTestRunRepository(deps.db),
+    events: deps.events,
+    runner: deps.runner,
+    log: deps.log,
+    workerId: deps.workerId,
+    attempts: q.attempts,
+    backoffMs: q.backoffMs,
+    leaseMs: q.stalledIntervalMs,
+    jobTimeoutMs: q.jobTimeoutMs,
+  });
+}
+
+export interface TestRunsModuleDeps {
+  config: Config;
+  db: Kysely<DB>;
+  events: EventBus;
+  registry: EngineRegistryPort;
+  queue: TestQueuePort;
+  resultCache?: ResultCachePort;
+}
+
+/** The tests API (submit, list, status, result) and /api/queue/jobs (list, cancel, retry). */
+export function testRunsModule(app: FastifyInstance, deps: TestRunsModuleDeps): { service: TestsService } {
+  const tests = createTestRepository(deps.db);
+  const service = createTestsService({
+    tests,
+    registry: deps.registry,
+    queue: deps.queue,
+    resultCache: deps.resultCache,
+    events: deps.events,
+    log: app.log,
+    maxActivePerUser: deps.config.queue.maxActivePerUser,
+    allowPrivateTargets: deps.config.allowPrivateTargets,
+  });
+  app.decorate('tests', service);
+  registerTestsRoutes(app, service);
+  registerJobsRoutes(app, createJobsService({ tests, queue: deps.queue, events: deps.events, log: app.log, maxActivePerUser: deps.config.queue.maxActivePerUser }));
+  return { service };
+}
