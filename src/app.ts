@@ -17,7 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { ENGINES, createEngineRegistry, createEngineRunner, type TestEngine } from './engines/index.ts';
 import { queueModule } from './modules/queue/index.ts';
 import { createJobHandler, createQueueStore, createTestOwnerLookup, testRunsModule } from './modules/test-runs/index.ts';
-import { authModule } from './modules/auth/index.ts';
+import { authModule, markRoutesPublic } from './modules/auth/index.ts';
 import { cacheModule, createResultCache } from './modules/cache/index.ts';
 import { realtimeModule } from './modules/realtime/index.ts';
 import { registerHealthRoutes, registerMetrics, type ReadinessCheck } from './modules/monitoring/index.ts';
@@ -54,7 +54,11 @@ async function registerDocs(app: FastifyInstance): Promise<void> {
     transform: ({ schema, url, route }) => ({ schema: route.config?.auth === 'public' ? { ...schema, security: [] } : schema, url }),
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { persistAuthorization: true } });
+  // The documentation is public: its routes come from the plugin, so they are marked inside a context of their own.
+  await app.register(async (docs) => {
+    docs.addHook('onRoute', markRoutesPublic);
+    await docs.register(swaggerUi, { routePrefix: '/docs', uiConfig: { persistAuthorization: true } });
+  });
 }
 
 /** Readiness asks Redis too when it is configured, giving it as long as the database check. */

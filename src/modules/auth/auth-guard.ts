@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, RouteOptions } from 'fastify';
 import { ForbiddenError, UnauthorizedError } from '../../shared/http/index.ts';
 import type { AccessTokens } from './tokens.ts';
 
@@ -8,19 +8,30 @@ function bearer(header: string | undefined): string | undefined {
 }
 
 /**
- * Guards every route under /api: a valid access token is required unless the route's config says
- * `auth: 'public'`, and `auth: 'admin'` also requires the admin role. Secure by default — a new route
- * that forgets to declare its access level is private.
+ * Guards every route: a valid access token is required unless the route's config says `auth: 'public'`,
+ * and `auth: 'admin'` also requires the admin role. The decision is made from the route the router
+ * matched, never from the raw URL (`/%61pi/…`, `//api/…` and absolute-form request lines reach the same
+ * route under another spelling). Secure by default: a route that forgets to declare its access level is
+ * private, wherever it lives.
  */
 export function registerAuthGuard(app: FastifyInstance, tokens: AccessTokens): void {
   app.decorateRequest('user', null);
   app.addHook('onRequest', async (request) => {
-    const level = request.routeOptions.config?.auth ?? 'user';
-    // An unknown route (no routeOptions.url) answers 404 whoever asks.
-    if (level === 'public' || !request.routeOptions.url || !request.url.startsWith('/api/')) return;
+    // No route matched: the 404 handler serves nothing, so anyone may be told there is nothing here.
+    if (request.is404) return;
+    const level = request.routeOptions.config.auth ?? 'user';
+    if (level === 'public') return;
     const token = bearer(request.headers.authorization);
     if (!token) throw new UnauthorizedError('Missing bearer token: send Authorization: Bearer <access token>');
     request.user = await tokens.verify(token);
     if (level === 'admin' && request.user.role !== 'admin') throw new ForbiddenError('This action needs the admin role');
   });
+}
+
+/**
+ * An onRoute hook marking every route it sees public. For routes a plugin registers (the swagger UI):
+ * add it to an encapsulated context and register the plugin inside that context.
+ */
+export function markRoutesPublic(route: RouteOptions): void {
+  route.config = { ...route.config, auth: 'public' };
 }

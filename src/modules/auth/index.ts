@@ -4,6 +4,8 @@ import type { Config } from '../../config/index.ts';
 import type { DB } from '../../shared/db/index.ts';
 import type { RedisFactory } from '../../shared/redis/index.ts';
 import { registerAuthGuard } from './auth-guard.ts';
+
+export { markRoutesPublic } from './auth-guard.ts';
 import { createAuthRateLimiter } from './auth-rate-limiter.ts';
 import { registerAuthRoutes } from './auth.routes.ts';
 import { createAuthService } from './auth.service.ts';

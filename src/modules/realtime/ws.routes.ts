@@ -76,6 +76,7 @@ export async function registerWsRoute(app: FastifyInstance, deps: WsRouteDeps): 
     '/ws',
     {
       websocket: true,
+      config: { auth: 'public' },
       schema: { hide: true },
       preValidation: async (request) => {
         request.realtimeHandshake = await handshake(deps.tokens, request);
