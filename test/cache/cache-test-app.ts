@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
 import type { DatabaseConfig } from '../../src/config/index.ts';
 import { buildApp } from '../../src/app.ts';
 import { testConfig } from '../support/app.ts';
+import { dropPrefix as sharedDropPrefix, uniquePrefix as sharedUniquePrefix } from '../support/redis.ts';
+import { waitFor } from '../support/wait.ts';
 
 /** Registration is rate limited per IP; these suites register many users from 127.0.0.1. */
 const RELAXED_LIMITS = { AUTH_RATE_LIMIT_IP: '1000/1m', AUTH_RATE_LIMIT_ACCOUNT: '1000/1m' };
@@ -32,22 +33,10 @@ export async function buildCacheTestApp(env: Record<string, string> = {}, option
   return { app, logs };
 }
 
-export function uniquePrefix(): string {
-  return `testweb-cache-${Date.now()}-${randomBytes(3).toString('hex')}:`;
-}
+export const uniquePrefix = (): string => sharedUniquePrefix('cache');
 
 /** Removes every key under `prefix` (SCAN + UNLINK; never FLUSHALL on the shared Redis). */
-export async function dropPrefix(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await redis.connect();
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await redis.unlink(...keys);
-  } while (cursor !== '0');
-  await redis.quit();
-}
+export const dropPrefix = (url: string, prefix: string): Promise<void> => sharedDropPrefix(prefix, url);
 
 /** A port nothing listens on: bind, read the port, close. */
 export async function closedPort(): Promise<number> {
@@ -60,10 +49,4 @@ export async function closedPort(): Promise<number> {
   });
 }
 
-export async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs = 5000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+export { waitFor };

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { buildTestApp } from '../support/app.ts';
+import { dropPrefix, uniquePrefix } from '../support/redis.ts';
+import { waitFor } from '../support/wait.ts';
 import { POSTGRES_URL, REDIS_URL, TEST_DATABASES } from '../support/databases.ts';
 
 export interface WireMessage {
@@ -30,25 +31,7 @@ export const SETUPS: RealtimeSetup[] = [
 ];
 if (!REDIS_URL) console.error('[test] TESTWEB_TEST_REDIS_URL is not set: realtime suites run without the Redis broker (services mode skipped)');
 
-/** A fresh Redis key prefix; `dropPrefix` deletes its keys afterwards (never FLUSHALL: Redis is shared). */
-export function uniquePrefix(): string {
-  return `testweb-test:${randomBytes(6).toString('hex')}:`;
-}
-
-export async function dropPrefix(prefix: string): Promise<void> {
-  if (!REDIS_URL) return;
-  const redis = new Redis(REDIS_URL);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
+export { dropPrefix, uniquePrefix };
 
 export interface Harness {
   app: FastifyInstance;
@@ -163,10 +146,7 @@ export function testEvent(userId: string, type = 'performance') {
   return { testId: randomUUID(), userId, type, url: 'http://127.0.0.1:9/' };
 }
 
+/** Waits for a synchronous condition (a message arrived, a socket closed) with a deadline. */
 export async function until(check: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await waitFor(check, timeoutMs, what, 10);
 }

@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { buildApp } from '../../../src/app.ts';
 import type { DatabaseConfig } from '../../../src/config/index.ts';
 import type { EventMap, EventName } from '../../../src/shared/events/index.ts';
 import { testConfig } from '../../support/app.ts';
+import { dropKeys } from '../../support/redis.ts';
+import { waitFor } from '../../support/wait.ts';
 import { REDIS_URL, TEST_DATABASES, type TestDatabase } from '../../support/databases.ts';
 import { testEngines } from './test-engines.ts';
 
@@ -45,33 +46,9 @@ export async function buildQueueApp(env: Record<string, string>, database: Datab
 }
 
 /** Deletes every Redis key of the env's prefixes (never FLUSHALL: others share this Redis). */
-export async function cleanRedis(env: Record<string, string>): Promise<void> {
-  if (!REDIS_URL) return;
-  const redis = new Redis(REDIS_URL);
-  try {
-    for (const pattern of [`${env.QUEUE_PREFIX}:*`, `${env.REDIS_KEY_PREFIX}*`]) {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-        cursor = next;
-        if (keys.length) await redis.del(...keys);
-      } while (cursor !== '0');
-    }
-  } finally {
-    redis.disconnect();
-  }
-}
+export const cleanRedis = (env: Record<string, string>): Promise<void> => dropKeys([`${env.QUEUE_PREFIX}:*`, `${env.REDIS_KEY_PREFIX}*`]);
 
-/** Polls until `check` returns a truthy value or `timeoutMs` passes. */
-export async function waitFor<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+export { waitFor };
 
 /** Records every event of the given names the app's bus delivers. */
 export function recordEvents(app: FastifyInstance, names: EventName[]): Array<{ name: EventName; payload: EventMap[EventName]; at: number }> {
