@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { currentUser, problems } from '../../shared/http/index.ts';
@@ -11,6 +11,11 @@ function client(request: FastifyRequest): ClientInfo {
   return { ip: request.ip, userAgent: request.headers['user-agent'] ?? null };
 }
 
+/** Answers that carry tokens must not be kept by a browser or proxy cache (RFC 6749 §5.1). */
+function noStore(reply: FastifyReply): FastifyReply {
+  return reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+}
+
 export function registerAuthRoutes(fastify: FastifyInstance, service: AuthService): void {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const isPublic = { auth: 'public' as const };
@@ -18,19 +23,19 @@ export function registerAuthRoutes(fastify: FastifyInstance, service: AuthServic
   app.post('/api/auth/register', {
     config: isPublic,
     schema: { tags, summary: 'Create an account (the first one becomes admin)', body: Credentials, response: { 201: AuthResult, ...problems(400, 409, 413, 415, 429) } },
-    handler: async (req, reply) => reply.status(201).send(await service.register(req.body.email, req.body.password, client(req))),
+    handler: async (req, reply) => noStore(reply).status(201).send(await service.register(req.body.email, req.body.password, client(req))),
   });
 
   app.post('/api/auth/login', {
     config: isPublic,
     schema: { tags, summary: 'Sign in with e-mail and password', body: Credentials, response: { 200: AuthResult, ...problems(400, 401, 429) } },
-    handler: (req) => service.login(req.body.email, req.body.password, client(req)),
+    handler: async (req, reply) => noStore(reply).send(await service.login(req.body.email, req.body.password, client(req))),
   });
 
   app.post('/api/auth/refresh', {
     config: isPublic,
     schema: { tags, summary: 'Exchange a refresh token for new tokens (single use)', body: RefreshBody, response: { 200: AuthResult, ...problems(400, 401) } },
-    handler: (req) => service.refresh(req.body.refreshToken, client(req)),
+    handler: async (req, reply) => noStore(reply).send(await service.refresh(req.body.refreshToken, client(req))),
   });
 
   app.post('/api/auth/logout', {

@@ -12,27 +12,39 @@ export interface AccessTokens {
   readonly ttlSeconds: number;
 }
 
+/** Every access token carries these; one without any of them (say, no `exp`: valid forever) is refused. */
+const REQUIRED_CLAIMS = ['exp', 'iat', 'iss', 'aud', 'sub'];
+
 /**
  * HS256 access tokens; `sid` ties a token to its refresh session. The key is imported once: handing jose
  * raw bytes makes it import them on every call, which measured about twice the cost of a verification.
+ * `now` (ms since the epoch) is the clock for issuing and checking expiry; tests pass their own.
  */
-export async function createAccessTokens(secret: string, ttlMs: number): Promise<AccessTokens> {
+export async function createAccessTokens(secret: string, ttlMs: number, now: () => number = Date.now): Promise<AccessTokens> {
   const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
   const ttlSeconds = Math.max(1, Math.round(ttlMs / 1000));
   return {
     ttlSeconds,
-    sign: (user, sessionId) =>
-      new SignJWT({ role: user.role, sid: sessionId })
+    sign(user, sessionId) {
+      const issuedAt = Math.floor(now() / 1000);
+      return new SignJWT({ role: user.role, sid: sessionId })
         .setProtectedHeader({ alg: 'HS256' })
         .setSubject(user.id)
         .setIssuer(ISSUER)
         .setAudience(AUDIENCE)
-        .setIssuedAt()
-        .setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds)
-        .sign(key),
+        .setIssuedAt(issuedAt)
+        .setExpirationTime(issuedAt + ttlSeconds)
+        .sign(key);
+    },
     async verify(token) {
       try {
-        const { payload } = await jwtVerify(token, key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
+        const { payload } = await jwtVerify(token, key, {
+          issuer: ISSUER,
+          audience: AUDIENCE,
+          algorithms: ['HS256'],
+          requiredClaims: REQUIRED_CLAIMS,
+          currentDate: new Date(now()),
+        });
         const role = payload.role;
         if (typeof payload.sub !== 'string' || (role !== 'user' && role !== 'admin') || typeof payload.sid !== 'string') {
           throw new UnauthorizedError('Access token is invalid', 'ERR_TOKEN_INVALID');
