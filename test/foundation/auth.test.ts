@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildTestApp, registerUser } from '../support/app.ts';
 import { TEST_DATABASES } from '../support/databases.ts';
 
@@ -123,17 +123,25 @@ describe.each(TEST_DATABASES)('accounts and sessions on $name', (target) => {
 });
 
 describe('sessions over time', () => {
-  it('rejects an expired access token', async () => {
-    const app = await buildTestApp({ ACCESS_TOKEN_TTL: '1s' });
+  it('accepts an access token for its whole lifetime and refuses it as expired after', async () => {
+    const app = await buildTestApp({ ACCESS_TOKEN_TTL: '1m' });
+    // The app's clock: only Date is faked, timers and I/O run for real. JWT times are whole seconds, so the
+    // sign-up happens on a second boundary and the token lives exactly 60 s of this clock.
+    vi.useFakeTimers({ toFake: ['Date'] });
     try {
+      const start = Date.UTC(2030, 0, 1, 12, 0, 0);
+      vi.setSystemTime(start);
       const user = await registerUser(app);
-      // Verified once while valid (so it is remembered), then refused once it has expired.
-      expect((await app.inject({ url: '/api/auth/me', headers: user.auth })).statusCode).toBe(200);
-      await new Promise((r) => setTimeout(r, 2100));
-      const res = await app.inject({ url: '/api/auth/me', headers: user.auth });
+      const me = () => app.inject({ url: '/api/auth/me', headers: user.auth });
+      expect((await me()).statusCode).toBe(200);
+      vi.setSystemTime(start + 59_999);
+      expect((await me()).statusCode).toBe(200);
+      vi.setSystemTime(start + 60_000);
+      const res = await me();
       expect(res.statusCode).toBe(401);
       expect(res.json().code).toBe('ERR_TOKEN_EXPIRED');
     } finally {
+      vi.useRealTimers();
       await app.close();
     }
   });

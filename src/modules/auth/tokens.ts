@@ -20,7 +20,7 @@ const REQUIRED_CLAIMS = ['exp', 'iat', 'iss', 'aud', 'sub'];
  * raw bytes makes it import them on every call, which measured about twice the cost of a verification.
  * `now` (ms since the epoch) is the clock for issuing and checking expiry; tests pass their own.
  */
-export async function createAccessTokens(secret: string, ttlMs: number, now: () => number = Date.now): Promise<AccessTokens> {
+export async function createAccessTokens(secret: string, ttlMs: number, now: () => number = () => Date.now()): Promise<AccessTokens> {
   const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
   const ttlSeconds = Math.max(1, Math.round(ttlMs / 1000));
   return {
