@@ -1,4 +1,5 @@
-import type { AuthUser } from '../../shared/http/index.ts';
+import { ForbiddenError, NotFoundError, type AuthUser } from '../../shared/http/index.ts';
+import { realtimeErrors } from './realtime-errors.ts';
 import type { TestOwnerLookup } from './test-owner.registry.ts';
 
 /** The channels of SPEC section 6. */
@@ -9,8 +10,6 @@ export interface ParsedChannel {
   kind: ChannelKind;
   testId?: string;
 }
-
-export type Authorization = { ok: true; stream: string } | { ok: false; code: string; message: string; status: 400 | 403 | 404 };
 
 const STRESS = /^stress-test-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 const PER_USER: ChannelKind[] = ['test-updates', 'user-notifications'];
@@ -38,16 +37,16 @@ export function streamFor(channel: ParsedChannel, userId: string | undefined): s
  * Who may subscribe: `test-updates` and `user-notifications` carry only the caller's own messages (admins
  * included — an admin's stream is their own); `system-alerts` is for admins; `stress-test-{testId}` for the
  * test's owner and admins. Another user's (or an unknown) test answers not-found, never a hint that it exists.
+ * Resolves with the stream the subscription reads; a refusal throws (ValidationError ERR_UNKNOWN_CHANNEL,
+ * ForbiddenError, NotFoundError), so the socket and the long-poll answer with the same codes.
  */
-export async function authorize(user: AuthUser, name: string, owners: TestOwnerLookup): Promise<Authorization> {
+export async function authorize(user: AuthUser, name: string, owners: TestOwnerLookup): Promise<string> {
   const channel = parseChannel(name);
-  if (!channel) return { ok: false, status: 400, code: 'ERR_UNKNOWN_CHANNEL', message: `Unknown channel "${name}"` };
-  if (channel.kind === 'system-alerts' && user.role !== 'admin') {
-    return { ok: false, status: 403, code: 'ERR_FORBIDDEN', message: `Channel "${name}" is for admins only` };
-  }
+  if (!channel) throw realtimeErrors.unknownChannel(name);
+  if (channel.kind === 'system-alerts' && user.role !== 'admin') throw new ForbiddenError(`Channel "${name}" is for admins only`);
   if (channel.kind === 'stress-test' && user.role !== 'admin') {
     const owner = await owners.ownerOf(channel.testId!);
-    if (owner !== user.id) return { ok: false, status: 404, code: 'ERR_NOT_FOUND', message: `Channel "${name}": no such test of yours` };
+    if (owner !== user.id) throw new NotFoundError(`Channel "${name}": no such test of yours`);
   }
-  return { ok: true, stream: streamFor(channel, PER_USER.includes(channel.kind) ? user.id : undefined) };
+  return streamFor(channel, PER_USER.includes(channel.kind) ? user.id : undefined);
 }

@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
-import { ForbiddenError, NotFoundError, TooManyRequestsError, ValidationError, currentUser, problems } from '../../shared/http/index.ts';
+import { TooManyRequestsError, ValidationError, currentUser, problems } from '../../shared/http/index.ts';
+import { parseChannel } from './channel-policy.ts';
 import type { ConnectionManager } from './connection-manager.ts';
 import { PollConnection } from './poll-connection.ts';
-import type { OpenResult, RealtimeService } from './realtime.service.ts';
+import { realtimeErrors } from './realtime-errors.ts';
+import type { RealtimeService } from './realtime.service.ts';
 
 const PollQuery = Type.Object(
   {
@@ -20,9 +22,15 @@ const PollAnswer = Type.Object({
   gaps: Type.Array(Type.Object({ channel: Type.String(), lastId: Type.String() }), { description: 'Channels whose missed messages are no longer retained: refetch over REST' }),
 });
 
+const CHANNELS = '/querystring/channels';
+
+/** The names are checked before the poll takes a connection; who may read them is the service's answer. */
 function parseChannels(value: string, max: number): string[] {
   const channels = [...new Set(value.split(',').map((c) => c.trim()).filter(Boolean))];
-  if (channels.length === 0 || channels.length > max) throw new ValidationError('Invalid channels', [{ field: '/querystring/channels', message: `between 1 and ${max} channels` }]);
+  if (channels.length === 0) throw new ValidationError('Invalid channels', [{ field: CHANNELS, message: 'at least one channel' }]);
+  if (channels.length > max) throw realtimeErrors.tooManySubscriptions(max, CHANNELS);
+  const unknown = channels.find((channel) => !parseChannel(channel));
+  if (unknown !== undefined) throw realtimeErrors.unknownChannel(unknown, CHANNELS);
   return channels;
 }
 
@@ -34,13 +42,6 @@ function parseSince(value: string | undefined): Map<string, number> {
     since.set(match[1]!, Number(match[2]));
   }
   return since;
-}
-
-function refusal(result: OpenResult & { ok: false }): Error {
-  if (result.status === 403) return new ForbiddenError(result.message);
-  if (result.status === 404) return new NotFoundError(result.message);
-  if (result.status === 429) return new TooManyRequestsError(result.message, 1);
-  return new ValidationError(result.message, [{ field: '/querystring/channels', message: result.message }]);
 }
 
 export interface PollRouteDeps {
@@ -69,8 +70,8 @@ export function registerPollRoutes(app: FastifyInstance, deps: PollRouteDeps): v
       const gaps: { channel: string; lastId: string }[] = [];
       for (const channel of channels) {
         const after = since.get(channel);
+        // A refusal throws the same AppError the socket answers with; the error handler gives its code.
         const result = await deps.service.open(connection, channel, after === undefined ? { head: true } : { after });
-        if (!result.ok) throw refusal(result);
         if (result.gap) gaps.push({ channel, lastId: String(result.lastId) });
       }
       if (gaps.length === 0) await connection.wait(deps.holdMs, aborted.signal);

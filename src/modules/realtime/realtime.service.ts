@@ -3,15 +3,19 @@ import type { ChannelManager } from './channel-manager.ts';
 import type { ConnectionManager, RealtimeConnection } from './connection-manager.ts';
 import type { MessageBroker } from './message-broker.ts';
 import type { StreamSnapshot } from './message-store.ts';
+import { realtimeErrors } from './realtime-errors.ts';
 import { Subscription } from './subscription.ts';
 import type { TestOwnerLookup } from './test-owner.registry.ts';
 
 /** Where a subscription starts: at the current head, or right after a position the client already has. */
 export type StartAt = { head: true } | { after: number };
 
-export type OpenResult =
-  | { ok: true; lastId: number; replayed: number; gap: boolean }
-  | { ok: false; status: 400 | 403 | 404 | 429; code: string; message: string };
+/** Where the subscription stands: its position, how many messages a resume replayed, whether it was a gap. */
+export interface OpenResult {
+  lastId: number;
+  replayed: number;
+  gap: boolean;
+}
 
 export interface RealtimeServiceDeps {
   broker: MessageBroker;
@@ -32,7 +36,11 @@ function planResume(snapshot: StreamSnapshot, after: number): { gap: boolean } {
   return { gap: after > snapshot.head || !oldest || oldest.id > after + 1 };
 }
 
-/** Subscribing, resuming and unsubscribing, for WebSocket and long-poll connections alike. */
+/**
+ * Subscribing, resuming and unsubscribing, for WebSocket and long-poll connections alike. A refusal is
+ * thrown as an AppError (see channel-policy.ts and realtime-errors.ts): the socket turns it into an
+ * error frame, the long-poll lets it reach the one error handler, both with the same `code`.
+ */
 export function createRealtimeService(deps: RealtimeServiceDeps) {
   const { broker, channels, owners } = deps;
 
@@ -40,28 +48,25 @@ export function createRealtimeService(deps: RealtimeServiceDeps) {
    * Authorizes, subscribes, replays, calls `ready` (which sends the client's acknowledgement), then goes live
    * — so the acknowledgement follows the replayed messages and precedes every live one.
    */
-  async function open(connection: RealtimeConnection, channel: string, start: StartAt, ready?: (result: OpenResult & { ok: true }) => void): Promise<OpenResult> {
-    const auth = await authorize(connection.user, channel, owners);
-    if (!auth.ok) return auth;
+  async function open(connection: RealtimeConnection, channel: string, start: StartAt, ready?: (result: OpenResult) => void): Promise<OpenResult> {
+    const stream = await authorize(connection.user, channel, owners);
     const existing = connection.subscriptions.get(channel);
     if (existing && 'head' in start) {
-      const result = { ok: true as const, lastId: existing.lastId, replayed: 0, gap: false };
+      const result = { lastId: existing.lastId, replayed: 0, gap: false };
       ready?.(result);
       return result;
     }
     if (existing) unsubscribe(connection, channel);
-    if (connection.subscriptions.size >= deps.maxSubscriptions) {
-      return { ok: false, status: 429, code: 'ERR_TOO_MANY_SUBSCRIPTIONS', message: `At most ${deps.maxSubscriptions} channels per connection` };
-    }
+    if (connection.subscriptions.size >= deps.maxSubscriptions) throw realtimeErrors.tooManySubscriptions(deps.maxSubscriptions);
     await broker.listen(channels.dispatch);
     // The connection may have gone while we awaited; subscribing it now would leave a trace.
-    if (connection.closed) return { ok: false, status: 400, code: 'ERR_CLOSED', message: 'Connection closed' };
-    const subscription = new Subscription(channel, auth.stream, connection);
+    if (connection.closed) throw realtimeErrors.closed();
+    const subscription = new Subscription(channel, stream, connection);
     connection.subscriptions.set(channel, subscription);
     channels.add(subscription);
     let snapshot: StreamSnapshot;
     try {
-      snapshot = await broker.read(auth.stream);
+      snapshot = await broker.read(stream);
     } catch (err) {
       unsubscribe(connection, channel);
       throw err;
@@ -72,15 +77,15 @@ export function createRealtimeService(deps: RealtimeServiceDeps) {
     return result;
   }
 
-  function sync(subscription: Subscription, snapshot: StreamSnapshot, start: StartAt): OpenResult & { ok: true } {
+  function sync(subscription: Subscription, snapshot: StreamSnapshot, start: StartAt): OpenResult {
     if ('head' in start) {
       subscription.lastId = snapshot.head;
-      return { ok: true, lastId: snapshot.head, replayed: 0, gap: false };
+      return { lastId: snapshot.head, replayed: 0, gap: false };
     }
     const { gap } = planResume(snapshot, start.after);
     subscription.lastId = gap ? snapshot.head : start.after;
     const replayed = gap ? 0 : subscription.replay(snapshot.messages);
-    return { ok: true, lastId: subscription.lastId, replayed, gap };
+    return { lastId: subscription.lastId, replayed, gap };
   }
 
   function unsubscribe(connection: RealtimeConnection, channel: string): boolean {

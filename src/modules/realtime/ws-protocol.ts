@@ -1,4 +1,5 @@
 import type { RawData } from 'ws';
+import { AppError } from '../../shared/http/index.ts';
 import { controlMessage } from './realtime-message.ts';
 import type { OpenResult, RealtimeService } from './realtime.service.ts';
 import type { WsConnection } from './ws-connection.ts';
@@ -33,7 +34,6 @@ function parse(data: RawData, isBinary: boolean): ClientMessage | string {
 }
 
 function reply(connection: WsConnection, channel: string, result: OpenResult, resume: boolean): void {
-  if (!result.ok) return error(connection, result.code, result.message, channel);
   const lastId = String(result.lastId);
   if (!resume) return connection.send(controlMessage('subscribed', channel, { lastId }));
   if (result.gap) {
@@ -65,8 +65,7 @@ export function createWsProtocol(service: RealtimeService, log: Logger) {
       return error(connection, 'ERR_BAD_MESSAGE', '"resume" needs "lastId": the id of the last message received on the channel', channel);
     }
     const start = action === 'resume' ? { after: Number(lastId) } : { head: true as const };
-    const result = await service.open(connection, channel, start, (ok) => reply(connection, channel, ok, action === 'resume'));
-    if (!result.ok) reply(connection, channel, result, false);
+    await service.open(connection, channel, start, (result) => reply(connection, channel, result, action === 'resume'));
   }
 
   return function handle(connection: WsConnection, data: RawData, isBinary: boolean): void {
@@ -75,8 +74,11 @@ export function createWsProtocol(service: RealtimeService, log: Logger) {
     if (connection.inFlight >= MAX_IN_FLIGHT) return error(connection, 'ERR_RATE_LIMITED', 'Too many requests in flight; wait for the replies');
     connection.enqueue(() =>
       act(connection, message).catch((err: unknown) => {
+        const channel = typeof message.channel === 'string' ? message.channel : null;
+        // A refusal (AppError) answers with its own code, as the long-poll's problem+json does.
+        if (err instanceof AppError) return error(connection, err.code, err.message, channel);
         log.warn({ err, connectionId: connection.id }, 'realtime action failed');
-        error(connection, 'ERR_UNAVAILABLE', 'The realtime service could not complete this action; try again', typeof message.channel === 'string' ? message.channel : null);
+        error(connection, 'ERR_UNAVAILABLE', 'The realtime service could not complete this action; try again', channel);
       }),
     );
   };

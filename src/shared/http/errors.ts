@@ -18,11 +18,12 @@ export abstract class AppError extends Error {
 
 export class ValidationError extends AppError {
   readonly status = 400;
-  readonly code = 'ERR_VALIDATION';
   readonly title = 'Invalid request';
+  /** `code` names the kind of invalid request where clients tell them apart (e.g. `ERR_UNKNOWN_CHANNEL`). */
   constructor(
     message: string,
     readonly errors: FieldError[] = [],
+    readonly code: string = 'ERR_VALIDATION',
   ) {
     super(message);
   }
