@@ -34,6 +34,8 @@ export interface Config {
   refreshReuseGraceMs: number;
   authRateLimitIp: RateSpec;
   authRateLimitAccount: RateSpec;
+  /** Lowest zxcvbn score (0–4) a new password needs. */
+  passwordMinScore: number;
   shutdownTimeoutMs: number;
   metricsToken: string | null;
   queue: QueueConfig;
@@ -133,6 +135,7 @@ export function loadConfig(rawEnv: Env = process.env): LoadedConfig {
     refreshReuseGraceMs: duration(e, 'REFRESH_REUSE_GRACE'),
     authRateLimitIp: need('AUTH_RATE_LIMIT_IP', e.AUTH_RATE_LIMIT_IP, 'count/window such as 30/1m', parseRate),
     authRateLimitAccount: need('AUTH_RATE_LIMIT_ACCOUNT', e.AUTH_RATE_LIMIT_ACCOUNT, 'count/window such as 10/15m', parseRate),
+    passwordMinScore: need('PASSWORD_MIN_SCORE', e.PASSWORD_MIN_SCORE, 'an integer 0–4', (v) => parseIntIn(v, 0, 4)),
     shutdownTimeoutMs: duration(e, 'SHUTDOWN_TIMEOUT'),
     metricsToken: e.METRICS_TOKEN?.trim() || null,
     queue: parseQueueConfig(e),

@@ -37,6 +37,7 @@ export const ENV_VARS: EnvVar[] = [
   { name: 'REFRESH_REUSE_GRACE', default: '10s', description: 'A rotated refresh token presented again within this window (a lost response) gets a fresh token instead of revoking its family.' },
   { name: 'AUTH_RATE_LIMIT_IP', default: '30/1m', description: 'Register and login attempts allowed per client IP, as `count/window`.' },
   { name: 'AUTH_RATE_LIMIT_ACCOUNT', default: '10/15m', description: 'Failed logins (and registrations) allowed per e-mail address, as `count/window`.' },
+  { name: 'PASSWORD_MIN_SCORE', default: '3', description: 'Lowest strength (zxcvbn score, 0–4) a new password needs; a weaker one is refused with 400 saying why and what would be stronger.' },
   { name: 'METRICS_TOKEN', description: 'When set, `GET /metrics` (Prometheus) requires `Authorization: Bearer <METRICS_TOKEN>`; unset, it is open.' },
   { name: 'SHUTDOWN_TIMEOUT', default: '25s', description: 'How long a graceful shutdown waits for in-flight work before exiting.' },
   { name: 'QUEUE_PREFIX', default: 'testweb', description: 'Key prefix of the BullMQ queue on Redis; installations (or test runs) sharing one Redis use different prefixes.' },

@@ -42,7 +42,7 @@ describe.each(TEST_DATABASES)('accounts and sessions on $name', (target) => {
     expect(short.json().errors).toEqual([{ field: '/body/password', message: 'must be at least 10 characters' }]);
     const common = await post('/api/auth/register', { email: 'common@example.test', password: 'BasketBall' });
     expect(common.statusCode).toBe(400);
-    expect(common.json().errors[0]).toEqual({ field: '/body/password', message: 'is too common' });
+    expect(common.json().errors).toEqual([{ field: '/body/password', message: expect.stringMatching(/^is too easy to guess: /) }]);
   });
 
   it('signs in, returns the account from /me, and stores only a hash of the password', async () => {

@@ -77,7 +77,7 @@ export function createAuthService(d: Deps) {
       await d.limiter.hitIp(client.ip);
       await d.limiter.checkAccount(email);
       await d.limiter.hitAccount(email);
-      d.policy.check(password);
+      d.policy.check(password, { email });
       const user = await d.users.create({ email, passwordHash: await d.hasher.hash(password) });
       if (!user) throw new ConflictError('An account with this e-mail already exists', 'ERR_EMAIL_TAKEN');
       await d.limiter.resetAccount(email);

@@ -34,7 +34,7 @@ export async function authModule(app: FastifyInstance, { config, db, redis }: Au
     users: createUserRepository(db),
     sessions: createSessionRepository(db),
     hasher: await createPasswordHasher(),
-    policy: createPasswordPolicy(),
+    policy: createPasswordPolicy({ minScore: config.passwordMinScore }),
     tokens,
     limiter: createAuthRateLimiter(config.authRateLimitIp, config.authRateLimitAccount, redisClient && { client: redisClient, keyPrefix: config.redisKeyPrefix }),
     refreshTtlMs: config.refreshTokenTtlMs,
