@@ -1,5 +1,5 @@
 import { ValidationError } from '../shared/http/index.ts';
-import type { TestEngine } from './engine.ts';
+import { DEFAULT_ENGINE_LIMITS, type EngineLimits, type TestEngine } from './engine.ts';
 import { compileOptionsValidator, type OptionsValidator } from './options-validator.ts';
 
 export interface EngineRegistry {
@@ -10,10 +10,21 @@ export interface EngineRegistry {
    * errors[] name each bad field as `/body/options/<path>` (an unknown type as `/body/type`).
    */
   validate(type: string, options: unknown): unknown;
+  /** Whether tests of `type` stream on their live channel (the engine's `streamsLive`); false for an unknown type. */
+  streamsLive(type: string): boolean;
 }
 
-/** Maps a test type to its engine. The array is the only place that lists the engines. */
-export function createEngineRegistry(engines: TestEngine[]): EngineRegistry {
+/** Options above an operator cap (STRESS_MAX_USERS…): a 400 at submission, ERR_LIMIT_EXCEEDED at run time. */
+export class OptionLimitError extends ValidationError {
+  readonly limitExceeded = true;
+}
+
+/**
+ * Maps a test type to its engine. The array is the only place that lists the engines; `limits` are the
+ * operator caps (config.engines) that `validate` enforces, so a test above a cap is refused when submitted.
+ */
+export function createEngineRegistry(engines: TestEngine[], limits: Partial<EngineLimits> = {}): EngineRegistry {
+  const caps: EngineLimits = { ...DEFAULT_ENGINE_LIMITS, ...pickLimits(limits) };
   const byName = new Map<string, { engine: TestEngine; validate: OptionsValidator }>();
   for (const engine of engines) {
     if (byName.has(engine.name)) throw new Error(`Two engines are named ${engine.name}`);
@@ -22,6 +33,7 @@ export function createEngineRegistry(engines: TestEngine[]): EngineRegistry {
   return {
     get: (type) => byName.get(type)?.engine,
     types: () => [...byName.keys()],
+    streamsLive: (type) => byName.get(type)?.engine.streamsLive === true,
     validate(type, options) {
       const entry = byName.get(type);
       if (!entry) {
@@ -29,14 +41,26 @@ export function createEngineRegistry(engines: TestEngine[]): EngineRegistry {
         throw new ValidationError(`Unknown test type ${JSON.stringify(type)}`, [{ field: '/body/type', message: `must be one of: ${known}` }]);
       }
       const { value, errors } = entry.validate(options);
+      let overCap = false;
       if (errors.length === 0 && entry.engine.check) {
-        for (const problem of entry.engine.check(value)) errors.push({ field: `/body/options${problem.path}`, message: problem.message });
+        for (const problem of entry.engine.check(value, caps)) {
+          errors.push({ field: `/body/options${problem.path}`, message: problem.message });
+          overCap ||= problem.limit !== undefined;
+        }
       }
       if (errors.length > 0) {
         const first = errors[0]!;
-        throw new ValidationError(`Invalid ${type} options: ${first.field.replace('/body/options/', '')} ${first.message}`, errors);
+        const message = `Invalid ${type} options: ${first.field.replace('/body/options/', '')} ${first.message}`;
+        throw overCap ? new OptionLimitError(message, errors) : new ValidationError(message, errors);
       }
       return value;
     },
   };
+}
+
+// config.engines carries other settings (timeouts, body cap) beside the caps; keep only the caps.
+function pickLimits(l: Partial<EngineLimits>): Partial<EngineLimits> {
+  const out: Partial<EngineLimits> = {};
+  for (const key of Object.keys(DEFAULT_ENGINE_LIMITS) as Array<keyof EngineLimits>) if (typeof l[key] === 'number') out[key] = l[key];
+  return out;
 }

@@ -1,6 +1,6 @@
-import { createOutboundClient, OutboundError, TargetRefusedError, type AddressPolicy } from '../shared/outbound/index.ts';
+import { createOutboundClient, OutboundError, TargetRefusedError } from '../shared/outbound/index.ts';
 import { DEFAULT_ENGINE_LIMITS, NonRetryableError, type EngineLimits, type EngineLogger, type EngineResult } from './engine.ts';
-import type { EngineRegistry } from './engine-registry.ts';
+import { OptionLimitError, type EngineRegistry } from './engine-registry.ts';
 
 export interface EngineRunnerOptions {
   registry: EngineRegistry;
@@ -11,8 +11,8 @@ export interface EngineRunnerOptions {
   requestTimeoutMs?: number;
   /** Cap on one response body (default 10 MiB). */
   maxResponseBytes?: number;
-  /** Replaces the default SSRF address policy (tests treat one loopback address as public with it). */
-  addressPolicy?: AddressPolicy;
+  /** Addresses the SSRF guard treats as public (tests stand a loopback fixture in for a public host). */
+  publicAddresses?: readonly string[];
 }
 
 export interface EngineRunInput {
@@ -43,7 +43,7 @@ export function createEngineRunner(options: EngineRunnerOptions): EngineRunner {
     maxResponseBytes: options.maxResponseBytes ?? 10 * 1024 * 1024,
     maxRedirects: 10,
     userAgent: 'TestWeb/0.1 (+https://github.com/testweb)',
-    addressPolicy: options.addressPolicy,
+    publicAddresses: options.publicAddresses,
   });
   return {
     async run(input) {
@@ -54,7 +54,8 @@ export function createEngineRunner(options: EngineRunnerOptions): EngineRunner {
         engineOptions = options.registry.validate(input.type, input.options);
         await http.assertTarget(input.url);
       } catch (err) {
-        throw new NonRetryableError((err as Error).message, err instanceof TargetRefusedError ? 'ERR_TARGET_REFUSED' : 'ERR_INVALID_TEST');
+        const code = err instanceof TargetRefusedError ? 'ERR_TARGET_REFUSED' : err instanceof OptionLimitError ? 'ERR_LIMIT_EXCEEDED' : 'ERR_INVALID_TEST';
+        throw new NonRetryableError((err as Error).message, code);
       }
       input.signal.throwIfAborted();
       const log = options.log;

@@ -65,19 +65,28 @@ export interface TestEngine<S extends TSchema = TSchema> {
   name: string;
   description: string;
   options: S;
+  /**
+   * The test streams live: besides the owner's `test-updates`, its events are published on the test's own
+   * channel `stress-test-{testId}` (the owner and admins may watch it), where TestProgress carries the
+   * per-second `metrics`. The realtime layer asks the registry (`streamsLive(type)`), never the type name.
+   */
+  streamsLive?: boolean;
   run(ctx: EngineContext<Static<S>>): Promise<EngineResult>;
   /**
    * Checks the schema cannot express (a regular expression that must compile, a field required only in
-   * some combinations). Runs after schema validation, on defaulted options; paths are JSON pointers
-   * relative to the options (`/assertions/0/target`).
+   * some combinations, an operator cap from `limits`). Runs at submission and again before the run,
+   * after schema validation, on defaulted options; paths are JSON pointers relative to the options
+   * (`/assertions/0/target`).
    */
-  check?(options: Static<S>): OptionProblem[];
+  check?(options: Static<S>, limits: EngineLimits): OptionProblem[];
 }
 
 /** A problem with one option, found by an engine's `check`. */
 export interface OptionProblem {
   path: string;
   message: string;
+  /** The configuration variable whose cap the option exceeds (`STRESS_MAX_USERS`), when that is the problem. */
+  limit?: string;
 }
 
 /**

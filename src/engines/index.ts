@@ -9,6 +9,6 @@ import { stressEngine } from './stress/stress.engine.ts';
 
 export const ENGINES: TestEngine[] = [performanceEngine as unknown as TestEngine, stressEngine as unknown as TestEngine, apiEngine as unknown as TestEngine];
 
-export { createEngineRegistry, type EngineRegistry } from './engine-registry.ts';
+export { createEngineRegistry, OptionLimitError, type EngineRegistry } from './engine-registry.ts';
 export { createEngineRunner, type EngineRunner, type EngineRunInput, type EngineRunnerOptions } from './engine-runner.ts';
 export * from './engine.ts';

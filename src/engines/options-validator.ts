@@ -9,23 +9,32 @@ const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).de
 
 export type OptionsValidator = (options: unknown) => { value: unknown; errors: FieldError[] };
 
+const pointerPart = (name: string) => `/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+
 function fieldOf(error: ErrorObject, prefix: string): string {
   const params = error.params as { missingProperty?: string; additionalProperty?: string };
-  const extra = params.missingProperty ?? params.additionalProperty;
-  return `${prefix}${error.instancePath}${extra ? `/${extra}` : ''}`;
+  // An error about a property name (propertyNames) names that property, not the object holding it.
+  const named = error.propertyName ?? params.missingProperty ?? params.additionalProperty;
+  return `${prefix}${error.instancePath}${named !== undefined ? pointerPart(named) : ''}`;
 }
 
+/** A schema may give a keyword's failure a readable sentence: `errorMessage: { pattern: '…' }`. */
 function messageOf(error: ErrorObject): string {
+  const custom = (error.parentSchema as { errorMessage?: Record<string, string> } | undefined)?.errorMessage?.[error.keyword];
+  if (custom) return custom;
   const params = error.params as { additionalProperty?: string };
   if (params.additionalProperty) return 'is not a known option';
   return error.message ?? 'is invalid';
 }
 
+// Summary errors whose details are reported by the errors they wrap.
+const WRAPPERS = new Set(['anyOf', 'oneOf', 'propertyNames']);
+
 /** One entry per field; a field failing several branches of a union gets their messages joined. */
 function toFieldErrors(errors: ErrorObject[], prefix: string): FieldError[] {
   const byField = new Map<string, string[]>();
   for (const error of errors) {
-    if (error.keyword === 'anyOf' || error.keyword === 'oneOf') continue;
+    if (WRAPPERS.has(error.keyword)) continue;
     const field = fieldOf(error, prefix);
     const list = byField.get(field) ?? [];
     const message = messageOf(error);
@@ -41,7 +50,8 @@ function toFieldErrors(errors: ErrorObject[], prefix: string): FieldError[] {
  * as sent: no type coercion, unknown properties rejected by the schemas.
  */
 export function compileOptionsValidator(schema: TSchema, prefix = '/body/options'): OptionsValidator {
-  const ajv = new Ajv({ allErrors: true, useDefaults: true, coerceTypes: false, removeAdditional: false, strict: false });
+  // verbose: errors carry their schema, where a readable `errorMessage` may be.
+  const ajv = new Ajv({ allErrors: true, useDefaults: true, coerceTypes: false, removeAdditional: false, strict: false, verbose: true });
   addFormats(ajv);
   const validate: ValidateFunction = ajv.compile(schema as object);
   return (options) => {

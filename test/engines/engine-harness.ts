@@ -1,5 +1,4 @@
 import { createEngineRegistry, createEngineRunner, ENGINES, type EngineLimits, type EngineResult } from '../../src/engines/index.ts';
-import type { AddressPolicy } from '../../src/shared/outbound/index.ts';
 
 export const silentLog = { debug: () => undefined, info: () => undefined, warn: () => undefined };
 
@@ -15,13 +14,14 @@ export interface HarnessOptions {
   limits?: Partial<EngineLimits>;
   maxResponseBytes?: number;
   requestTimeoutMs?: number;
-  addressPolicy?: AddressPolicy;
+  /** Addresses the SSRF guard treats as public (a loopback fixture standing in for a public host). */
+  publicAddresses?: readonly string[];
 }
 
 /** The product's registry and runner, configured as a test needs; close() in afterAll. */
 export function engineHarness(o: HarnessOptions = {}) {
-  const registry = createEngineRegistry(ENGINES);
-  const runner = createEngineRunner({ registry, allowPrivateTargets: o.allowPrivateTargets ?? true, log: silentLog, limits: o.limits, maxResponseBytes: o.maxResponseBytes, requestTimeoutMs: o.requestTimeoutMs, addressPolicy: o.addressPolicy });
+  const registry = createEngineRegistry(ENGINES, o.limits);
+  const runner = createEngineRunner({ registry, allowPrivateTargets: o.allowPrivateTargets ?? true, log: silentLog, limits: o.limits, maxResponseBytes: o.maxResponseBytes, requestTimeoutMs: o.requestTimeoutMs, publicAddresses: o.publicAddresses });
   const run = async (type: string, url: string, options: unknown, signal = new AbortController().signal): Promise<{ result: EngineResult; progress: ProgressEvent[] }> => {
     const progress: ProgressEvent[] = [];
     const result = await runner.run({ type, url, options, signal, progress: (percent, message, metrics) => progress.push({ percent, message, metrics, at: Date.now() }) });

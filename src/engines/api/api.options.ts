@@ -1,7 +1,6 @@
 import { Type, type Static } from 'typebox';
+import { Headers } from '../shared/headers.ts';
 
-const HeaderName = Type.String({ pattern: '^[A-Za-z0-9!#$%&\'*+.^_`|~-]+$' });
-const Headers = Type.Record(HeaderName, Type.String({ maxLength: 8192 }));
 const Query = Type.Record(Type.String({ minLength: 1 }), Type.String());
 const Body = Type.Union([Type.String({ maxLength: 1_048_576 }), Type.Record(Type.String(), Type.Unknown()), Type.Array(Type.Unknown()), Type.Number(), Type.Boolean(), Type.Null()], {
   description: 'A string is sent as text; anything else as JSON.',

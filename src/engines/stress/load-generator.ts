@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import * as hdr from 'hdr-histogram-js';
 import { Pool, type Dispatcher } from 'undici';
-import { checkUrlTarget, createGuardedConnector, errorKind } from '../../shared/outbound/index.ts';
+import { addressPolicy, checkUrlTarget, createGuardedConnector, errorKind } from '../../shared/outbound/index.ts';
 import { usersAt, type LoadPlan } from './load-plan.ts';
 import { RequestHandler, type LoadRecorder } from './request-handler.ts';
 import type { LoadConfig, TickMessage } from './worker-protocol.ts';
@@ -51,8 +51,9 @@ class LoadGenerator {
     private readonly config: LoadConfig,
     private readonly report: (tick: TickMessage) => void,
   ) {
-    const url = checkUrlTarget(config.url, config.allowPrivateTargets);
-    const connect = createGuardedConnector({ allowPrivateTargets: config.allowPrivateTargets, rejectUnauthorized: !config.insecureTls, connectTimeoutMs: config.timeoutMs });
+    const policy = addressPolicy(config.publicAddresses);
+    const url = checkUrlTarget(config.url, config.allowPrivateTargets, policy);
+    const connect = createGuardedConnector({ allowPrivateTargets: config.allowPrivateTargets, rejectUnauthorized: !config.insecureTls, connectTimeoutMs: config.timeoutMs, addressPolicy: policy });
     this.pool = new Pool(url.origin, { connections: Math.max(1, config.plan.maxUsers), pipelining: 1, connect, headersTimeout: config.timeoutMs, bodyTimeout: config.timeoutMs });
     this.request = { path: url.pathname + url.search, method: config.method as Dispatcher.HttpMethod, headers: config.headers, body: config.body, headersTimeout: config.timeoutMs, bodyTimeout: config.timeoutMs };
     this.done = new Promise<void>((resolve) => (this.finish = resolve));

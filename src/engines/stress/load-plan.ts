@@ -12,7 +12,7 @@ export type LoadPlan =
   | { mode: 'vus'; segments: Segment[]; durationMs: number; maxUsers: number }
   | { mode: 'rate'; rate: number; durationMs: number; maxUsers: number };
 
-const DEFAULT_DURATION = '30s';
+export const DEFAULT_DURATION = '30s';
 
 // Spike: baseline for 40 % of the time, the peak for 20 %, baseline again for the last 40 %.
 function spike(base: number, peak: number, total: number): Segment[] {

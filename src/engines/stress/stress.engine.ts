@@ -1,20 +1,14 @@
-import { DEFAULT_ENGINE_LIMITS, NonRetryableError, type EngineContext, type EngineLimits, type EngineResult, type Finding, type TestEngine } from '../engine.ts';
+import { DEFAULT_ENGINE_LIMITS, type EngineContext, type EngineLimits, type EngineResult, type Finding, type OptionProblem, type TestEngine } from '../engine.ts';
 import { outboundOf } from '../shared/outbound-of.ts';
 import { buildPlan, sharePlan, type LoadPlan } from './load-plan.ts';
 import type { StressAggregate } from './stress-aggregate.ts';
+import { capProblems, checkCaps } from './stress-limits.ts';
 import { runLoad } from './stress-runner.ts';
 import { StressOptions } from './stress.options.ts';
 import { evaluateThresholds, type ThresholdResult } from './thresholds.ts';
 import type { LoadConfig } from './worker-protocol.ts';
 
 type Ctx = EngineContext<StressOptions>;
-
-function checkCaps(plan: LoadPlan, limits: EngineLimits): void {
-  if (plan.maxUsers > limits.stressMaxUsers) throw new NonRetryableError(`stress: ${plan.maxUsers} users exceed the cap of ${limits.stressMaxUsers} (STRESS_MAX_USERS)`, 'ERR_LIMIT_EXCEEDED');
-  if (plan.durationMs > limits.stressMaxDurationMs) throw new NonRetryableError(`stress: a ${plan.durationMs / 1000} s run exceeds the cap of ${limits.stressMaxDurationMs / 1000} s (STRESS_MAX_DURATION)`, 'ERR_LIMIT_EXCEEDED');
-  if (plan.mode === 'rate' && plan.rate > limits.stressMaxRate) throw new NonRetryableError(`stress: ${plan.rate} requests/s exceed the cap of ${limits.stressMaxRate} (STRESS_MAX_RATE)`, 'ERR_LIMIT_EXCEEDED');
-  if (plan.maxUsers === 0) throw new NonRetryableError('stress: the plan never has a user', 'ERR_INVALID_TEST');
-}
 
 function loadConfigs(ctx: Ctx, plan: LoadPlan, limits: EngineLimits): LoadConfig[] {
   const o = ctx.options;
@@ -26,7 +20,8 @@ function loadConfigs(ctx: Ctx, plan: LoadPlan, limits: EngineLimits): LoadConfig
     if (!Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
   }
   const workers = Math.max(1, Math.min(limits.stressWorkers, plan.maxUsers));
-  const base = { url: ctx.url, method: o.method, headers, body, timeoutMs: o.timeoutMs, insecureTls: o.insecureTls, allowPrivateTargets: outboundOf(ctx).settings.allowPrivateTargets };
+  const { allowPrivateTargets, publicAddresses = [] } = outboundOf(ctx).settings;
+  const base = { url: ctx.url, method: o.method, headers, body, timeoutMs: o.timeoutMs, insecureTls: o.insecureTls, allowPrivateTargets, publicAddresses };
   return Array.from({ length: workers }, (_, i) => ({ ...base, plan: sharePlan(plan, i, workers) })).filter((c) => c.plan.maxUsers > 0);
 }
 
@@ -77,10 +72,18 @@ async function run(ctx: Ctx): Promise<EngineResult> {
   return result(aggregate, elapsedMs, ctx, plan);
 }
 
+function check(o: StressOptions, limits: EngineLimits): OptionProblem[] {
+  const out = capProblems(o, limits);
+  if (o.stages && Math.max(o.startVus, ...o.stages.map((s) => s.target)) === 0) out.push({ path: '/stages', message: 'never have a user: give a stage a target above 0' });
+  return out;
+}
+
 /** Load test of one endpoint: virtual users in stages, or a fixed arrival rate, from worker threads. */
 export const stressEngine: TestEngine<typeof StressOptions> = {
   name: 'stress',
   description: 'Load with constant, ramp-up, spike or staged users, or a fixed arrival rate; RPS, latency percentiles and errors',
   options: StressOptions,
+  streamsLive: true,
   run,
+  check,
 };

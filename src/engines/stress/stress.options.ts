@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Duration } from '../shared/duration.ts';
+import { Headers } from '../shared/headers.ts';
 import { THRESHOLD_PATTERN } from './thresholds.ts';
 
 const Stage = Type.Object(
@@ -10,7 +11,7 @@ const Stage = Type.Object(
 export const StressOptions = Type.Object(
   {
     method: Type.Union([Type.Literal('GET'), Type.Literal('POST'), Type.Literal('PUT'), Type.Literal('PATCH'), Type.Literal('DELETE'), Type.Literal('HEAD'), Type.Literal('OPTIONS')], { default: 'GET' }),
-    headers: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z0-9!#$%&\'*+.^_`|~-]+$' }), Type.String({ maxLength: 8192 }))),
+    headers: Type.Optional(Headers),
     body: Type.Optional(Type.Union([Type.String({ maxLength: 1_048_576 }), Type.Record(Type.String(), Type.Unknown()), Type.Array(Type.Unknown())], { description: 'Text, or JSON (sent with content-type application/json).' })),
     vus: Type.Integer({ minimum: 1, maximum: 100_000, default: 10, description: 'Virtual users (peak users for ramp-up and spike; most requests in flight in rate mode).' }),
     duration: Type.Optional(Duration),

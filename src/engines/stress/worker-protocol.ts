@@ -9,6 +9,8 @@ export interface LoadConfig {
   timeoutMs: number;
   insecureTls: boolean;
   allowPrivateTargets: boolean;
+  /** The outbound client's SSRF exemptions, so the worker applies the same address policy. */
+  publicAddresses: readonly string[];
   plan: LoadPlan;
 }
 

@@ -5,7 +5,7 @@ import { QUEUE_CALL_TIMEOUT_MS, withTimeout } from '../../shared/redis/with-time
 import type { EngineRegistryPort, ResultCachePort, TestQueuePort } from './ports.ts';
 import type { CreateTestBody, ListTestsQuery, TestResultView, TestView } from './tests.schemas.ts';
 import type { Page, TestRepository, TestRow, Viewer } from './test.repository.ts';
-import { assertTargetAllowed, TargetRefusedError } from '../../shared/outbound/index.ts';
+import { checkSubmittedTarget, TargetRefusedError, TargetUnresolvedError } from '../../shared/outbound/index.ts';
 
 interface Logger {
   warn(obj: object, msg: string): void;
@@ -62,14 +62,16 @@ function checkUrl(url: string): string {
 }
 
 /**
- * Refuses a target the engines would refuse anyway (checked on the address the name resolves to), so the
- * user gets a 400 now instead of a test that fails later. Engines check again on every connection and redirect.
+ * Refuses a target the engines would refuse anyway (checked on the address the name resolves to), and a
+ * name that does not resolve, so the user gets a 400 now instead of a test that fails later. Engines
+ * check again on every connection and redirect.
  */
 async function checkTarget(url: string, allowPrivateTargets: boolean): Promise<string> {
   try {
-    await assertTargetAllowed(url, allowPrivateTargets);
+    await checkSubmittedTarget(url, allowPrivateTargets);
     return url;
   } catch (err) {
+    if (err instanceof TargetUnresolvedError) throw new ValidationError(`url: ${err.message}`, [{ field: '/body/url', message: `does not resolve (${err.dnsCode}); check the host name` }]);
     if (!(err instanceof TargetRefusedError)) throw err;
     throw new ValidationError(err.message, [{ field: '/body/url', message: 'is a loopback, private, link-local or metadata address, which this server does not test' }]);
   }

@@ -1,4 +1,5 @@
 import { BlockList, isIP } from 'node:net';
+import { embeddedIpv4 } from './embedded-ipv4.ts';
 
 /**
  * Address ranges a test may not target unless the operator allows private targets (SPEC section 7).
@@ -22,8 +23,8 @@ const RANGES: Array<[string, number, 'ipv4' | 'ipv6', string]> = [
   ['fc00::', 7, 'ipv6', 'unique local (private)'],
   ['fe80::', 10, 'ipv6', 'link-local'],
   ['ff00::', 8, 'ipv6', 'multicast'],
-  ['64:ff9b::', 96, 'ipv6', 'NAT64 (may reach private IPv4)'],
 ];
+// Ranges that carry an IPv4 address (NAT64, 6to4, Teredo, IPv4-compatible…) are judged by that address: see embedded-ipv4.ts.
 
 // Metadata endpoints outside the ranges above (Alibaba Cloud; AWS over IPv6).
 const METADATA = new Set(['100.100.100.200', 'fd00:ec2::254']);
@@ -37,14 +38,33 @@ const blockLists = RANGES.map(([net, prefix, family, reason]) => {
 /** Decides whether an address may be a target: the reason it is refused, or null. */
 export type AddressPolicy = (address: string) => string | null;
 
-/** Why `address` is refused as a target, or null when it is a public address. The default policy. */
-export function blockedAddressReason(address: string): string | null {
-  const ip = address.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
-  const family = isIP(ip);
-  if (family === 0) return 'not an IP address';
-  if (METADATA.has(ip.toLowerCase())) return 'cloud metadata';
+function directReason(ip: string, type: 'ipv4' | 'ipv6'): string | null {
+  if (METADATA.has(ip)) return 'cloud metadata';
   // BlockList matches IPv4-mapped IPv6 (::ffff:127.0.0.1) against the IPv4 ranges too.
-  const type = family === 4 ? 'ipv4' : 'ipv6';
   for (const { list, reason } of blockLists) if (list.check(ip, type)) return reason;
   return null;
+}
+
+/** Why `address` is refused as a target, or null when it is a public address. The default policy. */
+export function blockedAddressReason(address: string): string | null {
+  const ip = address.replace(/^\[|\]$/g, '').replace(/%.*$/, '').toLowerCase();
+  const family = isIP(ip);
+  if (family === 0) return 'not an IP address';
+  const direct = directReason(ip, family === 4 ? 'ipv4' : 'ipv6');
+  if (direct || family === 4) return direct;
+  for (const { ipv4, form } of embeddedIpv4(ip)) {
+    const reason = directReason(ipv4, 'ipv4');
+    if (reason) return `${reason} (${form}, embedding ${ipv4})`;
+  }
+  return null;
+}
+
+/**
+ * The default policy, except that `publicAddresses` count as public. Plain data, so a stress worker
+ * thread applies the same policy as the main thread (tests stand a loopback fixture in for a public host).
+ */
+export function addressPolicy(publicAddresses: readonly string[] = []): AddressPolicy {
+  if (publicAddresses.length === 0) return blockedAddressReason;
+  const exempt = new Set(publicAddresses.map((a) => a.toLowerCase()));
+  return (address) => (exempt.has(address.replace(/^\[|\]$/g, '').toLowerCase()) ? null : blockedAddressReason(address));
 }

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
-import { decodeBody, readCapped } from './body-reader.ts';
-import type { AddressPolicy } from './address-policy.ts';
+import { readBody } from './body-reader.ts';
+import { addressPolicy, type AddressPolicy } from './address-policy.ts';
 import { createGuardedConnector, type ConnectionTimings } from './guarded-connector.ts';
 import { OutboundError, toOutboundError } from './outbound-errors.ts';
 import { assertTargetAllowed, checkUrlTarget } from './target-check.ts';
@@ -14,8 +14,8 @@ export interface OutboundSettings {
   maxResponseBytes: number;
   maxRedirects: number;
   userAgent: string;
-  /** Replaces the default SSRF address policy (tests use it to treat one loopback address as public). */
-  addressPolicy?: AddressPolicy;
+  /** Addresses the SSRF guard treats as public (tests stand a loopback fixture in for a public host). */
+  publicAddresses?: readonly string[];
 }
 
 export interface OutboundRequest {
@@ -103,11 +103,12 @@ function nextHop(hop: Hop, status: number, location: string): Hop {
 }
 
 export function createOutboundClient(settings: OutboundSettings): OutboundClient {
+  const policy = addressPolicy(settings.publicAddresses);
   const pooled = new Map<boolean, Agent>();
   const agentFor = (insecure: boolean): Agent => {
     let agent = pooled.get(insecure);
     if (!agent) {
-      agent = newAgent(settings, insecure);
+      agent = newAgent(settings, policy, insecure);
       pooled.set(insecure, agent);
     }
     return agent;
@@ -119,13 +120,13 @@ export function createOutboundClient(settings: OutboundSettings): OutboundClient
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
     const maxRedirects = options.maxRedirects ?? settings.maxRedirects;
     const headers = { 'user-agent': settings.userAgent, 'accept-encoding': 'gzip, deflate, br', ...lowerKeys(options.headers ?? {}) };
-    let hop: Hop = { url: checkUrlTarget(rawUrl, settings.allowPrivateTargets, settings.addressPolicy), method: (options.method ?? 'GET').toUpperCase(), headers, body: options.body };
+    let hop: Hop = { url: checkUrlTarget(rawUrl, settings.allowPrivateTargets, policy), method: (options.method ?? 'GET').toUpperCase(), headers, body: options.body };
     const redirects: RedirectHop[] = [];
     const start = performance.now();
     for (;;) {
       const hopStart = performance.now();
       const connections: ConnectionTimings[] = [];
-      const agent = options.measure ? newAgent(settings, !!options.insecureTls, (t) => connections.push(t)) : agentFor(!!options.insecureTls);
+      const agent = options.measure ? newAgent(settings, policy, !!options.insecureTls, (t) => connections.push(t)) : agentFor(!!options.insecureTls);
       try {
         const res = await send(agent, hop, signal, timeoutMs);
         const location = res.headers.location;
@@ -135,7 +136,7 @@ export function createOutboundClient(settings: OutboundSettings): OutboundClient
           redirects.push({ url: hop.url.href, status: res.statusCode, location });
           if (redirects.length > maxRedirects) throw new OutboundError(`${rawUrl}: more than ${maxRedirects} redirects (last to ${location})`, 'redirects');
           hop = nextHop(hop, res.statusCode, location);
-          checkUrlTarget(hop.url.href, settings.allowPrivateTargets, settings.addressPolicy);
+          checkUrlTarget(hop.url.href, settings.allowPrivateTargets, policy);
           continue;
         }
         const maxBytes = options.maxBytes ?? settings.maxResponseBytes;
@@ -152,7 +153,7 @@ export function createOutboundClient(settings: OutboundSettings): OutboundClient
   return {
     settings,
     request,
-    assertTarget: (url) => assertTargetAllowed(url, settings.allowPrivateTargets, settings.addressPolicy),
+    assertTarget: (url) => assertTargetAllowed(url, settings.allowPrivateTargets, policy),
     async close() {
       await Promise.all([...pooled.values()].map((a) => a.close()));
       pooled.clear();
@@ -171,20 +172,19 @@ interface HopContext {
 /** Reads the final response's body (capped), decodes it, and assembles the timings. */
 async function readResponse(res: Dispatcher.ResponseData, maxBytes: number, hop: HopContext): Promise<OutboundResponse> {
   const headersAt = performance.now();
-  const { raw, truncated } = await readCapped(res.body, maxBytes);
-  const end = performance.now();
   const headers = flatHeaders(res.headers);
-  const decoded = decodeBody(raw, headers['content-encoding'], maxBytes);
+  const read = await readBody(res.body, headers['content-encoding'], maxBytes);
+  const end = performance.now();
   const conn = hop.connection;
   return {
     url: hop.url,
     status: res.statusCode,
     headers,
-    body: decoded.body,
-    truncated: truncated || decoded.truncated,
-    transferBytes: raw.length,
+    body: read.body,
+    truncated: read.truncated,
+    transferBytes: read.transferBytes,
     encoding: (headers['content-encoding'] ?? '').toLowerCase(),
-    decodeError: decoded.error,
+    decodeError: read.error,
     redirects: hop.redirects,
     httpVersion: conn?.alpnProtocol === 'h2' ? '2' : '1.1',
     remoteAddress: conn?.remoteAddress,
@@ -200,8 +200,8 @@ async function readResponse(res: Dispatcher.ResponseData, maxBytes: number, hop:
   };
 }
 
-function newAgent(settings: OutboundSettings, insecure: boolean, onConnection?: (t: ConnectionTimings) => void): Agent {
-  const connect = createGuardedConnector({ allowPrivateTargets: settings.allowPrivateTargets, rejectUnauthorized: !insecure, connectTimeoutMs: settings.timeoutMs, allowH2: !!onConnection, onConnection, addressPolicy: settings.addressPolicy });
+function newAgent(settings: OutboundSettings, policy: AddressPolicy, insecure: boolean, onConnection?: (t: ConnectionTimings) => void): Agent {
+  const connect = createGuardedConnector({ allowPrivateTargets: settings.allowPrivateTargets, rejectUnauthorized: !insecure, connectTimeoutMs: settings.timeoutMs, allowH2: !!onConnection, onConnection, addressPolicy: policy });
   return new Agent({ connect, headersTimeout: settings.timeoutMs, bodyTimeout: settings.timeoutMs, allowH2: !!onConnection });
 }
 

@@ -25,6 +25,19 @@ export class TargetRefusedError extends OutboundError {
   }
 }
 
+/** A submitted target's host name does not resolve (or did not within the time allowed). */
+export class TargetUnresolvedError extends OutboundError {
+  readonly code = 'ERR_TARGET_UNRESOLVED';
+  constructor(
+    message: string,
+    /** The resolver's code: ENOTFOUND, EAI_AGAIN, ETIMEOUT… */
+    readonly dnsCode: string,
+  ) {
+    super(message, 'dns');
+    this.name = 'TargetUnresolvedError';
+  }
+}
+
 const CODE_KINDS: Record<string, OutboundErrorKind> = {
   ECONNREFUSED: 'refused',
   ECONNRESET: 'reset',

@@ -1,7 +1,10 @@
 import { isIP } from 'node:net';
 import { blockedAddressReason, type AddressPolicy } from './address-policy.ts';
 import { assertAddressAllowed, resolveAll } from './guarded-lookup.ts';
-import { TargetRefusedError } from './outbound-errors.ts';
+import { TargetRefusedError, TargetUnresolvedError } from './outbound-errors.ts';
+
+/** How long a submission waits for its target's name to resolve. */
+export const SUBMIT_RESOLVE_TIMEOUT_MS = 5000;
 
 /** Parses an http(s) URL or throws TargetRefusedError saying why it cannot be a target. */
 export function parseTargetUrl(raw: string): URL {
@@ -39,5 +42,31 @@ export async function assertTargetAllowed(raw: string, allowPrivateTargets: bool
     return url;
   }
   for (const address of addresses) assertAddressAllowed(url.hostname, address, policy);
+  return url;
+}
+
+function resolveWithin(hostname: string, timeoutMs: number): Promise<string[]> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${timeoutMs / 1000} s`), { code: 'ETIMEOUT' })), timeoutMs);
+  });
+  return Promise.race([resolveAll(hostname), timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The check of a target when a test is submitted: the scheme, a name that resolves (whatever
+ * ALLOW_PRIVATE_TARGETS says: a test of a name that does not resolve cannot run), and, unless private
+ * targets are allowed, every address it resolves to. Throws TargetRefusedError or TargetUnresolvedError.
+ */
+export async function checkSubmittedTarget(raw: string, allowPrivateTargets: boolean, policy: AddressPolicy = blockedAddressReason, timeoutMs = SUBMIT_RESOLVE_TIMEOUT_MS): Promise<URL> {
+  const url = checkUrlTarget(raw, allowPrivateTargets, policy);
+  let addresses: string[];
+  try {
+    addresses = await resolveWithin(url.hostname, timeoutMs);
+  } catch (err) {
+    const code = (err as { code?: string }).code ?? 'EAI_FAIL';
+    throw new TargetUnresolvedError(`${url.hostname} does not resolve (${code})`, code);
+  }
+  if (!allowPrivateTargets) for (const address of addresses) assertAddressAllowed(url.hostname, address, policy);
   return url;
 }
