@@ -114,7 +114,7 @@ export async function buildApp({ config, logStream, extraEngines, worker }: Buil
   const instanceId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const { tokens } = await authModule(app, { config, db, redis });
   const realtime = await realtimeModule(app, { config, ownerOf: createTestOwnerLookup(db), events, tokens, redis });
-  const engines = createEngineRegistry([...ENGINES, ...(extraEngines ?? [])]);
+  const engines = createEngineRegistry([...ENGINES, ...(extraEngines ?? [])], config.engines);
   const { requestTimeoutMs, maxResponseBytes, ...limits } = config.engines;
   const runner = createEngineRunner({ registry: engines, allowPrivateTargets: config.allowPrivateTargets, log: app.log, limits, requestTimeoutMs, maxResponseBytes });
   app.addHook('onClose', async () => runner.close());
