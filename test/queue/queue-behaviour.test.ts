@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { registerUser, type TestUser } from '../support/app.ts';
 import { buildQueueApp, cleanRedis, QUEUE_MODES, queueEnv, recordEvents, waitFor } from './support/queue-app.ts';
+import { expectToHold } from './support/quiet.ts';
+import { flakyRuns } from './support/test-engines.ts';
 
 interface TestView {
   testId: string;
@@ -14,6 +16,11 @@ interface TestView {
 }
 
 const FINAL = ['completed', 'failed', 'cancelled'];
+/** QUEUE_BACKOFF of the behaviour suite: short enough that a retry left to the embedded driver's 1 s idle poll shows. */
+const BACKOFF_MS = 100;
+const BACKOFF_SLACK_MS = 300;
+/** How long "no retry follows" is watched: well past 5× the first backoff and the embedded 1 s idle poll. */
+const NO_RETRY_WINDOW_MS = 1500;
 
 function client(app: FastifyInstance, user: TestUser) {
   const get = async (testId: string) => (await app.inject({ method: 'GET', url: `/api/tests/${testId}`, headers: user.auth })).json<TestView>();
@@ -39,7 +46,7 @@ describe.each(QUEUE_MODES)('queue behaviour ($name)', ({ driver, database }) => 
   let user: TestUser;
   let api: ReturnType<typeof client>;
   let events: ReturnType<typeof recordEvents>;
-  const env = queueEnv(driver);
+  const env = queueEnv(driver, { QUEUE_BACKOFF: `${BACKOFF_MS}ms` });
 
   beforeAll(async () => {
     const db = await database.create();
@@ -59,16 +66,22 @@ describe.each(QUEUE_MODES)('queue behaviour ($name)', ({ driver, database }) => 
   const eventsOf = (testId: string, name?: string) => events.filter((e) => e.payload.testId === testId && (!name || e.name === name));
 
   it('retries a failing test with exponential backoff until it passes', async () => {
-    const testId = await api.submit({ type: 'flaky', url: `http://127.0.0.1:9/flaky-2/${env.QUEUE_PREFIX}`, options: { failTimes: 2 } });
+    const url = `http://127.0.0.1:9/flaky-2/${env.QUEUE_PREFIX}`;
+    const testId = await api.submit({ type: 'flaky', url, options: { failTimes: 2 } });
     const view = await api.until(testId, FINAL);
-    const times = { TestStarted: eventsOf(testId, 'TestStarted').map((e) => e.at), TestFailed: eventsOf(testId, 'TestFailed').map((e) => e.at) };
     expect(view).toMatchObject({ status: 'completed', attempts: 3, retryCount: 0, error: null });
     const failed = eventsOf(testId, 'TestFailed').map((e) => (e.payload as { willRetry: boolean }).willRetry);
     expect(failed).toEqual([true, true]);
-    // Backoff 200 ms, then 400 ms (QUEUE_BACKOFF=200ms), with a margin for timer granularity.
-    expect(times.TestStarted![1]! - times.TestFailed![0]!).toBeGreaterThanOrEqual(170);
-    expect(times.TestStarted![2]! - times.TestFailed![1]!).toBeGreaterThanOrEqual(370);
     expect(eventsOf(testId, 'TestCompleted')).toHaveLength(1);
+    // When the target was hit: attempt 2 at least b after attempt 1 failed, attempt 3 at least 2b after
+    // attempt 2 (2 ms for clock rounding); and not much later (5× plus room for a busy machine).
+    const runs = flakyRuns.get(url)!;
+    expect(runs).toHaveLength(3);
+    const gaps = [runs[1]! - runs[0]!, runs[2]! - runs[1]!];
+    expect(gaps[0]).toBeGreaterThanOrEqual(BACKOFF_MS - 2);
+    expect(gaps[1]).toBeGreaterThanOrEqual(2 * BACKOFF_MS - 2);
+    expect(gaps[0]).toBeLessThanOrEqual(5 * BACKOFF_MS + BACKOFF_SLACK_MS);
+    expect(gaps[1]).toBeLessThanOrEqual(5 * 2 * BACKOFF_MS + BACKOFF_SLACK_MS);
   });
 
   it('fails a test after the configured attempts', async () => {
@@ -78,13 +91,25 @@ describe.each(QUEUE_MODES)('queue behaviour ($name)', ({ driver, database }) => 
     expect(eventsOf(testId, 'TestFailed').map((e) => (e.payload as { willRetry: boolean }).willRetry)).toEqual([true, true, false]);
   });
 
-  it('fails a non-retryable failure at once', async () => {
-    const testId = await api.submit({ type: 'fatal', url: 'http://127.0.0.1:9/fatal' });
+  it.each([
+    ['an engine\'s NonRetryableError', { type: 'fatal' }, 'the target refused the test'],
+    ['a 4xx AppError on the engine path', { type: 'app-error', options: { status: 400 } }, 'the engine path refused its input (400)'],
+  ])('fails %s at once, with no retry', async (_what, payload, error) => {
+    const testId = await api.submit({ ...payload, url: `http://127.0.0.1:9/no-retry/${payload.type}` });
     const view = await api.until(testId, FINAL);
-    expect(view).toMatchObject({ status: 'failed', attempts: 1, error: 'the target refused the test' });
-    await new Promise((r) => setTimeout(r, 700)); // longer than the first backoff: no retry may follow
-    expect((await api.get(testId)).attempts).toBe(1);
-    expect(eventsOf(testId, 'TestStarted')).toHaveLength(1);
+    expect(view).toMatchObject({ status: 'failed', attempts: 1, error });
+    await waitFor(async () => eventsOf(testId, 'TestFailed').length === 1, 2000, 'TestFailed');
+    expect(eventsOf(testId, 'TestFailed').map((e) => (e.payload as { willRetry: boolean }).willRetry)).toEqual([false]);
+    // Long past the first backoff (and the embedded driver's 1 s idle poll): no second run may start.
+    await expectToHold(async () => eventsOf(testId, 'TestStarted').length === 1 && (await api.get(testId)).attempts === 1, NO_RETRY_WINDOW_MS, 'one run only');
+    expect(await api.get(testId)).toMatchObject({ status: 'failed', attempts: 1, error });
+  });
+
+  it('retries a 5xx AppError on the engine path, up to the configured attempts', async () => {
+    const testId = await api.submit({ type: 'app-error', url: 'http://127.0.0.1:9/retry-503', options: { status: 503 } });
+    expect(await api.until(testId, FINAL)).toMatchObject({ status: 'failed', attempts: 3, error: 'a dependency was unavailable (503)' });
+    await waitFor(async () => eventsOf(testId, 'TestFailed').length === 3, 2000, 'three TestFailed');
+    expect(eventsOf(testId, 'TestFailed').map((e) => (e.payload as { willRetry: boolean }).willRetry)).toEqual([true, true, false]);
   });
 
   it('cancels a running test: the engine stops within 2 s, no result, no retry', async () => {

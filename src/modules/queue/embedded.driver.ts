@@ -17,6 +17,9 @@ export interface EmbeddedDriverOptions<C extends ClaimedJob> {
   pollMs?: number;
 }
 
+/** Timers and the database clock may disagree by a millisecond or two: wake just after a retry is due. */
+const RETRY_WAKE_MARGIN_MS = 10;
+
 /**
  * The embedded driver: the queue *is* the test_queue table. Dispatch claims due queued rows by priority;
  * retries wait in `available_at`; a test whose worker died (expired lease) is queued again by the stalled
@@ -33,6 +36,7 @@ export function createEmbeddedDriver<C extends ClaimedJob>(opts: EmbeddedDriverO
     let pumping = false;
     let again = false;
     let timer: NodeJS.Timeout | undefined;
+    const retryTimers = new Set<NodeJS.Timeout>();
     const settled = new Set<Promise<unknown>>();
 
     const schedule = (ms: number) => {
@@ -40,13 +44,23 @@ export function createEmbeddedDriver<C extends ClaimedJob>(opts: EmbeddedDriverO
       clearTimeout(timer);
       timer = setTimeout(() => void pump(), ms);
     };
+    // A retry wakes dispatch when its backoff ends, on a timer of its own: the idle poll that every pump
+    // re-arms must not push it back to the next poll.
+    const wakeForRetry = (delayMs: number) => {
+      if (paused) return;
+      const t = setTimeout(() => {
+        retryTimers.delete(t);
+        void pump();
+      }, delayMs + RETRY_WAKE_MARGIN_MS);
+      retryTimers.add(t);
+    };
     const launch = (claimed: C) => {
       const { testId } = claimed;
       activeIds.add(testId);
       // The claim is this process's alone (one UPDATE … SKIP LOCKED), but the store is the record, not us.
       const p: Promise<void> = run(testId, { exclusive: false, claimed })
         .then((outcome) => {
-          if (outcome.kind === 'retry') schedule(outcome.delayMs);
+          if (outcome.kind === 'retry') wakeForRetry(outcome.delayMs);
         })
         .catch((err: unknown) => log.warn({ err, testId }, 'test job crashed'))
         .finally(() => {
@@ -92,6 +106,8 @@ export function createEmbeddedDriver<C extends ClaimedJob>(opts: EmbeddedDriverO
       async pause() {
         paused = true;
         clearTimeout(timer);
+        for (const t of retryTimers) clearTimeout(t);
+        retryTimers.clear();
         clearInterval(stalledTimer);
         wakers.delete(wake);
       },
