@@ -113,8 +113,9 @@ export async function buildApp({ config, logStream, extraEngines, worker }: Buil
   // This process's identity on the tests it runs (worker id in the database and in logs).
   const instanceId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const { tokens } = await authModule(app, { config, db, redis });
-  const realtime = await realtimeModule(app, { config, ownerOf: createTestOwnerLookup(db), events, tokens, redis });
   const engines = createEngineRegistry([...ENGINES, ...(extraEngines ?? [])], config.engines);
+  // Realtime asks the registry which test types stream on a live channel (stress-test-{testId}).
+  const realtime = await realtimeModule(app, { config, ownerOf: createTestOwnerLookup(db), events, tokens, redis, streamsLive: (type) => engines.streamsLive(type) });
   const { requestTimeoutMs, maxResponseBytes, ...limits } = config.engines;
   const runner = createEngineRunner({ registry: engines, allowPrivateTargets: config.allowPrivateTargets, log: app.log, limits, requestTimeoutMs, maxResponseBytes });
   app.addHook('onClose', async () => runner.close());

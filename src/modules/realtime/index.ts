@@ -32,6 +32,8 @@ export interface RealtimeModuleDeps {
   tokens: TokenVerifier;
   /** null in embedded mode: ids, replay and fan-out stay in this process. */
   redis: RedisFactory | null;
+  /** Whether tests of a type also stream on `stress-test-{testId}` (the engine registry's answer). */
+  streamsLive: (type: string) => boolean;
 }
 
 export interface Realtime {
@@ -66,7 +68,7 @@ export async function realtimeModule(app: FastifyInstance, deps: RealtimeModuleD
     : createMemoryMessageStore(limits);
   const broker = createMessageBroker(store);
   const owners = createTestOwnerRegistry({ ownerOf: deps.ownerOf, redis: commands, keyPrefix: config.redisKeyPrefix });
-  const stopBridge = bridgeTestEvents(deps.events, broker, owners);
+  const stopBridge = bridgeTestEvents({ events: deps.events, broker, owners, streamsLive: deps.streamsLive });
 
   const stats = createRealtimeStats();
   const channels = new ChannelManager();

@@ -15,16 +15,24 @@ const TEST_EVENTS = {
 
 type TestEventName = keyof typeof TEST_EVENTS;
 
+export interface BridgeDeps {
+  events: EventBus;
+  broker: MessageBroker;
+  owners: TestOwnerLookup;
+  /** Whether tests of a type stream live (the engine registry's `streamsLive`). */
+  streamsLive: (type: string) => boolean;
+}
+
 /**
- * Forwards test events to `test-updates` (the owner's stream) and, for stress tests, to
- * `stress-test-{testId}` too (owner and admins; TestProgress carries the per-second metrics there).
+ * Forwards test events to `test-updates` (the owner's stream) and, for types that stream live (the stress
+ * engine), to `stress-test-{testId}` too (owner and admins; TestProgress carries the per-second metrics there).
  *
  * Subscribed `localOnly`: in services mode every process hears every bus event, but each message must get
  * exactly one id, so the process that published the event (an API process or a worker) publishes it to the
  * broker, and the broker fans it out to every API process. All broker calls are issued before the first
  * await so that messages of one test keep the order of its events.
  */
-export function bridgeTestEvents(events: EventBus, broker: MessageBroker, owners: TestOwnerLookup): () => void {
+export function bridgeTestEvents({ events, broker, owners, streamsLive }: BridgeDeps): () => void {
   const unsubscribers = (Object.keys(TEST_EVENTS) as TestEventName[]).map((name) =>
     events.subscribe(
       name,
@@ -33,7 +41,7 @@ export function bridgeTestEvents(events: EventBus, broker: MessageBroker, owners
         const event = TEST_EVENTS[name];
         const pending: Promise<unknown>[] = [broker.publish('test-updates', event, data, { userId })];
         const stressChannel = `stress-test-${payload.testId}`;
-        if (payload.type === 'stress' && parseChannel(stressChannel)) pending.push(broker.publish(stressChannel, event, data));
+        if (streamsLive(payload.type) && parseChannel(stressChannel)) pending.push(broker.publish(stressChannel, event, data));
         if (name === 'TestQueued' || name === 'TestStarted') pending.push(owners.remember(payload.testId, userId));
         await Promise.all(pending);
       },
