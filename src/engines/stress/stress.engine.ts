@@ -25,8 +25,16 @@ function loadConfigs(ctx: Ctx, plan: LoadPlan, limits: EngineLimits): LoadConfig
   return Array.from({ length: workers }, (_, i) => ({ ...base, plan: sharePlan(plan, i, workers) })).filter((c) => c.plan.maxUsers > 0);
 }
 
-function stressFindings(m: Record<string, number>, thresholds: ThresholdResult[], errors: Record<string, number>): Finding[] {
-  const out: Finding[] = [];
+// Redirects are not followed (the load stays on the one endpoint the test names): say so when they came back.
+function redirectFinding(statuses: Record<string, number>): Finding[] {
+  const codes = Object.keys(statuses).filter((c) => c.startsWith('3'));
+  const count = codes.reduce((n, c) => n + statuses[c]!, 0);
+  if (count === 0) return [];
+  return [{ severity: 'medium', title: `${count} responses were redirects (${codes.join(', ')}), not followed`, detail: 'The stress engine measures the redirect responses themselves, not the page they point to.', recommendation: 'Point the test at the final URL (the Location the target answers with).' }];
+}
+
+function stressFindings(m: Record<string, number>, thresholds: ThresholdResult[], errors: Record<string, number>, statuses: Record<string, number>): Finding[] {
+  const out: Finding[] = [...redirectFinding(statuses)];
   for (const t of thresholds.filter((x) => !x.passed)) {
     out.push({ severity: 'high', title: `Threshold failed: ${t.expression}`, detail: `${t.metric} was ${t.actual}, required ${t.operator} ${t.threshold}.`, recommendation: 'Find the bottleneck (CPU, database, connection pools) at this load, or lower the load the target is expected to carry.' });
   }
@@ -47,7 +55,7 @@ function result(agg: StressAggregate, elapsedMs: number, ctx: Ctx, plan: LoadPla
     passed,
     summary: `${metrics.requests_total} requests in ${metrics.duration_s} s: ${metrics.rps_mean} req/s, p95 ${metrics.latency_p95_ms} ms, error rate ${(metrics.error_rate! * 100).toFixed(2)} %${verdict}`,
     metrics,
-    findings: stressFindings(metrics, thresholds, errorsByKind),
+    findings: stressFindings(metrics, thresholds, errorsByKind, agg.statuses),
     details: { mode: plan.mode, plan, statusCodes: agg.statuses, errorsByKind, thresholds, series: agg.series },
   };
 }

@@ -76,7 +76,8 @@ export async function readBody(source: Readable, contentEncoding: string | undef
     return { body, transferBytes: wire.size, truncated: wire.truncated, ...(typeof decoder === 'string' ? { error: decoder } : {}) };
   }
   const decoded: Collected = { chunks: [], size: 0, truncated: false };
-  const output = pipeline(Readable.from(capped()), decoder, () => undefined);
+  // One chunk read ahead at most: the wire is read only as far as decoding needs.
+  const output = pipeline(Readable.from(capped(), { highWaterMark: 1 }), decoder, () => undefined);
   try {
     for await (const chunk of output as AsyncIterable<Buffer>) {
       collect(decoded, chunk, maxBytes);
