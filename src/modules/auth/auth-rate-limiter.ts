@@ -34,8 +34,16 @@ function limiter(name: string, spec: RateSpec, redis: RedisStore | null | undefi
   const opts = { points: spec.points, duration: toSeconds(spec) };
   const memory = new RateLimiterMemory({ keyPrefix: `auth-${name}`, ...opts });
   if (!redis) return memory;
-  // While Redis is unreachable, the in-process limiter takes over instead of failing logins.
-  return new RateLimiterRedis({ storeClient: redis.client, keyPrefix: `${redis.keyPrefix}auth-${name}`, useRedisPackage: false, insuranceLimiter: memory, ...opts });
+  // While Redis is unreachable the in-process limiter takes over instead of failing logins, at once: waiting
+  // for the connection's retries first held each login for 7–18 s.
+  return new RateLimiterRedis({
+    storeClient: redis.client,
+    keyPrefix: `${redis.keyPrefix}auth-${name}`,
+    useRedisPackage: false,
+    insuranceLimiter: memory,
+    rejectIfRedisNotReady: true,
+    ...opts,
+  });
 }
 
 export function createAuthRateLimiter(perIp: RateSpec, perAccount: RateSpec, redis?: RedisStore | null): AuthRateLimiter {
