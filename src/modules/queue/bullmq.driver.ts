@@ -74,8 +74,9 @@ export function createBullmqDriver<C extends ClaimedJob = ClaimedJob>(opts: Bull
   }
 
   function consume(run: JobRunner<C>, concurrency: number): Consumer {
+    const connection = connect('worker');
     const worker = new Worker(QUEUE_NAME, (job, token) => process(run, job, token), {
-      connection: connect('worker'),
+      connection,
       prefix: opts.prefix,
       concurrency,
       lockDuration: opts.stalledIntervalMs,
@@ -87,7 +88,10 @@ export function createBullmqDriver<C extends ClaimedJob = ClaimedJob>(opts: Bull
     return {
       pause: () => worker.pause(true),
       async close() {
-        await worker.close();
+        // With Redis down, BullMQ's graceful close never finishes: it waits for its blocking connection to be
+        // ready (forever if it had not connected yet) and for a main loop that keeps reconnecting. Nothing can
+        // be handed back without Redis anyway (the reconciler re-enqueues from the database): force it then.
+        await worker.close(connection.status !== 'ready');
         workers.delete(worker);
       },
     };

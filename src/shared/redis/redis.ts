@@ -1,8 +1,10 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
+import { ClosableRedis } from './closable-redis.ts';
 
 /**
  * The one Redis connection factory (queue, cache, rate limits, pub/sub). Each caller gets its own
- * connection and closes it in onClose. `purpose` names the connection in `CLIENT LIST`.
+ * connection and closes it in onClose; `quit()` and `disconnect()` finish even while Redis is down
+ * (see ClosableRedis). `purpose` names the connection in `CLIENT LIST` and in the logs.
  */
 export interface RedisFactory {
   /** A general connection: commands fail fast while Redis is down instead of queueing forever. */
@@ -13,7 +15,32 @@ export interface RedisFactory {
   readonly keyPrefix: string;
 }
 
-export function createRedisFactory(url: string, keyPrefix = 'testweb:'): RedisFactory {
+export interface RedisLogger {
+  warn(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+}
+
+/**
+ * Every connection gets an error listener here, so none can crash the process with an unhandled 'error'
+ * event. ioredis emits one error per reconnect attempt; this logs once when a connection goes down and
+ * once when it is back, naming its purpose.
+ */
+function watch(client: ClosableRedis, purpose: string, log: RedisLogger | undefined): void {
+  let down = false;
+  client.on('error', (err: Error & { code?: string }) => {
+    if (down) return;
+    down = true;
+    log?.warn({ redis: purpose, err: { message: err.message, code: err.code } }, 'redis connection unavailable; retrying');
+  });
+  client.on('ready', () => {
+    if (!down) return;
+    down = false;
+    log?.info({ redis: purpose }, 'redis connection restored');
+  });
+  client.onDuplicate = (copy) => watch(copy, `${purpose} (duplicate)`, log);
+}
+
+export function createRedisFactory(url: string, keyPrefix = 'testweb:', log?: RedisLogger): RedisFactory {
   const base = (purpose: string): RedisOptions => ({
     connectionName: `testweb:${purpose}`,
     lazyConnect: false,
@@ -22,10 +49,15 @@ export function createRedisFactory(url: string, keyPrefix = 'testweb:'): RedisFa
     connectTimeout: 5000,
     retryStrategy: (times) => Math.min(times * 200, 2000),
   });
+  const connect = (purpose: string, options: RedisOptions) => {
+    const client = new ClosableRedis(url, options);
+    watch(client, purpose, log);
+    return client;
+  };
   return {
     url,
     keyPrefix,
-    create: (purpose, overrides) => new Redis(url, { ...base(purpose), ...overrides }),
-    bullmq: (purpose) => new Redis(url, { ...base(purpose), maxRetriesPerRequest: null, enableReadyCheck: false }),
+    create: (purpose, overrides) => connect(purpose, { ...base(purpose), ...overrides }),
+    bullmq: (purpose) => connect(purpose, { ...base(purpose), maxRetriesPerRequest: null, enableReadyCheck: false }),
   };
 }
