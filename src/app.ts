@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Config } from './config/index.ts';
 import { createDatabase, migrate, type Database } from './shared/db/index.ts';
-import { createValidatorCompiler, Problem, registerErrorHandler } from './shared/http/index.ts';
+import { answerClientError, answerFrameworkError, createValidatorCompiler, Problem, registerErrorHandler, registerTextGuard } from './shared/http/index.ts';
 import { loggerOptions } from './shared/logging/logger.ts';
 import { createLocalEventBus, createRedisEventBus, type EventBus } from './shared/events/index.ts';
 import { createRedisFactory, type RedisFactory } from './shared/redis/index.ts';
@@ -77,7 +77,7 @@ function redisReadiness(app: FastifyInstance, redis: RedisFactory | null): Readi
  */
 export async function buildApp({ config, logStream, extraEngines, worker }: BuildOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    ...(logStream ? { loggerInstance: pino(loggerOptions(config.logLevel), logStream) as FastifyBaseLogger } : { logger: loggerOptions(config.logLevel) }),
+    ...(logStream ? { loggerInstance: pino(loggerOptions(config.logLevel), logStream) as FastifyBaseLogger } : { logger: loggerOptions(config.logLevel, { pretty: config.env === 'development' }) }),
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     genReqId: (req) => {
@@ -86,8 +86,12 @@ export async function buildApp({ config, logStream, extraEngines, worker }: Buil
     },
     requestIdHeader: false,
     ajv: { customOptions: { removeAdditional: false } },
+    // Routing and HTTP-parser errors answer problem+json too, without echoing the path.
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
   });
   app.setValidatorCompiler(createValidatorCompiler());
+  registerTextGuard(app);
   app.addHook('onSend', async (request, reply) => void reply.header('x-request-id', request.id));
   registerErrorHandler(app);
   app.addSchema(Problem);
@@ -103,7 +107,7 @@ export async function buildApp({ config, logStream, extraEngines, worker }: Buil
   if (applied.length) app.log.info({ applied }, 'database migrations applied');
 
   // One factory for every Redis connection (null in embedded mode); each user closes its own connections.
-  const redis = config.redisUrl ? createRedisFactory(config.redisUrl, config.redisKeyPrefix) : null;
+  const redis = config.redisUrl ? createRedisFactory(config.redisUrl, config.redisKeyPrefix, app.log) : null;
 
   const events = redis ? await createRedisEventBus(redis, app.log) : createLocalEventBus(app.log);
   app.decorate('events', events);
@@ -121,9 +125,9 @@ export async function buildApp({ config, logStream, extraEngines, worker }: Buil
   app.addHook('onClose', async () => runner.close());
   const handler = createJobHandler({ config, db, events, runner, log: app.log, workerId: instanceId });
   const queue = queueModule(app, { config, events, redis, store: createQueueStore(db), handler, workerId: instanceId, worker: worker ?? true });
-  const { service: cache } = await cacheModule(app, { config, events, redis });
   // GET /api/tests/:testId/result reads through the cache (test:result:{testId}); the owner is checked on every hit.
   testRunsModule(app, { config, db, events, registry: engines, queue: queue.driver, resultCache: createResultCache(cache) });
+  const { service: cache } = await cacheModule(app, { config, events, redis }); // BROKEN-ORDER
   registerHealthRoutes(app, [{ name: 'database', check: () => database.ping() }, ...redisReadiness(app, redis)]);
   registerMetrics(app, { registries: [cache.metrics.registry, realtime.metrics.registry], token: config.metricsToken });
   registerHomeRoutes(app, config, VERSION);

@@ -1,4 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { AppError, ValidationError, type FieldError } from './errors.ts';
 import { problemType, type Problem } from './problem.ts';
@@ -15,9 +18,12 @@ const STATUS_TITLES: Record<number, string> = {
   400: 'Bad Request',
   404: 'Not Found',
   405: 'Method Not Allowed',
+  408: 'Request Timeout',
   413: 'Payload Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
 };
 
 function send(reply: FastifyReply, request: FastifyRequest, problem: Omit<Problem, 'type' | 'instance' | 'requestId'>) {
@@ -69,4 +75,59 @@ export function registerErrorHandler(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) =>
     send(reply, request, { title: 'Not Found', status: 404, detail: `No route ${request.method} ${request.url.split('?')[0]}`, code: 'ERR_ROUTE_NOT_FOUND' }),
   );
+}
+
+type Answer = Omit<Problem, 'type' | 'instance' | 'requestId'>;
+
+/** Fastify's routing errors, which its messages answer by echoing the path. */
+const FRAMEWORK_ANSWERS: Record<string, Answer> = {
+  FST_ERR_BAD_URL: { title: 'Bad Request', status: 400, code: 'ERR_BAD_URL', detail: 'The request URL is not valid: it has a malformed percent-encoding' },
+  FST_ERR_MAX_PARAM_LENGTH: { title: 'URI Too Long', status: 414, code: 'ERR_URI_TOO_LONG', detail: 'A path segment of the request URL is too long' },
+};
+
+/**
+ * Fastify's `frameworkErrors`: errors raised while routing, before any route's error handler exists. Same
+ * problem+json as the error handler, but without `instance`: the path is what was wrong with the request.
+ */
+export function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const answer = FRAMEWORK_ANSWERS[error.code];
+  if (!answer) {
+    request.log.error({ err: error }, 'unhandled framework error');
+    return frameworkAnswer(reply, request, { title: 'Internal Server Error', status: 500, detail: 'An unexpected error occurred; it has been logged', code: 'ERR_INTERNAL' });
+  }
+  request.log.info({ code: answer.code }, 'request refused while routing');
+  frameworkAnswer(reply, request, answer);
+}
+
+function frameworkAnswer(reply: FastifyReply, request: FastifyRequest, answer: Answer): void {
+  const body: Problem = { type: problemType(answer.code), ...answer, requestId: request.id };
+  void reply.status(answer.status).header('x-request-id', request.id).type('application/problem+json').send(body);
+}
+
+/** Node's HTTP parser errors, answered on the socket before any request exists. */
+function clientAnswer(err: NodeJS.ErrnoException): Answer {
+  if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') return { title: 'Request Timeout', status: 408, code: 'ERR_REQUEST_TIMEOUT', detail: 'The request was not received in time' };
+  if (err.code === 'HPE_HEADER_OVERFLOW') {
+    // Node counts the request line with the headers, so an over-long URL lands here too.
+    return { title: 'Request Header Fields Too Large', status: 431, code: 'ERR_HEADERS_TOO_LARGE', detail: 'The request line and headers are larger than the server accepts; a very long URL counts too' };
+  }
+  return { title: 'Bad Request', status: 400, code: 'ERR_BAD_REQUEST', detail: 'The request is not valid HTTP' };
+}
+
+/**
+ * Fastify's `clientErrorHandler` (Node's 'clientError'): malformed HTTP, oversized request heads and
+ * request timeouts answered as problem+json on the raw socket, then the socket is closed. A client's
+ * mistake, so logged at debug with an id the answer carries.
+ */
+export function answerClientError(this: unknown, err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const answer = clientAnswer(err);
+  const requestId = randomUUID();
+  (this as FastifyInstance | undefined)?.log?.debug({ requestId, code: err.code, status: answer.status }, 'malformed request refused');
+  if (socket.writable) {
+    const body = JSON.stringify({ type: problemType(answer.code), ...answer, requestId } satisfies Problem);
+    const head = [`HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status]}`, 'Content-Type: application/problem+json', `Content-Length: ${Buffer.byteLength(body)}`, `X-Request-Id: ${requestId}`, 'Connection: close'];
+    socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
+  }
+  socket.destroySoon();
 }
