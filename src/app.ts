@@ -127,7 +127,7 @@ export async function buildApp({ config, logStream, extraEngines, worker }: Buil
   const queue = queueModule(app, { config, events, redis, store: createQueueStore(db), handler, workerId: instanceId, worker: worker ?? true });
   // GET /api/tests/:testId/result reads through the cache (test:result:{testId}); the owner is checked on every hit.
   testRunsModule(app, { config, db, events, registry: engines, queue: queue.driver, resultCache: createResultCache(cache) });
-  const { service: cache } = await cacheModule(app, { config, events, redis }); // BROKEN-ORDER
+  const { service: cache } = await cacheModule(app, { config, events, redis });
   registerHealthRoutes(app, [{ name: 'database', check: () => database.ping() }, ...redisReadiness(app, redis)]);
   registerMetrics(app, { registries: [cache.metrics.registry, realtime.metrics.registry], token: config.metricsToken });
   registerHomeRoutes(app, config, VERSION);
