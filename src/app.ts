@@ -125,9 +125,9 @@ export async function buildApp({ config, logStream, extraEngines, worker }: Buil
   app.addHook('onClose', async () => runner.close());
   const handler = createJobHandler({ config, db, events, runner, log: app.log, workerId: instanceId });
   const queue = queueModule(app, { config, events, redis, store: createQueueStore(db), handler, workerId: instanceId, worker: worker ?? true });
+  const { service: cache } = await cacheModule(app, { config, events, redis });
   // GET /api/tests/:testId/result reads through the cache (test:result:{testId}); the owner is checked on every hit.
   testRunsModule(app, { config, db, events, registry: engines, queue: queue.driver, resultCache: createResultCache(cache) });
-  const { service: cache } = await cacheModule(app, { config, events, redis });
   registerHealthRoutes(app, [{ name: 'database', check: () => database.ping() }, ...redisReadiness(app, redis)]);
   registerMetrics(app, { registries: [cache.metrics.registry, realtime.metrics.registry], token: config.metricsToken });
   registerHomeRoutes(app, config, VERSION);
