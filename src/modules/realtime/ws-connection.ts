@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
 import { WebSocket } from 'ws';
 import type { AuthUser } from '../../shared/http/index.ts';
 import type { RealtimeConnection } from './connection-manager.ts';
@@ -73,4 +74,21 @@ export class WsConnection implements RealtimeConnection, HeartbeatTarget {
     this.socket.close(code, reason);
     setTimeout(() => this.socket.terminate(), CLOSE_GRACE_MS).unref();
   }
+}
+
+/**
+ * @fastify/websocket's `errorHandler` (its default logs every socket error at error level with a stack).
+ * A client's doing is not our error: breaking the protocol (ws's frame checks — a frame over maxPayload,
+ * a bad opcode, invalid UTF-8; ws has already sent the close frame, 1009 for an oversized one, and the
+ * socket gets CLOSE_GRACE_MS to deliver it) is logged at info, a vanished peer at debug. Anything else is ours.
+ */
+export function onSocketError(error: Error & { code?: string }, socket: WebSocket, request: FastifyRequest): void {
+  if (error.code?.startsWith('WS_ERR_')) {
+    request.log.info({ code: error.code, reason: error.message }, 'websocket closed: the client broke the protocol');
+    setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
+    return;
+  }
+  if (error.code === 'ECONNRESET' || error.code === 'EPIPE') request.log.debug({ code: error.code }, 'websocket peer went away');
+  else request.log.error({ err: error }, 'websocket handler failed');
+  socket.terminate();
 }

@@ -5,7 +5,7 @@ import type { AuthUser } from '../../shared/http/index.ts';
 import type { ConnectionManager } from './connection-manager.ts';
 import { MAX_PAYLOAD_BYTES, controlMessage } from './realtime-message.ts';
 import type { RealtimeStats } from './realtime-stats.ts';
-import { WsConnection } from './ws-connection.ts';
+import { WsConnection, onSocketError } from './ws-connection.ts';
 import type { createWsProtocol } from './ws-protocol.ts';
 
 export interface TokenVerifier {
@@ -62,6 +62,7 @@ async function handshake(tokens: TokenVerifier, request: FastifyRequest): Promis
  */
 export async function registerWsRoute(app: FastifyInstance, deps: WsRouteDeps): Promise<void> {
   await app.register(websocket, {
+    errorHandler: (error, socket, request) => onSocketError(error, socket, request),
     options: {
       maxPayload: MAX_PAYLOAD_BYTES,
       perMessageDeflate: false,
