@@ -61,4 +61,36 @@ describe('graceful shutdown of `testweb serve`', () => {
       child.kill('SIGKILL');
     }
   }, 90_000);
+
+  it('exits 1 once SHUTDOWN_TIMEOUT has passed when a request never finishes', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'serve'], {
+      env: { ...process.env, ...TEST_SECRETS, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: 'memory://', LOG_LEVEL: 'info', NODE_ENV: 'test', SHUTDOWN_TIMEOUT: '2s' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const socket = new net.Socket();
+    try {
+      await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/health/ready`)).ok, 60_000);
+      // A client that announces a body and never sends most of it: the server must not wait for it forever.
+      socket.connect(port, '127.0.0.1');
+      socket.on('error', () => undefined);
+      socket.write('POST /api/auth/register HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"email":');
+      await waitFor(async () => output.includes('/api/auth/register'), 10_000);
+
+      const signalledAt = Date.now();
+      child.kill('SIGTERM');
+      expect(await exited).toBe(1);
+      const took = Date.now() - signalledAt;
+      expect(took).toBeGreaterThanOrEqual(1900);
+      expect(took).toBeLessThan(15_000);
+      expect(output).toContain('shutdown timed out');
+    } finally {
+      socket.destroy();
+      child.kill('SIGKILL');
+    }
+  }, 90_000);
 });
