@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createEngineRegistry, ENGINES } from '../../src/engines/index.ts';
+import { createEngineRegistry, ENGINES, OptionLimitError } from '../../src/engines/index.ts';
 import { ValidationError } from '../../src/shared/http/index.ts';
 
 const registry = createEngineRegistry(ENGINES);
@@ -58,4 +58,33 @@ describe('engine options', () => {
   it('says in the message which option is wrong', () => {
     expect(() => registry.validate('performance', { runs: 0 })).toThrow(/runs must be >= 1/);
   });
+
+  it('accepts stress options at the caps and refuses one above, naming the variable', () => {
+    const capped = createEngineRegistry(ENGINES, { stressMaxUsers: 20, stressMaxDurationMs: 60_000, stressMaxRate: 100 });
+    expect(capped.validate('stress', { vus: 20, duration: '1m' })).toMatchObject({ vus: 20 });
+    expect(capped.validate('stress', { rate: 100, vus: 20, duration: 60 })).toMatchObject({ rate: 100 });
+    expect(capped.validate('stress', { stages: [{ duration: '30s', target: 20 }, { duration: '30s', target: 0 }] })).toBeTruthy();
+    // With stages, vus is not used: its default (10) or any value is not held against the cap.
+    expect(capped.validate('stress', { vus: 500, stages: [{ duration: '10s', target: 5 }] })).toBeTruthy();
+    expect(() => capped.validate('stress', { vus: 21, duration: '1m' })).toThrow(OptionLimitError);
+    expect(() => capped.validate('stress', { vus: 21, duration: '1m' })).toThrow(/vus must be at most 20.*STRESS_MAX_USERS/);
+    expect(() => capped.validate('stress', { duration: '60001ms' })).toThrow(/STRESS_MAX_DURATION/);
+    expect(() => capped.validate('stress', { duration: '61s' })).toThrow(/STRESS_MAX_DURATION/);
+  });
+
+  it('says when the default duration is what exceeds the cap', () => {
+    const short = createEngineRegistry(ENGINES, { stressMaxDurationMs: 10_000 });
+    expect(() => short.validate('stress', {})).toThrow(/duration is not set, and the default is 30 s, above the 10 s/);
+  });
+
+  it('refuses a NUL in a header value and an empty header name', () => {
+    expect(fieldsOf('api', { headers: { 'X-A': 'a\u0000b' } })).toEqual(['/body/options/headers/X-A']);
+    expect(fieldsOf('performance', { headers: { '': 'x' } })).toEqual(['/body/options/headers/']);
+    expect(fieldsOf('stress', { headers: { 'a/b~c': 'x' } })).toEqual(['/body/options/headers/a~1b~0c']);
+  });
+
+  it('lets ordinary headers through, X-Host and friends included', () => {
+    expect(registry.validate('api', { headers: { Authorization: 'Bearer x', 'X-Host': 'h', 'content-type': 'application/json', 'X-Tab': 'a\tb' } })).toMatchObject({ headers: { 'X-Host': 'h' } });
+  });
 });
+

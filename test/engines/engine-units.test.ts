@@ -21,6 +21,17 @@ describe('stress load plans', () => {
     const plan = buildPlan(stress({ pattern: 'ramp-up', startVus: 10, vus: 110, duration: 100 }));
     if (plan.mode !== 'vus') throw new Error('vus plan expected');
     expect([0, 25_000, 50_000, 99_000].map((t) => usersAt(plan.segments, t))).toEqual([10, 35, 60, 109]);
+    // One user a second, at every tenth of the ramp, then nobody once the plan is over.
+    const tenths = Array.from({ length: 10 }, (_, i) => usersAt(plan.segments, i * 10_000));
+    expect(tenths).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
+    expect(usersAt(plan.segments, 100_000)).toBe(0);
+  });
+
+  it('ramps down as linearly as it ramps up, and rounds to whole users', () => {
+    const plan = buildPlan(stress({ startVus: 0, stages: [{ duration: '4s', target: 8 }, { duration: '4s', target: 0 }] }));
+    if (plan.mode !== 'vus') throw new Error('vus plan expected');
+    expect(plan).toMatchObject({ durationMs: 8000, maxUsers: 8 });
+    expect([0, 500, 1000, 1250, 2000, 3000, 3999, 4000, 5000, 6000, 7000, 7999].map((t) => usersAt(plan.segments, t))).toEqual([0, 1, 2, 3, 4, 6, 8, 8, 6, 4, 2, 0]);
   });
 
   it('spikes to the peak for the middle fifth', () => {

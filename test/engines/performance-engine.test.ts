@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closedPort, pageFacts, startFixtureServer, startH2FixtureServer, startTlsFixtureServer, type FixtureServer } from '../fixtures/target-server.fixture.ts';
+import { SCORED, startEngineFixture } from './engine-fixtures.ts';
 import { engineHarness } from './engine-harness.ts';
 
 describe('performance engine', () => {
@@ -45,6 +46,31 @@ describe('performance engine', () => {
     expect(titles).toContain('1 text resource(s) sent uncompressed');
     expect(titles).toContain('1 resource(s) failed to load');
     expect(progress.length).toBeGreaterThan(3);
+  });
+
+  it('weighs each part of the score as documented, on a page whose every part is known', async () => {
+    const fixture = await startEngineFixture();
+    try {
+      const { result } = await h.run('performance', `${fixture.url}/scored`, { runs: 3 });
+      const m = result.metrics;
+      // The facts the parts are computed from, as the fixture serves them.
+      expect(m).toMatchObject({ status_code: 200, redirect_count: 1, requests_total: 42, resources_total: 40, resources_failed: 8, page_weight_bytes: SCORED.pageWeightBytes, uncached_resources: 24 });
+      expect(m.ttfb_ms).toBeLessThan(200); // loopback: well inside "good"
+      expect(m.total_ms).toBeLessThan(1000);
+      expect(result.details.scoreBreakdown).toEqual({
+        ttfb: 25, // at or below 200 ms: the full weight
+        loadTime: 15, // at or below 1000 ms
+        pageWeight: 10, // 3.5 MB, half-way from 1 MB (20) to 6 MB (0)
+        requests: 9, // 42 requests: 10 * (150 - 42) / (150 - 30)
+        compression: 7.5, // 2 of 4 compressible responses compressed (the document, app.js) of 15
+        caching: 2.5, // 8 of 32 loaded resources with a lifetime, of 10
+        health: 4, // 32 of 40 loaded, of 5
+      });
+      expect(result.score).toBe(73);
+      expect(m.score).toBe(73);
+    } finally {
+      await fixture.close();
+    }
   });
 
   it('reports an uncompressed document and its full size', async () => {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NonRetryableError } from '../../src/engines/index.ts';
+import { createEngineRegistry, createEngineRunner, ENGINES } from '../../src/engines/index.ts';
+import { usersAt, type Segment } from '../../src/engines/stress/load-plan.ts';
 import { closedPort, startFixtureServer, startTlsFixtureServer, type FixtureServer } from '../fixtures/target-server.fixture.ts';
-import { engineHarness } from './engine-harness.ts';
+import { engineHarness, silentLog } from './engine-harness.ts';
 
 const LIVE_KEYS = ['active_users', 'errors', 'latency_p50_ms', 'latency_p95_ms', 'latency_p99_ms', 'rps'];
 
@@ -87,14 +88,20 @@ describe('stress engine', () => {
     }
   });
 
-  it('ramps users up linearly', async () => {
-    const { result, progress } = await h.run('stress', `${server.url}/slow?ms=20`, { pattern: 'ramp-up', startVus: 1, vus: 8, duration: '3s' });
-    const users = progress.filter((p) => p.metrics).map((p) => p.metrics!.active_users!);
-    // Sampled once a second on a shared machine: the exact counts drift, the climb does not.
-    expect(Math.max(...users), JSON.stringify(users)).toBeGreaterThan(users[0]!);
-    expect(users[0]).toBeLessThanOrEqual(5);
-    expect(result.metrics.vus_max).toBeGreaterThanOrEqual(4);
-    expect(result.metrics.vus_max).toBeLessThanOrEqual(8);
+  it('ramps users up along the plan, checked at every second of the ramp', async () => {
+    const { result } = await h.run('stress', `${server.url}/hello`, { pattern: 'ramp-up', startVus: 0, vus: 8, duration: '4s' });
+    const plan = result.details.plan as { segments: Segment[]; durationMs: number };
+    const series = result.details.series as Array<{ durationMs: number; active_users: number }>;
+    // Each second's sample is taken at the end of that second; its time is the sum of the durations so far.
+    let elapsed = 0;
+    const samples = series.map((s) => ({ at: (elapsed += s.durationMs), users: s.active_users })).filter((s) => s.at < plan.durationMs);
+    expect(samples.length, JSON.stringify(series)).toBeGreaterThanOrEqual(3);
+    for (const s of samples) {
+      // 2 users a second: 1 user of slack is 500 ms of timer lag on a busy machine.
+      expect(Math.abs(s.users - usersAt(plan.segments, s.at)), `${s.users} users at ${s.at} ms; ${JSON.stringify(samples)}`).toBeLessThanOrEqual(1);
+    }
+    expect(samples.map((s) => s.users).slice(0, 3)).toEqual([...samples.map((s) => s.users).slice(0, 3)].sort((a, b) => a - b));
+    expect(result.metrics.vus_max).toBe(Math.max(...series.map((s) => s.active_users)));
   });
 
   it('holds an arrival rate in rate mode', async () => {
@@ -121,8 +128,26 @@ describe('stress engine', () => {
     expect(server.hits.get('/slow')).toBe(afterStop);
   });
 
-  it('refuses more users or a longer run than the caps allow', async () => {
-    await expect(h.run('stress', `${server.url}/hello`, { vus: 51, duration: 1 })).rejects.toBeInstanceOf(NonRetryableError);
-    await expect(h.run('stress', `${server.url}/hello`, { vus: 1, duration: '1m' })).rejects.toThrow(/STRESS_MAX_DURATION/);
+  it('refuses more users or a longer run than the caps allow, before any request', async () => {
+    const before = server.total();
+    await expect(h.run('stress', `${server.url}/hello`, { vus: 51, duration: 1 })).rejects.toMatchObject({ code: 'ERR_LIMIT_EXCEEDED', message: expect.stringMatching(/vus must be at most 50.*STRESS_MAX_USERS/) });
+    await expect(h.run('stress', `${server.url}/hello`, { vus: 1, duration: '1m' })).rejects.toMatchObject({ code: 'ERR_LIMIT_EXCEEDED', message: expect.stringMatching(/STRESS_MAX_DURATION/) });
+    expect(server.total()).toBe(before);
+  });
+
+  it('checks the caps again when it runs, whatever the registry was told', async () => {
+    // A registry without the caps (an old submission, or a caller that skipped validation): the engine
+    // itself still refuses, and the queue gets a NonRetryableError it will not retry.
+    const runner = createEngineRunner({ registry: createEngineRegistry(ENGINES), allowPrivateTargets: true, log: silentLog, limits: { stressMaxUsers: 50, stressMaxDurationMs: 20_000, stressMaxRate: 100 } });
+    const before = server.total();
+    const run = (options: object) => runner.run({ type: 'stress', url: `${server.url}/hello`, options, signal: new AbortController().signal, progress: () => undefined });
+    try {
+      await expect(run({ vus: 51, duration: 1 })).rejects.toMatchObject({ name: 'NonRetryableError', code: 'ERR_LIMIT_EXCEEDED', message: expect.stringMatching(/51 users exceed the cap of 50 \(STRESS_MAX_USERS\)/) });
+      await expect(run({ stages: [{ duration: '15s', target: 1 }, { duration: '15s', target: 1 }] })).rejects.toMatchObject({ code: 'ERR_LIMIT_EXCEEDED', message: expect.stringMatching(/STRESS_MAX_DURATION/) });
+      await expect(run({ rate: 101, duration: 1 })).rejects.toMatchObject({ code: 'ERR_LIMIT_EXCEEDED', message: expect.stringMatching(/STRESS_MAX_RATE/) });
+      expect(server.total()).toBe(before);
+    } finally {
+      await runner.close();
+    }
   });
 });
