@@ -15,7 +15,7 @@ vi.mock('fastify', async (importOriginal) => {
     app.addHook('onRoute', (route) => void registered.push(route));
     return app;
   }) as typeof real.default;
-  return { ...real, default: create };
+  return { ...real, default: create, fastify: create };
 });
 
 interface Route {
