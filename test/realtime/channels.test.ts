@@ -43,10 +43,14 @@ describe.each(SETUPS)('realtime channels and authorization ($name)', (setup) => 
     expect(Object.keys(done).sort()).toEqual(['channel', 'data', 'event', 'id', 'timestamp']);
     expect(done).toMatchObject({ channel: 'test-updates', id: expect.stringMatching(/^\d+$/), data: { testId: test.testId, passed: true, score: 97, metrics: { ttfb_ms: 12 } } });
     expect(done.data).not.toHaveProperty('userId');
-    // Bob and the admin see nothing of Alice's test (the admin's test-updates is the admin's own).
-    await new Promise((r) => setTimeout(r, 200));
-    expect(b.channelMessages('test-updates')).toEqual([]);
-    expect(root.channelMessages('test-updates')).toEqual([]);
+    // Bob and the admin see nothing of Alice's test (the admin's test-updates is the admin's own): each gets
+    // a test of their own, published after Alice's, and nothing before it.
+    for (const [client, user] of [[b, bob], [root, admin]] as const) {
+      const own = testEvent(user.id);
+      await h.app.events.publish('TestQueued', { ...own, priority: 5 });
+      await client.next((m) => m.data.testId === own.testId);
+      expect(client.log.filter((m) => m.channel === 'test-updates' && m.id !== null).map((m) => m.data.testId)).toEqual([own.testId]);
+    }
   });
 
   it('carries user-notifications only to their user', async () => {
@@ -55,20 +59,24 @@ describe.each(SETUPS)('realtime channels and authorization ($name)', (setup) => 
     await b.subscribe('user-notifications');
     await h.app.realtime.broker.publish('user-notifications', 'notification', { title: 'for alice' }, { userId: alice.id });
     expect((await a.event('notification')).data).toEqual({ title: 'for alice' });
-    await new Promise((r) => setTimeout(r, 200));
-    expect(b.channelMessages('user-notifications')).toEqual([]);
+    await h.app.realtime.broker.publish('user-notifications', 'notification', { title: 'for bob' }, { userId: bob.id });
+    await b.event('notification');
+    expect(b.log.filter((m) => m.channel === 'user-notifications' && m.id !== null).map((m) => m.data)).toEqual([{ title: 'for bob' }]);
   });
 
   it('refuses system-alerts to a user with an error naming the channel, and serves admins', async () => {
     const [a, root] = [await open(alice), await open(admin)];
+    await a.subscribe('user-notifications');
     const refused = await a.subscribe('system-alerts');
     expect(refused).toMatchObject({ event: 'error', channel: 'system-alerts', data: { code: 'ERR_FORBIDDEN' } });
     expect(String(refused.data.message)).toContain('system-alerts');
     expect((await root.subscribe('system-alerts')).event).toBe('subscribed');
     await h.app.realtime.broker.publish('system-alerts', 'alert.triggered', { rule: 'cpu' });
     expect((await root.event('alert.triggered')).data).toEqual({ rule: 'cpu' });
-    await new Promise((r) => setTimeout(r, 200));
-    expect(a.channelMessages('system-alerts')).toEqual([]);
+    // A message for Alice published after the alert arrives; the alert never did.
+    await h.app.realtime.broker.publish('user-notifications', 'notification', { after: 'alert' }, { userId: alice.id });
+    await a.event('notification');
+    expect(a.log.filter((m) => m.id !== null).map((m) => m.channel)).toEqual(['user-notifications']);
   });
 
   it("lets the owner and admins watch a stress test, refuses another user's and unknown tests alike", async () => {
@@ -76,6 +84,7 @@ describe.each(SETUPS)('realtime channels and authorization ($name)', (setup) => 
     await h.app.events.publish('TestQueued', { ...test, priority: 5 });
     const channel = `stress-test-${test.testId}`;
     const [a, b, root] = [await open(alice), await open(bob), await open(admin)];
+    await b.subscribe('user-notifications');
     const owner = await a.subscribe(channel);
     expect(owner.event).toBe('subscribed');
     expect(await root.subscribe(channel)).toMatchObject({ event: 'subscribed' });
@@ -86,8 +95,9 @@ describe.each(SETUPS)('realtime channels and authorization ($name)', (setup) => 
 
     await h.app.events.publish('TestProgress', { ...test, progress: 10, message: 'second 1', metrics: { rps: 250, latency_p95_ms: 8 } });
     for (const c of [a, root]) expect((await c.event('test.progress', channel)).data).toMatchObject({ metrics: { rps: 250 } });
-    await new Promise((r) => setTimeout(r, 200));
-    expect(b.channelMessages(channel)).toEqual([]);
+    await h.app.realtime.broker.publish('user-notifications', 'notification', { after: 'progress' }, { userId: bob.id });
+    await b.event('notification');
+    expect(b.log.filter((m) => m.id !== null).map((m) => m.channel)).toEqual(['user-notifications']);
   });
 
   it('refuses an unknown channel by name', async () => {
@@ -98,11 +108,15 @@ describe.each(SETUPS)('realtime channels and authorization ($name)', (setup) => 
   it('stops delivering after unsubscribe and leaves no trace of closed sockets', async () => {
     const a = await open(alice);
     await a.subscribe('user-notifications');
+    await a.subscribe('test-updates');
     a.send({ action: 'unsubscribe', channel: 'user-notifications' });
     await a.event('unsubscribed', 'user-notifications');
     await h.app.realtime.broker.publish('user-notifications', 'notification', { n: 1 }, { userId: alice.id });
-    await new Promise((r) => setTimeout(r, 200));
-    expect(a.channelMessages('user-notifications')).toEqual([]);
+    // Alice's test, published after the notification, reaches her; the notification did not.
+    const test = testEvent(alice.id);
+    await h.app.events.publish('TestQueued', { ...test, priority: 5 });
+    await a.next((m) => m.data.testId === test.testId);
+    expect(a.log.filter((m) => m.id !== null).map((m) => m.channel)).toEqual(['test-updates']);
     for (const c of clients.splice(0)) {
       c.close();
       await c.closed;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeJwt } from 'jose';
 import { registerUser } from '../support/app.ts';
 import { SETUPS, connectAuthed, startApp, until, type Harness } from './realtime-helpers.ts';
 
@@ -23,9 +24,11 @@ describe.each(SETUPS.slice(0, 1))('heartbeat ($name)', (setup) => {
     await until(() => h.app.realtime.connections.size === 1, 2000, 'the silent socket to be forgotten');
     expect(h.app.realtime.channels.subscriptionCount).toBe(1);
     expect(h.app.realtime.stats.heartbeatTerminations).toBeGreaterThanOrEqual(1);
-    // Several intervals later the client that answers pings is still there.
-    await new Promise((r) => setTimeout(r, 500));
+    // Five more pings later the client that answers them is still there.
+    const pings = healthy.pings;
+    await until(() => healthy.pings >= pings + 5, 5000, 'five more pings');
     expect(healthy.socket.readyState).toBe(healthy.socket.OPEN);
+    expect(h.app.realtime.connections.size).toBe(1);
     healthy.close();
     await healthy.closed;
     await until(() => h.app.realtime.connections.size === 0 && h.app.realtime.channels.streamCount === 0, 2000, 'empty maps');
@@ -33,9 +36,12 @@ describe.each(SETUPS.slice(0, 1))('heartbeat ($name)', (setup) => {
 
   it('closes a socket with 4401 once its access token expires', async () => {
     const fresh = await registerUser(h.app);
+    const expiresAt = decodeJwt(fresh.accessToken).exp! * 1000;
     const client = await connectAuthed(h.wsUrl, fresh.accessToken);
-    const started = Date.now();
     expect(await client.closed).toEqual({ code: 4401, reason: 'access token expired' });
-    expect(Date.now() - started).toBeLessThan(4500);
+    // Not before the token expires, and within a few ping intervals (100 ms) after, not a token lifetime later.
+    const closedAt = Date.now();
+    expect(closedAt).toBeGreaterThanOrEqual(expiresAt);
+    expect(closedAt - expiresAt).toBeLessThan(1000);
   });
 });

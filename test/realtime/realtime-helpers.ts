@@ -64,13 +64,19 @@ export async function startApp(setup: RealtimeSetup, env: Record<string, string>
 /** A test client: every message it receives is queued, and `next` waits for the first one that matches. */
 export class Client {
   readonly received: WireMessage[] = [];
+  /** Every message in arrival order, never taken out (`received` loses what `next` returns). */
+  readonly log: WireMessage[] = [];
+  /** Server pings answered so far. */
+  pings = 0;
   readonly closed: Promise<{ code: number; reason: string }>;
   private waiters: { match: (m: WireMessage) => boolean; resolve: (m: WireMessage) => void }[] = [];
 
   constructor(readonly socket: WebSocket) {
     this.closed = new Promise((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    socket.on('ping', () => this.pings++);
     socket.on('message', (data) => {
       const message = JSON.parse(data.toString()) as WireMessage;
+      this.log.push(message);
       this.received.push(message);
       const waiter = this.waiters.find((w) => w.match(message));
       if (waiter) {
@@ -150,3 +156,18 @@ export function testEvent(userId: string, type = 'performance') {
 export async function until(check: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
   await waitFor(check, timeoutMs, what, 10);
 }
+
+/**
+ * Waits until `userId` has a held long-poll whose `channels` are all subscribed and live, so a message
+ * published now reaches it (instead of sleeping and hoping the request got that far).
+ */
+export async function pollHeld(app: FastifyInstance, userId: string, channels: string[], timeoutMs = 5000): Promise<void> {
+  await until(
+    () => app.realtime.connections.forUser(userId).some((c) => c.kind === 'poll' && channels.every((channel) => c.subscriptions.get(channel)?.live === true)),
+    timeoutMs,
+    `a held poll on ${channels.join(',')}`,
+  );
+}
+
+/** A message reduced to what a client reads: which event, at which position, on which channel, with which data. */
+export const seen = (m: WireMessage) => ({ event: m.event, id: m.id, channel: m.channel, data: m.data });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerUser, type TestUser } from '../support/app.ts';
-import { SETUPS, connectAuthed, startApp, type Harness, type WireMessage } from './realtime-helpers.ts';
+import { SETUPS, connectAuthed, seen, startApp, until, type Harness } from './realtime-helpers.ts';
 
 const CHANNEL = 'user-notifications';
 
@@ -19,21 +19,24 @@ describe.each(SETUPS)('resume after a disconnect ($name)', (setup) => {
     const first = await connectAuthed(h.wsUrl, user.accessToken);
     await first.subscribe(CHANNEL);
     await publish(0);
-    const seen = await first.event('notification');
+    const last = await first.event('notification');
     first.socket.terminate(); // a dropped network, not a polite close
     await first.closed;
     for (let n = 1; n <= 5; n++) await publish(n);
 
     const second = await connectAuthed(h.wsUrl, user.accessToken);
-    second.send({ action: 'resume', channel: CHANNEL, lastId: seen.id });
-    const resumed = await second.event('resumed', CHANNEL);
-    const replayed = second.channelMessages(CHANNEL);
-    expect(replayed.map((m) => m.data.n)).toEqual([1, 2, 3, 4, 5]);
-    expect(replayed.map((m) => Number(m.id))).toEqual([1, 2, 3, 4, 5].map((k) => Number(seen.id) + k));
-    expect(resumed.data).toEqual({ replayed: 5, lastId: replayed[4]!.id });
+    second.send({ action: 'resume', channel: CHANNEL, lastId: last.id });
+    await second.event('resumed', CHANNEL);
+    const at = (k: number) => String(Number(last.id) + k);
+    // Everything after the greeting: exactly the five missed messages, in order, then the acknowledgement.
+    expect(second.log.slice(1).map(seen)).toEqual([
+      ...[1, 2, 3, 4, 5].map((n) => ({ event: 'notification', id: at(n), channel: CHANNEL, data: { n } })),
+      { event: 'resumed', id: null, channel: CHANNEL, data: { replayed: 5, lastId: at(5) } },
+    ]);
     await publish(6);
-    const live = await second.next((m) => m.data.n === 6);
-    expect(Number(live.id)).toBe(Number(seen.id) + 6);
+    await second.next((m) => m.data.n === 6);
+    // Live from there: the next message once, nothing replayed twice.
+    expect(second.log.slice(7).map(seen)).toEqual([{ event: 'notification', id: at(6), channel: CHANNEL, data: { n: 6 } }]);
     second.close();
   });
 
@@ -48,10 +51,15 @@ describe.each(SETUPS)('resume after a disconnect ($name)', (setup) => {
     second.send({ action: 'resume', channel: CHANNEL, lastId: ack.data.lastId });
     await publishing;
     await second.next((m) => m.data.n === 114);
-    const got = second.received.filter((m): m is WireMessage & { id: string } => m.channel === CHANNEL && m.id !== null);
-    const ids = got.map((m) => Number(m.id));
-    expect(ids).toEqual(ids.map((_, i) => Number(ack.data.lastId) + 1 + i));
-    expect(got.map((m) => m.data.n)).toEqual(got.map((_, i) => 100 + i));
+    await second.event('resumed', CHANNEL);
+    const got = second.log.slice(1);
+    const resumed = got.findIndex((m) => m.event === 'resumed');
+    const messages = got.filter((m) => m.event !== 'resumed');
+    const at = (k: number) => String(Number(ack.data.lastId) + k);
+    // Each of the 15 exactly once, in order, whether it came as replay (before `resumed`) or live (after).
+    expect(messages.map(seen)).toEqual(messages.map((_, i) => ({ event: 'notification', id: at(i + 1), channel: CHANNEL, data: { n: 100 + i } })));
+    expect(messages).toHaveLength(15);
+    expect(got[resumed]!.data).toEqual({ replayed: resumed, lastId: at(resumed) });
     second.close();
   });
 
@@ -77,7 +85,9 @@ describe.each(SETUPS)('resume after a disconnect ($name)', (setup) => {
     client.send({ action: 'unsubscribe', channel: CHANNEL });
     await client.event('unsubscribed');
     await publish(300);
-    await new Promise((r) => setTimeout(r, 1200));
+    const publishedBy = Date.now();
+    // The buffer keeps what is younger than REALTIME_BUFFER_AGE (1 s here): wait until this message is older.
+    await until(() => Date.now() > publishedBy + 1000, 3000, 'the message to age out');
     client.send({ action: 'resume', channel: CHANNEL, lastId: ack.data.lastId });
     expect((await client.event('resume-gap', CHANNEL)).data.code).toBe('ERR_RESUME_GAP');
     client.close();

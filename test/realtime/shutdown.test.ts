@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { registerUser } from '../support/app.ts';
-import { SETUPS, connectAuthed, startApp } from './realtime-helpers.ts';
+import { SETUPS, connectAuthed, pollHeld, startApp } from './realtime-helpers.ts';
 
 describe('realtime during shutdown', () => {
   it('answers held polls and closes sockets with 1001 at once instead of waiting out the hold', async () => {
@@ -10,7 +10,7 @@ describe('realtime during shutdown', () => {
     await socket.subscribe('test-updates');
     const pollUrl = `${h.wsUrl.replace(/^ws/, 'http').replace(/\/ws$/, '')}/api/realtime/poll?channels=test-updates`;
     const held = fetch(pollUrl, { headers: user.auth });
-    await new Promise((r) => setTimeout(r, 300));
+    await pollHeld(h.app, user.id, ['test-updates']);
     const started = Date.now();
     await h.close();
     expect(Date.now() - started).toBeLessThan(5000);

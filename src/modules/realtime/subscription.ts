@@ -44,6 +44,11 @@ export class Subscription {
     return sent;
   }
 
+  /** True once replay is done and messages go straight to the connection. */
+  get live(): boolean {
+    return this.pending === null;
+  }
+
   goLive(): void {
     const pending = this.pending ?? [];
     this.pending = null;
