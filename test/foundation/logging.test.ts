@@ -1,9 +1,11 @@
+import { spawn, spawnSync } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.ts';
-import { testConfig } from '../support/app.ts';
+import { TEST_SECRETS, testConfig } from '../support/app.ts';
 import { TEST_DATABASES } from '../support/databases.ts';
+import { waitFor } from '../support/wait.ts';
 
 function capture() {
   const lines: string[] = [];
@@ -53,5 +55,39 @@ describe.each(TEST_DATABASES)('a database error in the logs ($name)', (database)
       await db.drop();
     }
   });
+});
+
+/** `testweb serve` in development, its stdout a terminal (through util-linux `script`) or a pipe; output until it listens. */
+async function serveOutput(terminal: boolean): Promise<string> {
+  const env = { ...process.env, ...TEST_SECRETS, NODE_ENV: 'development', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: 'memory://', LOG_LEVEL: 'info' };
+  const command = [process.execPath, '--import', 'tsx', 'src/cli/index.ts', 'serve'];
+  const child = terminal ? spawn('script', ['-qfec', command.join(' '), '/dev/null'], { env }) : spawn(command[0]!, command.slice(1), { env });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  try {
+    await waitFor(() => /Server listening at http/.test(output), 60_000, 'the server to listen');
+    return output;
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+const hasScript = spawnSync('script', ['--version']).status === 0;
+
+describe.skipIf(!hasScript)('development logs', () => {
+  it('are readable lines in a terminal, not JSON', async () => {
+    const output = await serveOutput(true);
+    expect(output).toMatch(/\[\d\d:\d\d:\d\d\.\d{3}\] .*INFO.*: .*Server listening at http:\/\/127\.0\.0\.1:\d+/);
+    expect(output).not.toContain('{"level"');
+  }, 90_000);
+
+  it('stay JSON lines when stdout is a pipe (a file or a log collector)', async () => {
+    const output = await serveOutput(false);
+    const lines = output.trim().split('\n');
+    expect(lines.map((l) => (JSON.parse(l) as { level: number }).level)).toContain(30);
+  }, 90_000);
 });
 
