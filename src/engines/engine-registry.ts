@@ -7,9 +7,10 @@ export interface EngineRegistry {
   types(): string[];
   /**
    * Returns `options` with the engine's schema defaults applied, or throws ValidationError whose
-   * errors[] name each bad field as `/body/options/<path>` (an unknown type as `/body/type`).
+   * errors[] name each bad field as `/body/options/<path>` (an unknown type as `/body/type`). `limits`
+   * replaces the registry's caps for this call (the runner checks with the caps it runs under).
    */
-  validate(type: string, options: unknown): unknown;
+  validate(type: string, options: unknown, limits?: Partial<EngineLimits>): unknown;
   /** Whether tests of `type` stream on their live channel (the engine's `streamsLive`); false for an unknown type. */
   streamsLive(type: string): boolean;
 }
@@ -34,7 +35,7 @@ export function createEngineRegistry(engines: TestEngine[], limits: Partial<Engi
     get: (type) => byName.get(type)?.engine,
     types: () => [...byName.keys()],
     streamsLive: (type) => byName.get(type)?.engine.streamsLive === true,
-    validate(type, options) {
+    validate(type, options, override) {
       const entry = byName.get(type);
       if (!entry) {
         const known = [...byName.keys()].join(', ');
@@ -43,7 +44,7 @@ export function createEngineRegistry(engines: TestEngine[], limits: Partial<Engi
       const { value, errors } = entry.validate(options);
       let overCap = false;
       if (errors.length === 0 && entry.engine.check) {
-        for (const problem of entry.engine.check(value, caps)) {
+        for (const problem of entry.engine.check(value, override ? { ...DEFAULT_ENGINE_LIMITS, ...pickLimits(override) } : caps)) {
           errors.push({ field: `/body/options${problem.path}`, message: problem.message });
           overCap ||= problem.limit !== undefined;
         }

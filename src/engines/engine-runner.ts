@@ -51,7 +51,7 @@ export function createEngineRunner(options: EngineRunnerOptions): EngineRunner {
       if (!engine) throw new NonRetryableError(`Unknown test type ${input.type}`, 'ERR_UNKNOWN_TEST_TYPE');
       let engineOptions: unknown;
       try {
-        engineOptions = options.registry.validate(input.type, input.options);
+        engineOptions = options.registry.validate(input.type, input.options, limits);
         await http.assertTarget(input.url);
       } catch (err) {
         const code = err instanceof TargetRefusedError ? 'ERR_TARGET_REFUSED' : err instanceof OptionLimitError ? 'ERR_LIMIT_EXCEEDED' : 'ERR_INVALID_TEST';

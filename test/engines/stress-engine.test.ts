@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngineRegistry, createEngineRunner, ENGINES } from '../../src/engines/index.ts';
 import { usersAt, type Segment } from '../../src/engines/stress/load-plan.ts';
+import { stressEngine } from '../../src/engines/stress/stress.engine.ts';
+import { createOutboundClient } from '../../src/shared/outbound/index.ts';
 import { closedPort, startFixtureServer, startTlsFixtureServer, type FixtureServer } from '../fixtures/target-server.fixture.ts';
 import { engineHarness, silentLog } from './engine-harness.ts';
 
@@ -135,19 +137,34 @@ describe('stress engine', () => {
     expect(server.total()).toBe(before);
   });
 
-  it('checks the caps again when it runs, whatever the registry was told', async () => {
-    // A registry without the caps (an old submission, or a caller that skipped validation): the engine
-    // itself still refuses, and the queue gets a NonRetryableError it will not retry.
+  it('runs under the caps the runner was given, whatever the registry was told', async () => {
     const runner = createEngineRunner({ registry: createEngineRegistry(ENGINES), allowPrivateTargets: true, log: silentLog, limits: { stressMaxUsers: 50, stressMaxDurationMs: 20_000, stressMaxRate: 100 } });
     const before = server.total();
     const run = (options: object) => runner.run({ type: 'stress', url: `${server.url}/hello`, options, signal: new AbortController().signal, progress: () => undefined });
     try {
-      await expect(run({ vus: 51, duration: 1 })).rejects.toMatchObject({ name: 'NonRetryableError', code: 'ERR_LIMIT_EXCEEDED', message: expect.stringMatching(/51 users exceed the cap of 50 \(STRESS_MAX_USERS\)/) });
+      await expect(run({ vus: 51, duration: 1 })).rejects.toMatchObject({ name: 'NonRetryableError', code: 'ERR_LIMIT_EXCEEDED', message: expect.stringMatching(/vus must be at most 50.*STRESS_MAX_USERS/) });
       await expect(run({ stages: [{ duration: '15s', target: 1 }, { duration: '15s', target: 1 }] })).rejects.toMatchObject({ code: 'ERR_LIMIT_EXCEEDED', message: expect.stringMatching(/STRESS_MAX_DURATION/) });
       await expect(run({ rate: 101, duration: 1 })).rejects.toMatchObject({ code: 'ERR_LIMIT_EXCEEDED', message: expect.stringMatching(/STRESS_MAX_RATE/) });
       expect(server.total()).toBe(before);
     } finally {
       await runner.close();
+    }
+  });
+
+  it('checks the caps again itself when it runs (defence in depth)', async () => {
+    // Called directly, as a caller that skipped validation would: the engine still refuses at once, with
+    // a NonRetryableError the queue will not retry, and sends nothing.
+    const http = createOutboundClient({ allowPrivateTargets: true, timeoutMs: 2000, maxResponseBytes: 1024, maxRedirects: 0, userAgent: 'test' });
+    const limits = { stressMaxUsers: 50, stressMaxDurationMs: 20_000, stressMaxRate: 100, stressWorkers: 1 };
+    const before = server.total();
+    const run = (options: object) => stressEngine.run({ url: `${server.url}/hello`, options: createEngineRegistry(ENGINES).validate('stress', options) as never, signal: new AbortController().signal, progress: () => undefined, http, log: silentLog, limits });
+    try {
+      await expect(run({ vus: 51, duration: 1 })).rejects.toMatchObject({ name: 'NonRetryableError', code: 'ERR_LIMIT_EXCEEDED', message: expect.stringMatching(/51 users exceed the cap of 50 \(STRESS_MAX_USERS\)/) });
+      await expect(run({ vus: 1, duration: 21 })).rejects.toMatchObject({ code: 'ERR_LIMIT_EXCEEDED', message: expect.stringMatching(/STRESS_MAX_DURATION/) });
+      await expect(run({ rate: 101, duration: 1 })).rejects.toMatchObject({ code: 'ERR_LIMIT_EXCEEDED', message: expect.stringMatching(/STRESS_MAX_RATE/) });
+      expect(server.total()).toBe(before);
+    } finally {
+      await http.close();
     }
   });
 });
