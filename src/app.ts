@@ -116,6 +116,8 @@ export async function buildApp({ config, logStream, extraEngines, worker }: Buil
   const db = database.db;
   // This process's identity on the tests it runs (worker id in the database and in logs).
   const instanceId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  // First of the feature modules: its onRoute hook attaches the response cache to routes registered after it.
+  const { service: cache } = await cacheModule(app, { config, events, redis });
   const { tokens } = await authModule(app, { config, db, redis });
   const engines = createEngineRegistry([...ENGINES, ...(extraEngines ?? [])], config.engines);
   // Realtime asks the registry which test types stream on a live channel (stress-test-{testId}).
@@ -125,7 +127,6 @@ export async function buildApp({ config, logStream, extraEngines, worker }: Buil
   app.addHook('onClose', async () => runner.close());
   const handler = createJobHandler({ config, db, events, runner, log: app.log, workerId: instanceId });
   const queue = queueModule(app, { config, events, redis, store: createQueueStore(db), handler, workerId: instanceId, worker: worker ?? true });
-  const { service: cache } = await cacheModule(app, { config, events, redis });
   // GET /api/tests/:testId/result reads through the cache (test:result:{testId}); the owner is checked on every hit.
   testRunsModule(app, { config, db, events, registry: engines, queue: queue.driver, resultCache: createResultCache(cache) });
   registerHealthRoutes(app, [{ name: 'database', check: () => database.ping() }, ...redisReadiness(app, redis)]);

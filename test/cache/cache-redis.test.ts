@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { cacheKeys } from '../../src/modules/cache/index.ts';
+import { cachedResponse, cacheKeys } from '../../src/modules/cache/index.ts';
 import { createCacheService } from '../../src/modules/cache/cache.service.ts';
 import { createRedisFactory } from '../../src/shared/redis/index.ts';
 import { registerUser, testConfig, type TestUser } from '../support/app.ts';
@@ -20,7 +20,7 @@ if (!REDIS_URL) console.error('[test] TESTWEB_TEST_REDIS_URL is not set: the Red
 
 function routes(app: FastifyInstance) {
   let n = 0;
-  app.get('/api/cache-test/counter', { config: { responseCache: true } }, async () => ({ n: ++n }));
+  app.get('/api/cache-test/counter', { config: { responseCache: cachedResponse(app) } }, async () => ({ n: ++n }));
 }
 
 const logLines = (t: CacheTestApp, msg: string) => t.logs.filter((l) => typeof l.msg === 'string' && l.msg.includes(msg));

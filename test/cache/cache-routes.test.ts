@@ -86,6 +86,17 @@ describe('/api/cache management routes', () => {
     expect(JSON.stringify(res.json())).toContain(field);
   });
 
+  it('refuses a pattern without * or ? with a 400 that points to key= for one key', async () => {
+    await app.cache.set(cacheKeys.config('abc'), 1);
+    const res = await call('DELETE', '/api/cache/invalidate?pattern=abc', admin);
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    const body = res.json<{ detail: string; errors: Array<{ field: string; message: string }> }>();
+    expect(body.errors).toEqual([{ field: '/querystring/pattern', message: expect.stringContaining('use key=abc') }]);
+    expect(body.detail).toContain('key=abc');
+    expect(await app.cache.get(cacheKeys.config('abc'))).toBe(1);
+  });
+
   it('flushes the cache', async () => {
     await app.cache.set(cacheKeys.config('f'), 1);
     const res = await call('DELETE', '/api/cache/flush', admin);

@@ -1,17 +1,19 @@
-import type { FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cacheTags } from '../../src/modules/cache/index.ts';
+import { cachedResponse, cacheTags } from '../../src/modules/cache/index.ts';
+import { createPassThroughCache } from '../../src/modules/cache/pass-through-cache.ts';
+import { registerResponseCache } from '../../src/modules/cache/response-cache.hook.ts';
 import { registerUser, type TestUser } from '../support/app.ts';
 import { buildCacheTestApp } from './cache-test-app.ts';
 
 /** Test-only routes that opt into the response cache; each counts how often its handler ran. */
 function routes(calls: { n: number }) {
   return (app: FastifyInstance) => {
-    app.get('/api/cache-test/whoami', { config: { responseCache: true } }, async (req) => {
+    app.get('/api/cache-test/whoami', { config: { responseCache: cachedResponse(app) } }, async (req) => {
       calls.n++;
       return { userId: req.user!.id, query: req.query, n: calls.n };
     });
-    app.get<{ Querystring: { status?: string } }>('/api/cache-test/status', { config: { responseCache: { ttlMs: 60_000, tags: () => [cacheTags.test('t-1')] } } }, async (req, reply) => {
+    app.get<{ Querystring: { status?: string } }>('/api/cache-test/status', { config: { responseCache: cachedResponse(app, { ttlMs: 60_000, tags: () => [cacheTags.test('t-1')] }) } }, async (req, reply) => {
       calls.n++;
       if (req.query.status === '404') return reply.status(404).send({ n: calls.n });
       return { n: calls.n };
@@ -100,5 +102,41 @@ describe('response cache', () => {
 
   it('still refuses an anonymous request to a cached route', async () => {
     expect((await app.inject({ method: 'GET', url: '/api/cache-test/whoami?x=1' })).statusCode).toBe(401);
+  });
+});
+
+describe('response cache wiring at start-up', () => {
+  const plain = async () => ({ ok: true });
+
+  it('fails loudly when a route opts in before the cache module is registered', () => {
+    const app = Fastify();
+    expect(() => app.get('/early', { config: { responseCache: cachedResponse(app) } }, plain)).toThrow(/Register cacheModule\(\.\.\.\) before the modules whose routes opt in/);
+  });
+
+  it('fails at ready() when an opting-in route lives in a context created before the cache module', async () => {
+    const app = Fastify();
+    let early: FastifyInstance | undefined;
+    await app.register(async (child) => void (early = child));
+    registerResponseCache(app, createPassThroughCache());
+    early!.get('/too-early', { config: { responseCache: cachedResponse(early!) } }, plain);
+    await expect(app.ready()).rejects.toThrow(/would never be cached/);
+  });
+
+  it('refuses an opt-in on a route that is not a GET, and one not made with cachedResponse', () => {
+    const app = Fastify();
+    registerResponseCache(app, createPassThroughCache());
+    expect(() => app.post('/write', { config: { responseCache: cachedResponse(app) } }, plain)).toThrow(/only GET routes/);
+    expect(() => app.get('/raw', { config: { responseCache: true as never } }, plain)).toThrow(/must be made with cachedResponse/);
+  });
+
+  it('answers X-Cache on the routes that opted in after it, and runs no cache code for the others', async () => {
+    const app = Fastify();
+    registerResponseCache(app, createPassThroughCache());
+    app.get('/cached', { config: { responseCache: cachedResponse(app) } }, plain);
+    app.get('/plain', plain);
+    await app.ready();
+    expect((await app.inject('/cached')).headers['x-cache']).toBe('MISS');
+    expect((await app.inject('/plain')).headers['x-cache']).toBeUndefined();
+    await app.close();
   });
 });

@@ -24,7 +24,7 @@ describe.each(TEST_DATABASES)('GET /api/tests/:testId/result through the cache (
   let other: TestUser;
   let testId: string;
 
-  const result = (who: TestUser) => app.inject({ method: 'GET', url: `/api/tests/${testId}/result`, headers: who.auth });
+  const result = (who: TestUser, headers: Record<string, string> = {}) => app.inject({ method: 'GET', url: `/api/tests/${testId}/result`, headers: { ...who.auth, ...headers } });
   const stats = async () => (await app.cache.stats()).namespaces['test:result']!;
   const setSummary = (summary: string) => sql`update test_results set summary = ${summary} where test_id = ${testId}`.execute(app.database.db);
 
@@ -57,6 +57,42 @@ describe.each(TEST_DATABASES)('GET /api/tests/:testId/result through the cache (
     const after = await stats();
     expect(after.misses - before.misses).toBe(1);
     expect(after.hits - before.hits).toBe(1);
+  });
+
+  it('says X-Cache: MISS when it read the database and HIT when the cache answered', async () => {
+    await app.cache.del(`test:result:${testId}`);
+    const first = await result(owner);
+    expect(first.headers['x-cache']).toBe('MISS');
+    const second = await result(owner);
+    expect(second.headers['x-cache']).toBe('HIT');
+    expect(second.json()).toEqual(first.json());
+    expect((await result(admin)).headers['x-cache']).toBe('HIT');
+  });
+
+  it('Cache-Control: no-cache reads the database and refreshes the entry', async () => {
+    await setSummary('before no-cache');
+    await app.cache.del(`test:result:${testId}`);
+    await result(owner);
+    await setSummary('after no-cache');
+    expect((await result(owner)).json()).toMatchObject({ summary: 'before no-cache' });
+    const fresh = await result(owner, { 'cache-control': 'no-cache' });
+    expect(fresh.headers['x-cache']).toBe('MISS');
+    expect(fresh.json()).toMatchObject({ summary: 'after no-cache' });
+    const next = await result(owner);
+    expect(next.headers['x-cache']).toBe('HIT');
+    expect(next.json()).toMatchObject({ summary: 'after no-cache' });
+  });
+
+  it("Cache-Control: no-cache from another user is a 404 and leaves the owner's entry alone", async () => {
+    await setSummary('owner entry');
+    await app.cache.del(`test:result:${testId}`);
+    await result(owner);
+    const res = await result(other, { 'cache-control': 'no-cache' });
+    expect(res.statusCode).toBe(404);
+    expect(res.body).not.toContain('owner entry');
+    const mine = await result(owner);
+    expect(mine.headers['x-cache']).toBe('HIT');
+    expect(mine.json()).toMatchObject({ summary: 'owner entry' });
   });
 
   it("answers 404 to another user even from a cached entry, and 200 to an admin", async () => {

@@ -15,11 +15,18 @@ export const cacheKeys = {
   apiResponse: (method: string, path: string, hash: string) => `api:${method}:${path}:${hash}`,
 };
 
+/** Admins' lists show every test; user ids are UUIDs, so this never names a user's tag. */
+const ALL_TESTS_TAG = 'tests:all';
+
 export const cacheTags = {
   /** Everything derived from one test (its result, responses of routes about it). */
   test: (testId: string) => `test:${testId}`,
   /** Everything cached for one user (responses, permissions). */
   user: (userId: string) => `user:${userId}`,
+  /** A viewer's test list views (GET /api/tests): a user's own, or (admins) everyone's. */
+  testList: (viewer: { id: string; role: 'user' | 'admin' }) => (viewer.role === 'admin' ? ALL_TESTS_TAG : `tests:${viewer.id}`),
+  /** The test list tags a change to one of `userId`'s tests drops: theirs and the admins'. */
+  testListsOf: (userId: string) => [`tests:${userId}`, ALL_TESTS_TAG],
 };
 
 /** bentocache keeps tag invalidation stamps under this prefix in the same store; they are not entries. */

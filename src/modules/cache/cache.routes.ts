@@ -17,7 +17,13 @@ function oneTarget(q: Target): { by: 'key' | 'pattern' | 'tag'; target: string }
     const fields = given.length ? given : (['key', 'pattern', 'tag'] as const);
     throw new ValidationError('Give exactly one of key, pattern or tag', fields.map((f) => ({ field: `/querystring/${f}`, message: given.length ? 'only one of key, pattern, tag may be given' : 'one of key, pattern, tag is required' })));
   }
-  return { by: given[0]!, target: q[given[0]!]! };
+  const by = given[0]!;
+  const target = q[by]!;
+  // Without a wildcard a pattern matches only the key itself, at the price of a SCAN over all of Redis.
+  if (by === 'pattern' && !/[*?]/.test(target)) {
+    throw new ValidationError(`pattern "${target}" has no * or ?: to invalidate one key, use key=${target}`, [{ field: '/querystring/pattern', message: `must contain * or ? (a glob); to invalidate one key, use key=${target}` }]);
+  }
+  return { by, target };
 }
 
 export function registerCacheRoutes(fastify: FastifyInstance, cache: CacheService): void {

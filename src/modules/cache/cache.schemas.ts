@@ -21,8 +21,9 @@ const Key = Type.String({ minLength: 1, maxLength: 512, pattern: '^[\\w:./@{}=&%
 const Pattern = Type.String({
   minLength: 1,
   maxLength: 512,
-  pattern: '^[\\w:./@{}=&%+*?-]*[*?][\\w:./@{}=&%+*?-]*$',
-  description: 'A glob with * and ? (no [ ] or escapes), e.g. test:result:*; matched with SCAN, never KEYS',
+  // The wildcard itself is checked by the route, which can then point at key= for a single key.
+  pattern: '^[\\w:./@{}=&%+*?-]+$',
+  description: 'A glob with at least one * or ? (no [ ] or escapes), e.g. test:result:*; matched with SCAN, never KEYS. One exact key: use key=',
 });
 const Tag = Type.String({ minLength: 1, maxLength: 256, pattern: '^[\\w:./@{}=&%+-]+$', description: 'A tag, e.g. test:{testId} or user:{userId}' });
 

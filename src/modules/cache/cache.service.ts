@@ -155,7 +155,9 @@ export function createCacheService({ config, redis, log }: CacheServiceDeps): Ca
       for (const t of tags) invalidations.tag(t);
       metrics.invalidation('tag');
       health.remember({ tags });
-      await safely('invalidateTags', false, () => bento.deleteByTag({ tags }));
+      // One deleteByTag per tag, all started at once: bentocache writes a tag's L1 stamp synchronously but
+      // awaits Redis before the next tag of one call, and a request in between must already miss.
+      await safely('invalidateTags', false, async () => (await Promise.all(tags.map((tag) => bento.deleteByTag({ tags: [tag] })))).every(Boolean));
       health.remember({ tags });
     },
     async invalidatePattern(pattern) {

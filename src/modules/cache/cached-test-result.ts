@@ -14,6 +14,20 @@ export interface ResultSource<T> {
   ownerOf(testId: string): Promise<string | null>;
 }
 
+/** What the request allows (see `cacheDirectives`): `Cache-Control: no-cache` is `fresh`, `no-store` also `store: false`. */
+export interface ResultReadOptions {
+  /** Skip the lookup: read the source and replace the entry with what it says. */
+  fresh?: boolean;
+  /** false: do not store what was read. */
+  store?: boolean;
+}
+
+/** A read's value, and whether the cache answered it (`X-Cache: HIT`) or the source did. */
+export interface CachedRead<T> {
+  value: T;
+  hit: boolean;
+}
+
 interface CachedResult<T> {
   ownerId: string;
   result: T;
@@ -27,18 +41,37 @@ interface CachedResult<T> {
  * carries no tag, because bentocache checks every tag of an entry on every hit.
  */
 export function createResultCache(cache: CacheService) {
+  // A user's own read is scoped to them, so success proves ownership (no owner lookup); another user's
+  // test is a 404 from the source and nothing is stored. Admins look the owner up.
+  async function load<T>(viewer: ResultViewer, testId: string, source: ResultSource<T>): Promise<CachedResult<T>> {
+    if (viewer.role !== 'admin') return { ownerId: viewer.id, result: await source.read(viewer.id, testId) };
+    const ownerId = await source.ownerOf(testId);
+    if (!ownerId) throw new NotFoundError(`No test ${testId}`);
+    return { ownerId, result: await source.read(ownerId, testId) };
+  }
+  function owned<T>(viewer: ResultViewer, testId: string, entry: CachedResult<T>): T {
+    if (viewer.role !== 'admin' && entry.ownerId !== viewer.id) throw new NotFoundError(`No test ${testId}`);
+    return entry.result;
+  }
+
   return {
-    async read<T>(viewer: ResultViewer, testId: string, source: ResultSource<T>): Promise<T> {
-      const entry = await cache.wrap<CachedResult<T>>(cacheKeys.testResult(testId), undefined, async () => {
-        // A user's own read is scoped to them, so success proves ownership (no owner lookup); another
-        // user's test is a 404 from the source and nothing is stored. Admins look the owner up.
-        if (viewer.role !== 'admin') return { ownerId: viewer.id, result: await source.read(viewer.id, testId) };
-        const ownerId = await source.ownerOf(testId);
-        if (!ownerId) throw new NotFoundError(`No test ${testId}`);
-        return { ownerId, result: await source.read(ownerId, testId) };
+    async read<T>(viewer: ResultViewer, testId: string, source: ResultSource<T>, options: ResultReadOptions = {}): Promise<CachedRead<T>> {
+      const key = cacheKeys.testResult(testId);
+      if (options.fresh || options.store === false) {
+        const since = cache.position();
+        const entry = await load(viewer, testId, source);
+        if (options.store !== false) await cache.set(key, entry, { ifUnchangedSince: since });
+        return { value: entry.result, hit: false };
+      }
+      // A hit is a read this request did not load itself: from the cache, from a concurrent miss's
+      // load (bentocache runs one per process), or a stale value served because the source failed.
+      let loaded = false;
+      const entry = await cache.wrap<CachedResult<T>>(key, undefined, async () => {
+        const value = await load(viewer, testId, source);
+        loaded = true;
+        return value;
       });
-      if (viewer.role !== 'admin' && entry.ownerId !== viewer.id) throw new NotFoundError(`No test ${testId}`);
-      return entry.result;
+      return { value: owned(viewer, testId, entry), hit: !loaded };
     },
   };
 }

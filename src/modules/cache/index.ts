@@ -9,9 +9,9 @@ import { createPassThroughCache } from './pass-through-cache.ts';
 import { registerResponseCache } from './response-cache.hook.ts';
 
 export { cacheKeys, cacheTags } from './cache-keys.ts';
-export { createResultCache, type ResultSource, type ResultViewer } from './cached-test-result.ts';
+export { createResultCache, type CachedRead, type ResultReadOptions, type ResultSource, type ResultViewer } from './cached-test-result.ts';
 export type { CacheService, CacheStats } from './cache.service.ts';
-export type { ResponseCacheOptions } from './response-cache.hook.ts';
+export { cacheDirectives, cachedResponse, type ResponseCacheOptIn, type ResponseCacheOptions } from './response-cache.hook.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -30,16 +30,17 @@ export interface CacheModuleDeps {
 /**
  * The cache: builds the CacheService (memory L1, plus Redis L2 and bus when REDIS_URL is set), decorates
  * `app.cache`, installs the response-cache hook and /api/cache, and subscribes invalidation to events.
+ * Register it before every module whose routes opt in with `cachedResponse` (that throws otherwise).
  */
 export async function cacheModule(app: FastifyInstance, { config, events, redis }: CacheModuleDeps): Promise<{ service: CacheService }> {
   const service = config.cache.enabled ? createCacheService({ config: config.cache, redis, log: app.log.child({ module: 'cache' }) }) : createPassThroughCache();
   app.decorate('cache', service);
+  registerResponseCache(app, service);
   const unsubscribe = subscribeCacheInvalidation(events, service);
   app.addHook('onClose', async () => {
     unsubscribe();
     await service.close();
   });
-  registerResponseCache(app, service);
   registerCacheRoutes(app, service);
   return { service };
 }

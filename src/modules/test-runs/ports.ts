@@ -33,10 +33,17 @@ export interface ResultSource<T> {
   ownerOf(testId: string): Promise<string | null>;
 }
 
+/** What the request allows: `fresh` skips the lookup and replaces the entry (`Cache-Control: no-cache`); `store: false` stores nothing (`no-store`). */
+export interface ResultReadOptions {
+  fresh?: boolean;
+  store?: boolean;
+}
+
 /**
  * A read-through cache in front of GET /api/tests/:testId/result (the cache module supplies one). It must
- * check ownership on every hit: another user gets the same 404 as for a test that does not exist.
+ * check ownership on every hit: another user gets the same 404 as for a test that does not exist. It
+ * says whether the cache answered (`hit`), which the route reports as `X-Cache`.
  */
 export interface ResultCachePort {
-  read<T>(viewer: Viewer, testId: string, source: ResultSource<T>): Promise<T>;
+  read<T>(viewer: Viewer, testId: string, source: ResultSource<T>, options?: ResultReadOptions): Promise<{ value: T; hit: boolean }>;
 }

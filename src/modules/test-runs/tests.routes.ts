@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { currentUser, problems } from '../../shared/http/index.ts';
+import { cacheDirectives, cachedResponse, cacheTags } from '../cache/index.ts';
 import type { TestsService } from './tests.service.ts';
 import { CreateTestBody, ListTestsQuery, TestAccepted, TestIdParams, TestList, TestResultView, TestView } from './tests.schemas.ts';
 
@@ -16,6 +17,8 @@ export function registerTestsRoutes(fastify: FastifyInstance, service: TestsServ
   });
 
   app.get('/api/tests', {
+    // Cached per user and query (docs/CACHE_STRATEGY.md); the user's test events drop their lists.
+    config: { responseCache: cachedResponse(fastify, { tags: (req) => [cacheTags.testList(currentUser(req))] }) },
     schema: { tags, security, summary: 'Your tests, newest first (all tests for admins)', querystring: ListTestsQuery, response: { 200: TestList, ...problems(400, 401) } },
     handler: (req) => service.list(currentUser(req), req.query),
   });
@@ -27,6 +30,10 @@ export function registerTestsRoutes(fastify: FastifyInstance, service: TestsServ
 
   app.get('/api/tests/:testId/result', {
     schema: { tags, security, summary: 'Result of a completed test (404 until it completed)', params: TestIdParams, response: { 200: TestResultView, ...problems(400, 401, 404) } },
-    handler: (req) => service.getResult(currentUser(req), req.params.testId),
+    handler: async (req, reply) => {
+      const { result, hit } = await service.getResult(currentUser(req), req.params.testId, cacheDirectives(req.headers));
+      if (hit !== null) reply.header('x-cache', hit ? 'HIT' : 'MISS');
+      return result;
+    },
   });
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventBus } from '../../shared/events/index.ts';
 import { NotFoundError, TooManyRequestsError, ValidationError } from '../../shared/http/index.ts';
 import { QUEUE_CALL_TIMEOUT_MS, withTimeout } from '../../shared/redis/with-timeout.ts';
-import type { EngineRegistryPort, ResultCachePort, TestQueuePort } from './ports.ts';
+import type { EngineRegistryPort, ResultCachePort, ResultReadOptions, TestQueuePort } from './ports.ts';
 import type { CreateTestBody, ListTestsQuery, TestResultView, TestView } from './tests.schemas.ts';
 import type { Page, TestRepository, TestRow, Viewer } from './test.repository.ts';
 import { checkSubmittedTarget, TargetRefusedError, TargetUnresolvedError } from '../../shared/outbound/index.ts';
@@ -129,10 +129,15 @@ export function createTestsService(deps: TestsServiceDeps) {
     /** Who owns a test (null when there is none). */
     ownerOf: (testId: string): Promise<string | null> => tests.ownerOf(testId),
 
-    /** The stored result; 404 until the test completed. Read through the result cache when there is one. */
-    getResult(viewer: Viewer, testId: string): Promise<TestResultView> {
+    /**
+     * The stored result; 404 until the test completed. Read through the result cache when there is one;
+     * `hit` says whether the cache answered (null without a cache).
+     */
+    async getResult(viewer: Viewer, testId: string, options: ResultReadOptions = {}): Promise<{ result: TestResultView; hit: boolean | null }> {
       const source = { read: readResult, ownerOf: tests.ownerOf };
-      return deps.resultCache ? deps.resultCache.read(viewer, testId, source) : readResult(viewer.id, testId, viewer.role);
+      if (!deps.resultCache) return { result: await readResult(viewer.id, testId, viewer.role), hit: null };
+      const { value, hit } = await deps.resultCache.read(viewer, testId, source, options);
+      return { result: value, hit };
     },
   };
 }
