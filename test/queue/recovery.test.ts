@@ -49,23 +49,7 @@ describe('embedded driver: restarts (PGlite on disk)', () => {
     return { env: queueEnv('embedded', { DATA_DIR: dir, SHUTDOWN_TIMEOUT: '1s' }), database: { driver: 'pglite', dir: path.join(dir, 'pgdata') } };
   }
 
-  it('hands a running test back on graceful shutdown and runs it after a restart', async () => {
-    const { env, database } = fresh();
-    const first = await buildQueueApp(env, database);
-    const user = await registerUser(first);
-    const testId = await submitHang(first, user);
-    await until(first, user, testId, 'running');
-    await first.close();
-    const second = await buildQueueApp(env, database, { worker: false });
-    apps.push(second);
-    expect(await view(second, user, testId)).toMatchObject({ status: 'queued', attempts: 0 });
-    await second.close();
-    apps.pop();
-    const third = await buildQueueApp(env, database, { hangCompletes: true });
-    apps.push(third);
-    expect(await until(third, user, testId, 'completed')).toMatchObject({ attempts: 1 });
-    expect(await resultRows(third, testId)).toBe(1);
-  }, 120_000);
+  // Graceful shutdown inside one process (hand-back, then the next worker runs it): graceful-shutdown.test.ts, every mode.
 
   it('a worker process stopped with SIGTERM hands its running test back and exits 0', async () => {
     const { env, database } = fresh();

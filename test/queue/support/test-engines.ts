@@ -84,17 +84,23 @@ export const thresholdEngine: TestEngine = {
 /** When (and why) a hanging engine saw its signal abort, per URL. */
 export const hangAborts = new Map<string, { at: number; reason: unknown }>();
 
+const hangRuns = new Map<string, number>();
+
 /**
  * Waits for its abort signal (a test that runs until cancelled), or completes at once when `completes`:
- * a crashed worker's fixture hangs, the worker that takes the test over completes it.
+ * a crashed worker's fixture hangs, the worker that takes the test over completes it. With `failFirst`, the
+ * first run for a URL fails (retryably) at once, so the hanging run is a test's second attempt.
  */
 export function hangEngine(completes: boolean): TestEngine {
   return {
     name: 'hang',
     description: 'test only: runs until aborted',
-    options: Type.Object({}, { additionalProperties: false }),
-    async run({ url, signal, progress }) {
+    options: Type.Object({ failFirst: Type.Boolean({ default: false }) }, { additionalProperties: false }),
+    async run({ url, options, signal, progress }) {
       if (completes) return { passed: true, summary: 'completed on takeover', metrics: {}, findings: [], details: {} };
+      const run = (hangRuns.get(url) ?? 0) + 1;
+      hangRuns.set(url, run);
+      if ((options as { failFirst: boolean }).failFirst && run === 1) throw new Error('first run fails');
       signal.addEventListener('abort', () => hangAborts.set(url, { at: Date.now(), reason: signal.reason }), { once: true });
       progress(1, 'hanging');
       await abortable(600_000, signal);
