@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { Config } from '../../config/index.ts';
 import type { EventBus } from '../../shared/events/index.ts';
@@ -60,11 +59,10 @@ export async function realtimeModule(app: FastifyInstance, deps: RealtimeModuleD
   const { config, redis } = deps;
   const settings = config.realtime;
   const limits = { size: settings.bufferSize, ageMs: settings.bufferAgeMs };
-  // ioredis reconnects by itself; without a listener its errors would go to stderr unstructured.
-  const watched = (connection: Redis) => connection.on('error', (err: Error) => app.log.warn({ err: { message: err.message } }, 'realtime redis connection error'));
-  const commands = redis ? watched(redis.create('realtime')) : null;
+  // The factory gives each connection its error listener (logged with the purpose); ioredis reconnects by itself.
+  const commands = redis ? redis.create('realtime') : null;
   const store = redis && commands
-    ? createRedisMessageStore({ commands, createSubscriber: () => watched(redis.create('realtime-fanout')), keyPrefix: config.redisKeyPrefix, limits })
+    ? createRedisMessageStore({ commands, createSubscriber: () => redis.create('realtime-fanout'), keyPrefix: config.redisKeyPrefix, limits })
     : createMemoryMessageStore(limits);
   const broker = createMessageBroker(store);
   const owners = createTestOwnerRegistry({ ownerOf: deps.ownerOf, redis: commands, keyPrefix: config.redisKeyPrefix });
