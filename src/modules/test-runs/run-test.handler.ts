@@ -114,7 +114,12 @@ export function createRunTestHandler(deps: RunTestDeps): RunTest {
     const reporter = createProgressReporter(base, deps.events, { save: (p, m) => deps.runs.progress(testId, runId, p, m) }, deps.log, deps.progressWriteMs);
     try {
       if (signal.aborted) throw stopOf(signal);
-      const result = await deps.runner.run({ type: row.test_type, url: row.url, options: row.config, signal: stop.signal, progress: reporter.report });
+      // Once the attempt is stopped, what its engine still reports (stress flushes its last partial second
+      // as it winds down) reaches no one: a TestProgress after TestCancelled would show a cancelled test moving.
+      const progress: typeof reporter.report = (...args) => {
+        if (!stop.signal.aborted) reporter.report(...args);
+      };
+      const result = await deps.runner.run({ type: row.test_type, url: row.url, options: row.config, signal: stop.signal, progress });
       // An engine that ignores its signal and returns late must not override a cancel.
       if (stop.signal.aborted) throw stop.signal.reason;
       await reporter.flush();
