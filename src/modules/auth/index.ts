@@ -25,8 +25,7 @@ export interface AuthModuleDeps {
 /** Accounts and sessions: installs the /api auth guard and the /api/auth routes. */
 export async function authModule(app: FastifyInstance, { config, db, redis }: AuthModuleDeps) {
   const redisClient = redis?.create('auth-rate-limit');
-  // Outages are handled by the in-memory insurance limiter; without a listener ioredis reports them as unhandled.
-  redisClient?.on('error', (err: Error) => app.log.debug({ err: { message: err.message } }, 'auth rate-limit redis unavailable'));
+  // Outages are handled by the in-memory insurance limiter; the factory logs the connection's state.
   if (redisClient) app.addHook('onClose', async () => void redisClient.disconnect());
   const tokens = await createAccessTokens(config.jwtSecret, config.accessTokenTtlMs);
   const service = createAuthService({

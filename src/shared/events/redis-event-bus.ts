@@ -32,7 +32,6 @@ export async function createRedisEventBus(redis: RedisFactory, log: Logger, subs
   const pub = redis.create('events-pub', { enableAutoPipelining: true });
   // A subscriber connection must never give up on a command: it only (re)subscribes.
   const sub = redis.create('events-sub', { maxRetriesPerRequest: null });
-  for (const c of [pub, sub]) c.on('error', (err: Error) => log.warn({ err: { message: err.message } }, 'event bus connection error'));
 
   const deliver = (name: EventName, payload: unknown, remote: boolean) => {
     const set = handlers.get(name);
