@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { TEST_SECRETS } from '../support/app.ts';
+import { waitFor } from '../support/wait.ts';
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -12,14 +13,8 @@ function freePort(): Promise<number> {
   });
 }
 
-async function waitFor(check: () => Promise<boolean>, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('timed out');
-}
+/** Readiness over a real socket; false (not a rejection) while the server is not listening yet. */
+const ready = (port: number) => fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.ok, () => false);
 
 describe('graceful shutdown of `testweb serve`', () => {
   it('finishes an in-flight request, stops accepting, and exits 0 on SIGTERM', async () => {
@@ -33,7 +28,7 @@ describe('graceful shutdown of `testweb serve`', () => {
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
-      await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/health/ready`)).ok, 60_000);
+      await waitFor(() => ready(port), 60_000, 'the server to be ready', 200);
 
       // Start a request and hold it open half-sent, so it is in flight when the signal arrives.
       const body = JSON.stringify({ email: 'late@example.test', password: 'a sturdy passphrase 42' });
@@ -50,7 +45,7 @@ describe('graceful shutdown of `testweb serve`', () => {
 
       const signalledAt = Date.now();
       child.kill('SIGTERM');
-      await waitFor(async () => output.includes('shutting down'), 10_000);
+      await waitFor(() => output.includes('shutting down'), 10_000, 'the shutdown log line');
       await expect(fetch(`http://127.0.0.1:${port}/health/live`)).rejects.toThrow();
 
       socket.write(body.slice(10));
@@ -74,12 +69,12 @@ describe('graceful shutdown of `testweb serve`', () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const socket = new net.Socket();
     try {
-      await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/health/ready`)).ok, 60_000);
+      await waitFor(() => ready(port), 60_000, 'the server to be ready', 200);
       // A client that announces a body and never sends most of it: the server must not wait for it forever.
       socket.connect(port, '127.0.0.1');
       socket.on('error', () => undefined);
       socket.write('POST /api/auth/register HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"email":');
-      await waitFor(async () => output.includes('/api/auth/register'), 10_000);
+      await waitFor(() => output.includes('/api/auth/register'), 10_000, 'the request log line');
 
       const signalledAt = Date.now();
       child.kill('SIGTERM');
