@@ -122,7 +122,8 @@ describe.each(QUEUE_MODES)('queue behaviour ($name)', ({ driver, database }) => 
     expect(res.json()).toMatchObject({ testId, status: 'cancelled' });
     await waitFor(async () => !app.testQueue.worker!.running().includes(testId), 2000, 'the engine to stop');
     expect(Date.now() - started).toBeLessThan(2000);
-    await new Promise((r) => setTimeout(r, 500));
+    // Past the first backoff and the embedded poll: still cancelled, never retried.
+    await expectToHold(async () => (await api.get(testId)).status === 'cancelled' && eventsOf(testId, 'TestStarted').length === 1, NO_RETRY_WINDOW_MS, 'cancelled, one run');
     expect(await api.get(testId)).toMatchObject({ status: 'cancelled', attempts: 1 });
     expect((await app.inject({ method: 'GET', url: `/api/tests/${testId}/result`, headers: user.auth })).statusCode).toBe(404);
     expect(eventsOf(testId, 'TestCancelled')).toHaveLength(1);
@@ -137,7 +138,9 @@ describe.each(QUEUE_MODES)('queue behaviour ($name)', ({ driver, database }) => 
     const testId = await api.submit({ type: 'sleep', url: 'http://127.0.0.1:9/queued', options: { ms: 10 } });
     expect((await api.action(testId, 'cancel')).statusCode).toBe(200);
     for (const id of blockers) expect((await api.action(id, 'cancel')).statusCode).toBe(200);
-    await new Promise((r) => setTimeout(r, 500));
+    // Both slots are free again: the cancelled test must still not start.
+    await waitFor(() => app.testQueue.worker!.running().length === 0, 5000, 'the blockers to stop');
+    await expectToHold(() => eventsOf(testId, 'TestStarted').length === 0, NO_RETRY_WINDOW_MS, 'the cancelled test not to start');
     expect(await api.get(testId)).toMatchObject({ status: 'cancelled', attempts: 0, startedAt: null });
     expect(eventsOf(testId, 'TestStarted')).toHaveLength(0);
 
