@@ -1,7 +1,8 @@
 /**
  * The server side of bench/cache, in its own process so the load generator does not share its event loop:
- * the real app with the cache, the real app with CACHE_ENABLED=false, and a bare Fastify route returning
- * the same JSON. Each app gets its own database holding the same 10,000 results (plain SQL inserts).
+ * the real app with the cache, the real app with CACHE_ENABLED=false, and bare Fastify routes returning
+ * the same JSON. Each app gets its own database holding the same 10,000 results (plain SQL inserts), and
+ * (the list scenario) BENCH_CACHE_LIST_USERS users with BENCH_CACHE_LIST_TESTS completed tests each.
  */
 import Fastify from 'fastify';
 import pg from 'pg';
@@ -9,8 +10,12 @@ import { randomBytes } from 'node:crypto';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig, type DatabaseConfig } from '../../src/config/index.ts';
 import { sampleResult, seedResults } from './seed-results.ts';
+import { LIST_QUERIES } from './workload.ts';
 
 const KEYS = Number(process.env.BENCH_CACHE_KEYS ?? 10_000);
+const LIST_USERS = Number(process.env.BENCH_CACHE_LIST_USERS ?? 10);
+const LIST_TESTS = Number(process.env.BENCH_CACHE_LIST_TESTS ?? 200);
+
 const PG_URL = process.env.BENCH_DATABASE_URL ?? process.env.TESTWEB_TEST_DATABASE_URL;
 const created: string[] = [];
 
@@ -46,8 +51,14 @@ async function testwebApp(cacheEnabled: boolean) {
   const admin = await register('admin@bench.test');
   const owner = await register('owner@bench.test');
   const ids = await seedResults(app.database.db, owner.user.id, KEYS);
+  const listTokens: string[] = [];
+  for (let u = 0; u < LIST_USERS; u++) {
+    const user = await register(`list${u}@bench.test`);
+    await seedResults(app.database.db, user.user.id, LIST_TESTS);
+    listTokens.push(user.accessToken);
+  }
   await app.listen({ port: 0, host: '127.0.0.1' });
-  return { app, port: (app.server.address() as { port: number }).port, adminToken: admin.accessToken, ownerToken: owner.accessToken, ids };
+  return { app, port: (app.server.address() as { port: number }).port, adminToken: admin.accessToken, ownerToken: owner.accessToken, ids, listTokens };
 }
 
 const withCache = await testwebApp(true);
@@ -56,6 +67,9 @@ const withoutCache = await testwebApp(false);
 const bare = Fastify({ logger: false });
 const sample = { testId: withCache.ids[0], type: 'performance', url: 'https://site-0.example/', ...sampleResult(0), completedAt: new Date().toISOString() };
 bare.get('/bare', async () => sample);
+// The list baseline serves the cached app's own answer to the first user's first query, as a parsed object.
+const listSample = (await withCache.app.inject({ method: 'GET', url: `/api/tests${LIST_QUERIES[0]}`, headers: { authorization: `Bearer ${withCache.listTokens[0]}` } })).json<unknown>();
+bare.get('/bare-list', async () => listSample);
 await bare.listen({ port: 0, host: '127.0.0.1' });
 
 process.on('message', (msg: { type: string }) => {
@@ -76,6 +90,6 @@ process.send!({
   type: 'ready',
   database: PG_URL ? 'postgresql' : 'pglite',
   bare: { port: (bare.server.address() as { port: number }).port },
-  withCache: { port: withCache.port, token: withCache.ownerToken, ids: withCache.ids },
-  withoutCache: { port: withoutCache.port, token: withoutCache.ownerToken, ids: withoutCache.ids },
+  withCache: { port: withCache.port, token: withCache.ownerToken, ids: withCache.ids, listTokens: withCache.listTokens },
+  withoutCache: { port: withoutCache.port, token: withoutCache.ownerToken, ids: withoutCache.ids, listTokens: withoutCache.listTokens },
 });
