@@ -22,16 +22,47 @@ export default tseslint.config(
   {
     files: ['src/modules/*/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ regex: '^\\.\\./(?!\\.\\.)[^/]+/(?!index\\.ts$).+', message: 'Import another module only through its index.ts.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./(?!\\.\\.)[^/]+/(?!index\\.ts$).+',
+              message: 'Import another module only through its index.ts.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['src/engines/**/*.ts', 'src/shared/**/*.ts', 'src/config/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '/modules/', message: 'Engines, shared infrastructure and config never import feature modules.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '/modules/',
+              message: 'Engines, shared infrastructure and config never import feature modules.',
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['src/*.ts', 'src/cli/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '/modules/[^/]+/(?!index\\.ts$).+', message: 'Wire a module through its index.ts.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '/modules/[^/]+/(?!index\\.ts$).+', message: 'Wire a module through its index.ts.' },
+          ],
+        },
+      ],
+    },
   },
   { files: ['bench/**/*.ts', 'src/cli/**/*.ts', 'scripts/**/*.ts'], rules: { 'no-console': 'off' } },
 );

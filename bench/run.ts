@@ -19,7 +19,9 @@ const names = readdirSync(here, { withFileTypes: true })
 
 function runOne(name: string): Promise<unknown> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, name, 'run.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, name, 'run.ts')], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let last: unknown = { name, error: 'no BENCH_RESULT line' };
     let buffer = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -27,7 +29,8 @@ function runOne(name: string): Promise<unknown> {
       buffer += chunk.toString();
       const lines = buffer.split('\n');
       buffer = lines.pop() ?? '';
-      for (const line of lines) if (line.startsWith('BENCH_RESULT ')) last = JSON.parse(line.slice(13)) as unknown;
+      for (const line of lines)
+        if (line.startsWith('BENCH_RESULT ')) last = JSON.parse(line.slice(13)) as unknown;
     });
     child.on('close', (code) => resolve(code === 0 ? last : { name, error: `exited with ${code}` }));
   });
@@ -40,8 +43,12 @@ for (const name of names) {
 }
 // Running some benchmarks replaces their entries and keeps the others' last figures.
 const file = path.join(here, 'results', 'latest.json');
-const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { results?: Array<{ name?: string }> }).results ?? [] : [];
-const fresh = results.map((r) => ({ ...(r as object), date: new Date().toISOString(), node: process.version }) as { name?: string });
+const previous = existsSync(file)
+  ? ((JSON.parse(readFileSync(file, 'utf8')) as { results?: Array<{ name?: string }> }).results ?? [])
+  : [];
+const fresh = results.map(
+  (r) => ({ ...(r as object), date: new Date().toISOString(), node: process.version }) as { name?: string },
+);
 const merged = [...previous.filter((p) => !fresh.some((r) => r.name === p.name)), ...fresh];
 writeFileSync(file, JSON.stringify({ updated: new Date().toISOString(), results: merged }, null, 2) + '\n');
 console.log(`\nwrote ${path.relative(process.cwd(), file)} (${results.length} benchmark(s))`);

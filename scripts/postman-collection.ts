@@ -49,7 +49,9 @@ function example(schema: Schema | undefined): unknown {
 function item(path: string, method: string, op: Operation) {
   const postmanPath = path.replace(/\{(\w+)\}/g, ':$1');
   const body = op.requestBody?.content?.['application/json']?.schema;
-  const query = (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => ({ key: p.name, value: '', disabled: !p.required }));
+  const query = (op.parameters ?? [])
+    .filter((p) => p.in === 'query')
+    .map((p) => ({ key: p.name, value: '', disabled: !p.required }));
   const headers = body ? [{ key: 'Content-Type', value: 'application/json' }] : [];
   return {
     name: op.summary ?? `${method.toUpperCase()} ${path}`,
@@ -57,17 +59,39 @@ function item(path: string, method: string, op: Operation) {
       method: method.toUpperCase(),
       header: headers,
       ...(op.security?.length === 0 ? { auth: { type: 'noauth' } } : {}),
-      url: { raw: `{{baseUrl}}${postmanPath}`, host: ['{{baseUrl}}'], path: postmanPath.split('/').filter(Boolean), ...(query.length ? { query } : {}) },
-      ...(body ? { body: { mode: 'raw', raw: JSON.stringify(example(body), null, 2), options: { raw: { language: 'json' } } } } : {}),
+      url: {
+        raw: `{{baseUrl}}${postmanPath}`,
+        host: ['{{baseUrl}}'],
+        path: postmanPath.split('/').filter(Boolean),
+        ...(query.length ? { query } : {}),
+      },
+      ...(body
+        ? {
+            body: {
+              mode: 'raw',
+              raw: JSON.stringify(example(body), null, 2),
+              options: { raw: { language: 'json' } },
+            },
+          }
+        : {}),
     },
   };
 }
 
 export async function generateCollection(): Promise<string> {
-  const { config } = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: 'memory://', JWT_SECRET: 'x'.repeat(40), ENCRYPTION_KEY: 'y'.repeat(40) });
+  const { config } = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: 'memory://',
+    JWT_SECRET: 'x'.repeat(40),
+    ENCRYPTION_KEY: 'y'.repeat(40),
+  });
   const app = await buildApp({ config, worker: false });
   try {
-    const doc = (await app.inject({ url: '/docs/json' })).json<{ info: { version: string }; paths: Record<string, Record<string, Operation>> }>();
+    const doc = (await app.inject({ url: '/docs/json' })).json<{
+      info: { version: string };
+      paths: Record<string, Record<string, Operation>>;
+    }>();
     const folders = new Map<string, unknown[]>();
     for (const [path, methods] of Object.entries(doc.paths).sort(([a], [b]) => a.localeCompare(b))) {
       for (const [method, op] of Object.entries(methods)) {
@@ -77,10 +101,31 @@ export async function generateCollection(): Promise<string> {
       }
     }
     const collection = {
-      info: { name: 'TestWeb API', description: 'Generated from /docs/json by npm run docs:postman. Run "login" first: it stores the tokens.', schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' },
+      info: {
+        name: 'TestWeb API',
+        description:
+          'Generated from /docs/json by npm run docs:postman. Run "login" first: it stores the tokens.',
+        schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json',
+      },
       auth: { type: 'bearer', bearer: [{ key: 'token', value: '{{accessToken}}', type: 'string' }] },
-      variable: [{ key: 'baseUrl', value: 'http://localhost:3001' }, { key: 'accessToken', value: '' }, { key: 'refreshToken', value: '' }],
-      event: [{ listen: 'test', script: { type: 'text/javascript', exec: ['const b = pm.response.json && pm.response.code < 300 ? pm.response.json() : {};', 'if (b.accessToken) pm.collectionVariables.set("accessToken", b.accessToken);', 'if (b.refreshToken) pm.collectionVariables.set("refreshToken", b.refreshToken);'] } }],
+      variable: [
+        { key: 'baseUrl', value: 'http://localhost:3001' },
+        { key: 'accessToken', value: '' },
+        { key: 'refreshToken', value: '' },
+      ],
+      event: [
+        {
+          listen: 'test',
+          script: {
+            type: 'text/javascript',
+            exec: [
+              'const b = pm.response.json && pm.response.code < 300 ? pm.response.json() : {};',
+              'if (b.accessToken) pm.collectionVariables.set("accessToken", b.accessToken);',
+              'if (b.refreshToken) pm.collectionVariables.set("refreshToken", b.refreshToken);',
+            ],
+          },
+        },
+      ],
       item: [...folders].map(([name, items]) => ({ name, item: items })),
     };
     return JSON.stringify(collection, null, 2) + '\n';

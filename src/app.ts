@@ -8,7 +8,14 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Config } from './config/index.ts';
 import { createDatabase, migrate, type Database } from './shared/db/index.ts';
-import { answerClientError, answerFrameworkError, createValidatorCompiler, Problem, registerErrorHandler, registerTextGuard } from './shared/http/index.ts';
+import {
+  answerClientError,
+  answerFrameworkError,
+  createValidatorCompiler,
+  Problem,
+  registerErrorHandler,
+  registerTextGuard,
+} from './shared/http/index.ts';
 import { loggerOptions } from './shared/logging/logger.ts';
 import { createLocalEventBus, createRedisEventBus, type EventBus } from './shared/events/index.ts';
 import { createRedisFactory, type RedisFactory } from './shared/redis/index.ts';
@@ -16,14 +23,21 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { ENGINES, createEngineRegistry, createEngineRunner, type TestEngine } from './engines/index.ts';
 import { queueModule } from './modules/queue/index.ts';
-import { createJobHandler, createQueueStore, createTestOwnerLookup, testRunsModule } from './modules/test-runs/index.ts';
+import {
+  createJobHandler,
+  createQueueStore,
+  createTestOwnerLookup,
+  testRunsModule,
+} from './modules/test-runs/index.ts';
 import { authModule, markRoutesPublic } from './modules/auth/index.ts';
 import { cacheModule, createResultCache } from './modules/cache/index.ts';
 import { realtimeModule } from './modules/realtime/index.ts';
 import { registerHealthRoutes, registerMetrics, type ReadinessCheck } from './modules/monitoring/index.ts';
 import { registerHomeRoutes } from './modules/home/index.ts';
 
-export const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export const VERSION = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 export interface BuildOptions {
   config: Config;
@@ -46,12 +60,21 @@ async function registerDocs(app: FastifyInstance): Promise<void> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'TestWeb API', version: VERSION, description: 'Website testing platform. Errors are RFC 9457 problem+json.' },
-      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      info: {
+        title: 'TestWeb API',
+        version: VERSION,
+        description: 'Website testing platform. Errors are RFC 9457 problem+json.',
+      },
+      components: {
+        securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      },
       security: [{ bearerAuth: [] }],
     },
     // Routes are private unless their config says `auth: 'public'`; the document says the same.
-    transform: ({ schema, url, route }) => ({ schema: route.config?.auth === 'public' ? { ...schema, security: [] } : schema, url }),
+    transform: ({ schema, url, route }) => ({
+      schema: route.config?.auth === 'public' ? { ...schema, security: [] } : schema,
+      url,
+    }),
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
   // The documentation is public: its routes come from the plugin, so they are marked inside a context of their own.
@@ -66,7 +89,10 @@ function redisReadiness(app: FastifyInstance, redis: RedisFactory | null): Readi
   if (!redis) return [];
   const client = redis.create('health', { maxRetriesPerRequest: 0 });
   app.addHook('onClose', async () => void client.disconnect());
-  const timeout = () => new Promise<never>((_, reject) => setTimeout(() => reject(new Error('redis did not answer')), 2000).unref());
+  const timeout = () =>
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error('redis did not answer')), 2000).unref(),
+    );
   return [{ name: 'redis', check: async () => void (await Promise.race([client.ping(), timeout()])) }];
 }
 
@@ -74,9 +100,16 @@ function redisReadiness(app: FastifyInstance, redis: RedisFactory | null): Readi
  * The composition root: infrastructure (logging, security headers, CORS, docs, database), then feature
  * modules, then the one error handler. Nothing connects at import time; everything closes in onClose.
  */
-export async function buildApp({ config, logStream, extraEngines, worker }: BuildOptions): Promise<FastifyInstance> {
+export async function buildApp({
+  config,
+  logStream,
+  extraEngines,
+  worker,
+}: BuildOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    ...(logStream ? { loggerInstance: pino(loggerOptions(config.logLevel), logStream) as FastifyBaseLogger } : { logger: loggerOptions(config.logLevel, { pretty: config.env === 'development' }) }),
+    ...(logStream
+      ? { loggerInstance: pino(loggerOptions(config.logLevel), logStream) as FastifyBaseLogger }
+      : { logger: loggerOptions(config.logLevel, { pretty: config.env === 'development' }) }),
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     genReqId: (req) => {
@@ -96,7 +129,10 @@ export async function buildApp({ config, logStream, extraEngines, worker }: Buil
   app.addSchema(Problem);
 
   await app.register(helmet, { contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:'] } } });
-  await app.register(cors, { origin: config.corsOrigins === '*' ? true : config.corsOrigins.length ? config.corsOrigins : false, credentials: false });
+  await app.register(cors, {
+    origin: config.corsOrigins === '*' ? true : config.corsOrigins.length ? config.corsOrigins : false,
+    credentials: false,
+  });
   await registerDocs(app);
 
   const database = await createDatabase(config.database, app.log);
@@ -120,16 +156,51 @@ export async function buildApp({ config, logStream, extraEngines, worker }: Buil
   const { tokens } = await authModule(app, { config, db, redis });
   const engines = createEngineRegistry([...ENGINES, ...(extraEngines ?? [])], config.engines);
   // Realtime asks the registry which test types stream on a live channel (stress-test-{testId}).
-  const realtime = await realtimeModule(app, { config, ownerOf: createTestOwnerLookup(db), events, tokens, redis, streamsLive: (type) => engines.streamsLive(type) });
+  const realtime = await realtimeModule(app, {
+    config,
+    ownerOf: createTestOwnerLookup(db),
+    events,
+    tokens,
+    redis,
+    streamsLive: (type) => engines.streamsLive(type),
+  });
   const { requestTimeoutMs, maxResponseBytes, ...limits } = config.engines;
-  const runner = createEngineRunner({ registry: engines, allowPrivateTargets: config.allowPrivateTargets, log: app.log, limits, requestTimeoutMs, maxResponseBytes });
+  const runner = createEngineRunner({
+    registry: engines,
+    allowPrivateTargets: config.allowPrivateTargets,
+    log: app.log,
+    limits,
+    requestTimeoutMs,
+    maxResponseBytes,
+  });
   app.addHook('onClose', async () => runner.close());
   const handler = createJobHandler({ config, db, events, runner, log: app.log, workerId: instanceId });
-  const queue = queueModule(app, { config, events, redis, store: createQueueStore(db), handler, workerId: instanceId, worker: worker ?? true });
+  const queue = queueModule(app, {
+    config,
+    events,
+    redis,
+    store: createQueueStore(db),
+    handler,
+    workerId: instanceId,
+    worker: worker ?? true,
+  });
   // GET /api/tests/:testId/result reads through the cache (test:result:{testId}); the owner is checked on every hit.
-  testRunsModule(app, { config, db, events, registry: engines, queue: queue.driver, resultCache: createResultCache(cache) });
-  registerHealthRoutes(app, [{ name: 'database', check: () => database.ping() }, ...redisReadiness(app, redis)]);
-  registerMetrics(app, { registries: [cache.metrics.registry, realtime.metrics.registry], token: config.metricsToken });
+  testRunsModule(app, {
+    config,
+    db,
+    events,
+    registry: engines,
+    queue: queue.driver,
+    resultCache: createResultCache(cache),
+  });
+  registerHealthRoutes(app, [
+    { name: 'database', check: () => database.ping() },
+    ...redisReadiness(app, redis),
+  ]);
+  registerMetrics(app, {
+    registries: [cache.metrics.registry, realtime.metrics.registry],
+    token: config.metricsToken,
+  });
   registerHomeRoutes(app, config, VERSION);
   return app;
 }

@@ -8,7 +8,10 @@ import type { LoadedConfig } from './config/index.ts';
  * it gracefully on SIGTERM/SIGINT: stop accepting, let in-flight requests finish, let running tests finish
  * or hand them back to the queue, close the database, exit 0 — or exit 1 past SHUTDOWN_TIMEOUT.
  */
-export async function startServer({ config, notices }: LoadedConfig, { worker = true }: { worker?: boolean } = {}): Promise<FastifyInstance> {
+export async function startServer(
+  { config, notices }: LoadedConfig,
+  { worker = true }: { worker?: boolean } = {},
+): Promise<FastifyInstance> {
   const app = await buildApp({ config, worker });
   for (const notice of notices) app.log.warn(notice);
   closeOnSignals(app, config.shutdownTimeoutMs);

@@ -7,7 +7,10 @@ declare module 'autocannon' {
     connections: number;
     duration: number;
     headers?: Record<string, string>;
-    requests?: Array<{ method: string; setupRequest?: (req: Record<string, unknown>) => Record<string, unknown> }>;
+    requests?: Array<{
+      method: string;
+      setupRequest?: (req: Record<string, unknown>) => Record<string, unknown>;
+    }>;
   }
   interface Result {
     requests: { total: number; average: number };

@@ -26,11 +26,20 @@ async function dropPrefix(url: string, prefix: string): Promise<void> {
 
 /** Microseconds per list invalidation (two tags), by mode. */
 export async function measureInvalidationCost(redisUrl: string | undefined): Promise<Record<string, number>> {
-  const { config } = loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'b'.repeat(40), ENCRYPTION_KEY: 'e'.repeat(40), DATABASE_URL: 'memory://' });
+  const { config } = loadConfig({
+    NODE_ENV: 'test',
+    JWT_SECRET: 'b'.repeat(40),
+    ENCRYPTION_KEY: 'e'.repeat(40),
+    DATABASE_URL: 'memory://',
+  });
   const out: Record<string, number> = {};
   for (const mode of ['memory', ...(redisUrl ? ['redis'] : [])]) {
     const prefix = `testweb-bench-cache-${randomBytes(4).toString('hex')}:`;
-    const cache = createCacheService({ config: config.cache, redis: mode === 'redis' ? createRedisFactory(redisUrl!, prefix) : null, log: silent });
+    const cache = createCacheService({
+      config: config.cache,
+      redis: mode === 'redis' ? createRedisFactory(redisUrl!, prefix) : null,
+      log: silent,
+    });
     for (let i = 0; i < 100; i++) await cache.invalidateTags(cacheTags.testListsOf(`warm-${i % 10}`));
     const started = process.hrtime.bigint();
     for (let i = 0; i < N; i++) await cache.invalidateTags(cacheTags.testListsOf(`user-${i % 10}`));

@@ -48,8 +48,10 @@ function mix(tokens: string[], seed: number) {
 export async function runListScenario(t: ListTargets, apiStats: Stats): Promise<ListFigures> {
   const targets = {
     bare_fastify: () => load(t.bare.port, LIST_SECONDS, () => '/bare-list'),
-    without_cache: (s = LIST_SECONDS, m = mix(t.withoutCache.listTokens, 7)) => load(t.withoutCache.port, s, m.path, m.auth),
-    with_cache: (s = LIST_SECONDS, m = mix(t.withCache.listTokens, 7)) => load(t.withCache.port, s, m.path, m.auth),
+    without_cache: (s = LIST_SECONDS, m = mix(t.withoutCache.listTokens, 7)) =>
+      load(t.withoutCache.port, s, m.path, m.auth),
+    with_cache: (s = LIST_SECONDS, m = mix(t.withCache.listTokens, 7)) =>
+      load(t.withCache.port, s, m.path, m.auth),
   };
   await load(t.bare.port, LIST_WARMUP, () => '/bare-list');
   await targets.without_cache(LIST_WARMUP);

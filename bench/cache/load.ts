@@ -15,8 +15,17 @@ export interface Figures {
 }
 
 /** `pathFor` picks each request's path; `authFor` its bearer token (default: none). */
-export async function load(port: number, seconds: number, pathFor: () => string, authFor?: () => string): Promise<Figures> {
-  const histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 });
+export async function load(
+  port: number,
+  seconds: number,
+  pathFor: () => string,
+  authFor?: () => string,
+): Promise<Figures> {
+  const histogram = hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 120_000_000,
+    numberOfSignificantValueDigits: 3,
+  });
   const instance = autocannon({
     url: `http://127.0.0.1:${port}`,
     connections: CONNECTIONS,
@@ -24,14 +33,31 @@ export async function load(port: number, seconds: number, pathFor: () => string,
     requests: [
       {
         method: 'GET',
-        setupRequest: (req: Record<string, unknown>) => ({ ...req, path: pathFor(), headers: { ...(req.headers as object), ...(authFor ? { authorization: `Bearer ${authFor()}` } : {}) } }),
+        setupRequest: (req: Record<string, unknown>) => ({
+          ...req,
+          path: pathFor(),
+          headers: {
+            ...(req.headers as object),
+            ...(authFor ? { authorization: `Bearer ${authFor()}` } : {}),
+          },
+        }),
       },
     ],
   });
-  instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => histogram.recordValue(Math.max(1, Math.round(ms * 1000))));
+  instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) =>
+    histogram.recordValue(Math.max(1, Math.round(ms * 1000))),
+  );
   const result = await instance;
   const us = (p: number) => Math.round(histogram.getValueAtPercentile(p) / 10) / 100;
-  return { rps: Math.round(result.requests.total / seconds), p50_ms: us(50), p95_ms: us(95), p99_ms: us(99), requests: result.requests.total, non_2xx: result.non2xx, errors: result.errors + result.timeouts };
+  return {
+    rps: Math.round(result.requests.total / seconds),
+    p50_ms: us(50),
+    p95_ms: us(95),
+    p99_ms: us(99),
+    requests: result.requests.total,
+    non_2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
 }
 
 const median = (xs: number[]) => {

@@ -16,7 +16,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LIST_REPS, LIST_SECONDS, LIST_WARMUP, runListScenario, type ListFigures, type ListTargets } from './list-scenario.ts';
+import {
+  LIST_REPS,
+  LIST_SECONDS,
+  LIST_WARMUP,
+  runListScenario,
+  type ListFigures,
+  type ListTargets,
+} from './list-scenario.ts';
 import { measureInvalidationCost } from './invalidation-cost.ts';
 import { CONNECTIONS, load, type Figures } from './load.ts';
 import { zipfSampler } from './zipf.ts';
@@ -70,7 +77,9 @@ function resultPaths(target: Target): () => string {
 }
 
 async function cacheStats(server: ChildProcess, namespace = 'test:result'): Promise<NsStats> {
-  const { stats } = await reply<{ stats: { namespaces: Record<string, NsStats> } }>(server, 'stats', { type: 'stats' });
+  const { stats } = await reply<{ stats: { namespaces: Record<string, NsStats> } }>(server, 'stats', {
+    type: 'stats',
+  });
   return stats.namespaces[namespace] ?? { hits: 0, misses: 0 };
 }
 
@@ -88,7 +97,8 @@ interface ResultFigures {
 }
 
 async function resultScenario(server: ChildProcess, ready: Ready): Promise<ResultFigures> {
-  const targetLoad = (t: Target, seconds: number, paths: () => string) => load(t.port, seconds, paths, () => t.token!);
+  const targetLoad = (t: Target, seconds: number, paths: () => string) =>
+    load(t.port, seconds, paths, () => t.token!);
   await load(ready.bare.port, WARMUP, () => '/bare');
   const bare = await load(ready.bare.port, SECONDS, () => '/bare');
 
@@ -102,20 +112,32 @@ async function resultScenario(server: ChildProcess, ready: Ready): Promise<Resul
   const s1 = await cacheStats(server);
   const withCache = await targetLoad(ready.withCache, SECONDS, cachePaths);
   const s2 = await cacheStats(server);
-  console.log(`\nresult: GET /api/tests/:id/result, ${KEYS} keys Zipf s=${ZIPF_S}, warm-up ${WARMUP} s + ${SECONDS} s per target`);
+  console.log(
+    `\nresult: GET /api/tests/:id/result, ${KEYS} keys Zipf s=${ZIPF_S}, warm-up ${WARMUP} s + ${SECONDS} s per target`,
+  );
   console.table({ bare_fastify: bare, without_cache: withoutCache, with_cache: withCache });
   const hitRate = { warmup: rate(s0, s1), measured: rate(s1, s2) };
-  console.log(`hit rate (test:result): warm-up (cold start) ${hitRate.warmup}, measured window ${hitRate.measured}`);
+  console.log(
+    `hit rate (test:result): warm-up (cold start) ${hitRate.warmup}, measured window ${hitRate.measured}`,
+  );
   return { bare_fastify: bare, without_cache: withoutCache, with_cache: withCache, hit_rate: hitRate };
 }
 
 async function listScenario(server: ChildProcess, ready: Ready): Promise<ListFigures> {
   const figures = await runListScenario(ready as unknown as ListTargets, () => cacheStats(server, 'api'));
   figures.invalidation_us = await measureInvalidationCost(REDIS_URL);
-  console.log(`\nlist: GET /api/tests, ${ready.withCache.listTokens!.length} users × 3 queries, medians of ${LIST_REPS} rounds of ${LIST_SECONDS} s (warm-up ${LIST_WARMUP} s per target)`);
-  console.table({ bare_fastify: figures.bare_fastify, without_cache: figures.without_cache, with_cache: figures.with_cache });
+  console.log(
+    `\nlist: GET /api/tests, ${ready.withCache.listTokens!.length} users × 3 queries, medians of ${LIST_REPS} rounds of ${LIST_SECONDS} s (warm-up ${LIST_WARMUP} s per target)`,
+  );
+  console.table({
+    bare_fastify: figures.bare_fastify,
+    without_cache: figures.without_cache,
+    with_cache: figures.with_cache,
+  });
   console.log(`one list invalidation (2 tags), µs: ${JSON.stringify(figures.invalidation_us)}`);
-  console.log(`hit rate (api): ${figures.hit_rate}; rps per round: bare ${figures.runs.bare_fastify.map((r) => r.rps).join('/')}, without cache ${figures.runs.without_cache.map((r) => r.rps).join('/')}, with cache ${figures.runs.with_cache.map((r) => r.rps).join('/')}`);
+  console.log(
+    `hit rate (api): ${figures.hit_rate}; rps per round: bare ${figures.runs.bare_fastify.map((r) => r.rps).join('/')}, without cache ${figures.runs.without_cache.map((r) => r.rps).join('/')}, with cache ${figures.runs.with_cache.map((r) => r.rps).join('/')}`,
+  );
   return figures;
 }
 
@@ -123,10 +145,15 @@ const ratio = (a: number, b: number, digits = 1000) => Math.round((a / b) * digi
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const server = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'server.ts')], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, BENCH_CACHE_KEYS: String(KEYS) } });
+  const server = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'server.ts')], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, BENCH_CACHE_KEYS: String(KEYS) },
+  });
   try {
     const ready = await reply<Ready>(server, 'ready');
-    console.log(`server ready (${ready.database}, ${KEYS} results per app) in ${Math.round((Date.now() - started) / 1000)} s; ${CONNECTIONS} connections; scenarios ${SCENARIOS.join(', ')}`);
+    console.log(
+      `server ready (${ready.database}, ${KEYS} results per app) in ${Math.round((Date.now() - started) / 1000)} s; ${CONNECTIONS} connections; scenarios ${SCENARIOS.join(', ')}`,
+    );
     const result = SCENARIOS.includes('result') ? await resultScenario(server, ready) : undefined;
     const list = SCENARIOS.includes('list') ? await listScenario(server, ready) : undefined;
     const ratios = {
@@ -141,15 +168,47 @@ async function main(): Promise<void> {
         list_rps_cache_vs_nocache: ratio(list.with_cache.rps, list.without_cache.rps, 100),
       }),
     };
-    console.log(`ratios: ${JSON.stringify(ratios)}; wall time ${Math.round((Date.now() - started) / 1000)} s`);
-    const targets = { hit_rate_measured: '>= 0.95', p95_cache_vs_nocache: '<= 0.5', rps_cache_vs_bare: '>= 0.4' };
-    const config = { database: ready.database, keys: KEYS, zipf_s: ZIPF_S, connections: CONNECTIONS, warmup_s: WARMUP, extra_cache_warmup_s: EXTRA_CACHE_WARMUP, seconds: SECONDS, scenarios: SCENARIOS, list: { reps: LIST_REPS, seconds: LIST_SECONDS, warmup_s: LIST_WARMUP } };
-    const baseline = { ...(result && { bare_fastify: result.bare_fastify }), ...(list && { list_bare_fastify: list.bare_fastify }) };
-    const measured = {
-      ...(result && { with_cache: result.with_cache, without_cache: result.without_cache, hit_rate: result.hit_rate }),
-      ...(list && { list: { with_cache: list.with_cache, without_cache: list.without_cache, hit_rate: list.hit_rate, invalidation_us: list.invalidation_us } }),
+    console.log(
+      `ratios: ${JSON.stringify(ratios)}; wall time ${Math.round((Date.now() - started) / 1000)} s`,
+    );
+    const targets = {
+      hit_rate_measured: '>= 0.95',
+      p95_cache_vs_nocache: '<= 0.5',
+      rps_cache_vs_bare: '>= 0.4',
     };
-    console.log(`BENCH_RESULT ${JSON.stringify({ name: 'cache', baseline, measured, ratios, targets, config })}`);
+    const config = {
+      database: ready.database,
+      keys: KEYS,
+      zipf_s: ZIPF_S,
+      connections: CONNECTIONS,
+      warmup_s: WARMUP,
+      extra_cache_warmup_s: EXTRA_CACHE_WARMUP,
+      seconds: SECONDS,
+      scenarios: SCENARIOS,
+      list: { reps: LIST_REPS, seconds: LIST_SECONDS, warmup_s: LIST_WARMUP },
+    };
+    const baseline = {
+      ...(result && { bare_fastify: result.bare_fastify }),
+      ...(list && { list_bare_fastify: list.bare_fastify }),
+    };
+    const measured = {
+      ...(result && {
+        with_cache: result.with_cache,
+        without_cache: result.without_cache,
+        hit_rate: result.hit_rate,
+      }),
+      ...(list && {
+        list: {
+          with_cache: list.with_cache,
+          without_cache: list.without_cache,
+          hit_rate: list.hit_rate,
+          invalidation_us: list.invalidation_us,
+        },
+      }),
+    };
+    console.log(
+      `BENCH_RESULT ${JSON.stringify({ name: 'cache', baseline, measured, ratios, targets, config })}`,
+    );
     await reply(server, 'closed', { type: 'close' });
   } finally {
     if (server.exitCode === null) server.kill('SIGTERM');

@@ -41,11 +41,22 @@ async function dropDatabases(): Promise<void> {
 }
 
 async function testwebApp(cacheEnabled: boolean) {
-  const env = { NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: 'b'.repeat(40), ENCRYPTION_KEY: 'e'.repeat(40), CACHE_ENABLED: String(cacheEnabled), DATABASE_URL: 'memory://' };
+  const env = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    JWT_SECRET: 'b'.repeat(40),
+    ENCRYPTION_KEY: 'e'.repeat(40),
+    CACHE_ENABLED: String(cacheEnabled),
+    DATABASE_URL: 'memory://',
+  };
   const { config } = loadConfig(env);
   const app = await buildApp({ config: { ...config, database: await database() }, worker: false });
   const register = async (email: string) => {
-    const res = await app.inject({ method: 'POST', url: '/api/auth/register', payload: { email, password: 'a sturdy passphrase 42' } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/auth/register',
+      payload: { email, password: 'a sturdy passphrase 42' },
+    });
     return res.json<{ user: { id: string }; accessToken: string }>();
   };
   const admin = await register('admin@bench.test');
@@ -58,24 +69,47 @@ async function testwebApp(cacheEnabled: boolean) {
     listTokens.push(user.accessToken);
   }
   await app.listen({ port: 0, host: '127.0.0.1' });
-  return { app, port: (app.server.address() as { port: number }).port, adminToken: admin.accessToken, ownerToken: owner.accessToken, ids, listTokens };
+  return {
+    app,
+    port: (app.server.address() as { port: number }).port,
+    adminToken: admin.accessToken,
+    ownerToken: owner.accessToken,
+    ids,
+    listTokens,
+  };
 }
 
 const withCache = await testwebApp(true);
 const withoutCache = await testwebApp(false);
 // Seeding created different ids per database; the no-cache app gets requests for its own ids.
 const bare = Fastify({ logger: false });
-const sample = { testId: withCache.ids[0], type: 'performance', url: 'https://site-0.example/', ...sampleResult(0), completedAt: new Date().toISOString() };
+const sample = {
+  testId: withCache.ids[0],
+  type: 'performance',
+  url: 'https://site-0.example/',
+  ...sampleResult(0),
+  completedAt: new Date().toISOString(),
+};
 bare.get('/bare', async () => sample);
 // The list baseline serves the cached app's own answer to the first user's first query, as a parsed object.
-const listSample = (await withCache.app.inject({ method: 'GET', url: `/api/tests${LIST_QUERIES[0]}`, headers: { authorization: `Bearer ${withCache.listTokens[0]}` } })).json<unknown>();
+const listSample = (
+  await withCache.app.inject({
+    method: 'GET',
+    url: `/api/tests${LIST_QUERIES[0]}`,
+    headers: { authorization: `Bearer ${withCache.listTokens[0]}` },
+  })
+).json<unknown>();
 bare.get('/bare-list', async () => listSample);
 await bare.listen({ port: 0, host: '127.0.0.1' });
 
 process.on('message', (msg: { type: string }) => {
   void (async () => {
     if (msg.type === 'stats') {
-      const res = await withCache.app.inject({ method: 'GET', url: '/api/cache/stats', headers: { authorization: `Bearer ${withCache.adminToken}` } });
+      const res = await withCache.app.inject({
+        method: 'GET',
+        url: '/api/cache/stats',
+        headers: { authorization: `Bearer ${withCache.adminToken}` },
+      });
       process.send!({ type: 'stats', stats: res.json() });
     } else if (msg.type === 'close') {
       await Promise.all([withCache.app.close(), withoutCache.app.close(), bare.close()]);
@@ -90,6 +124,16 @@ process.send!({
   type: 'ready',
   database: PG_URL ? 'postgresql' : 'pglite',
   bare: { port: (bare.server.address() as { port: number }).port },
-  withCache: { port: withCache.port, token: withCache.ownerToken, ids: withCache.ids, listTokens: withCache.listTokens },
-  withoutCache: { port: withoutCache.port, token: withoutCache.ownerToken, ids: withoutCache.ids, listTokens: withoutCache.listTokens },
+  withCache: {
+    port: withCache.port,
+    token: withCache.ownerToken,
+    ids: withCache.ids,
+    listTokens: withCache.listTokens,
+  },
+  withoutCache: {
+    port: withoutCache.port,
+    token: withoutCache.ownerToken,
+    ids: withoutCache.ids,
+    listTokens: withoutCache.listTokens,
+  },
 });

@@ -35,7 +35,11 @@ export interface Measurement {
 
 export const perMinute = (done: number, ms: number) => Math.round((done / ms) * 60_000);
 
-async function pipeline(label: string, env: Record<string, string>, database: DatabaseConfig): Promise<Measurement> {
+async function pipeline(
+  label: string,
+  env: Record<string, string>,
+  database: DatabaseConfig,
+): Promise<Measurement> {
   const { config } = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
@@ -50,7 +54,11 @@ async function pipeline(label: string, env: Record<string, string>, database: Da
   const app = await buildApp({ config: { ...config, database }, extraEngines: [noopEngine], worker: true });
   await app.ready();
   try {
-    const reg = await app.inject({ method: 'POST', url: '/api/auth/register', payload: { email: `bench-${Date.now()}@example.test`, password: 'a sturdy passphrase 42' } });
+    const reg = await app.inject({
+      method: 'POST',
+      url: '/api/auth/register',
+      payload: { email: `bench-${Date.now()}@example.test`, password: 'a sturdy passphrase 42' },
+    });
     const viewer = { id: reg.json<{ user: { id: string } }>().user.id, role: 'user' as const };
     let done = 0;
     let finish: () => void = () => undefined;
@@ -69,14 +77,24 @@ async function pipeline(label: string, env: Record<string, string>, database: Da
           continue;
         }
         submitted++;
-        await app.tests.create(viewer, { type: 'noop', url: 'http://127.0.0.1:9/', options: {}, priority: submitted % 11 });
+        await app.tests.create(viewer, {
+          type: 'noop',
+          url: 'http://127.0.0.1:9/',
+          options: {},
+          priority: submitted % 11,
+        });
       }
     };
     await Promise.all(Array.from({ length: SUBMITTERS }, submit));
     await Promise.race([finished, new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())))]);
     const ms = performance.now() - started;
-    const rows = await app.database.db.selectFrom('test_results').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    console.log(`${label}: ${done}/${N} tests completed in ${(ms / 1000).toFixed(1)} s → ${perMinute(done, ms)} tests/min (result rows: ${rows.n})`);
+    const rows = await app.database.db
+      .selectFrom('test_results')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    console.log(
+      `${label}: ${done}/${N} tests completed in ${(ms / 1000).toFixed(1)} s → ${perMinute(done, ms)} tests/min (result rows: ${rows.n})`,
+    );
     return { done, ms, perMin: perMinute(done, ms), complete: done === N };
   } finally {
     await app.close();
@@ -84,27 +102,42 @@ async function pipeline(label: string, env: Record<string, string>, database: Da
 }
 
 async function main(): Promise<void> {
-  console.log(`bench/queue: ${N} tests per measurement, worker concurrency ${CONCURRENCY}, cap ${TIMEOUT_MS / 1000} s each`);
+  console.log(
+    `bench/queue: ${N} tests per measurement, worker concurrency ${CONCURRENCY}, cap ${TIMEOUT_MS / 1000} s each`,
+  );
   const services = MODES.includes('services') && (await redisAnswers(REDIS_URL));
   const results: Record<string, Measurement | null> = { baseline: null, services: null, embedded: null };
   if (services) {
     const prefix = `bench-${randomBytes(4).toString('hex')}`;
     const baseDb = await createBenchDatabase(PG_URL);
     try {
-      results.baseline = await createBaseline({ redisUrl: REDIS_URL, pgUrl: baseDb.url, prefix: `${prefix}-raw`, n: N, concurrency: CONCURRENCY, timeoutMs: TIMEOUT_MS });
+      results.baseline = await createBaseline({
+        redisUrl: REDIS_URL,
+        pgUrl: baseDb.url,
+        prefix: `${prefix}-raw`,
+        n: N,
+        concurrency: CONCURRENCY,
+        timeoutMs: TIMEOUT_MS,
+      });
     } finally {
       await baseDb.drop();
       await removeRedisKeys(REDIS_URL, `${prefix}-raw:*`);
     }
     const db = await createBenchDatabase(PG_URL);
     try {
-      results.services = await pipeline('services mode (PostgreSQL + BullMQ)', { REDIS_URL, QUEUE_PREFIX: prefix, REDIS_KEY_PREFIX: `${prefix}:` }, { driver: 'pg', url: db.url, poolMax: 10 });
+      results.services = await pipeline(
+        'services mode (PostgreSQL + BullMQ)',
+        { REDIS_URL, QUEUE_PREFIX: prefix, REDIS_KEY_PREFIX: `${prefix}:` },
+        { driver: 'pg', url: db.url, poolMax: 10 },
+      );
     } finally {
       await db.drop();
       await removeRedisKeys(REDIS_URL, `${prefix}*`);
     }
   } else {
-    console.log(`Redis at ${REDIS_URL} does not answer: services mode and the raw BullMQ baseline are skipped`);
+    console.log(
+      `Redis at ${REDIS_URL} does not answer: services mode and the raw BullMQ baseline are skipped`,
+    );
   }
   if (MODES.includes('embedded')) {
     const dir = mkdtempSync(path.join(tmpdir(), 'testweb-bench-queue-'));
@@ -116,16 +149,27 @@ async function main(): Promise<void> {
   }
   const { baseline, services: svc, embedded } = results;
   console.log(`\n| measurement | tests (or jobs)/min | completed |\n|---|---|---|`);
-  for (const [name, m] of Object.entries(results)) if (m) console.log(`| ${name} | ${m.perMin} | ${m.done}/${N}${m.complete ? '' : ' (capped)'} |`);
+  for (const [name, m] of Object.entries(results))
+    if (m) console.log(`| ${name} | ${m.perMin} | ${m.done}/${N}${m.complete ? '' : ' (capped)'} |`);
   const ratio = baseline && svc ? Number((svc.perMin / baseline.perMin).toFixed(3)) : null;
   if (ratio !== null) console.log(`services / raw BullMQ+INSERT: ${ratio}`);
   console.log(
     `BENCH_RESULT ${JSON.stringify({
       name: 'queue',
       baseline: { raw_bullmq_pg_insert_per_min: baseline?.perMin ?? null, jobs: baseline?.done ?? null },
-      measured: { services_tests_per_min: svc?.perMin ?? null, embedded_tests_per_min: embedded?.perMin ?? null, n: N, concurrency: CONCURRENCY },
+      measured: {
+        services_tests_per_min: svc?.perMin ?? null,
+        embedded_tests_per_min: embedded?.perMin ?? null,
+        n: N,
+        concurrency: CONCURRENCY,
+      },
       ratios: { services_vs_baseline: ratio },
-      targets: { services_tests_per_min: 50_000, services_vs_baseline: 0.3, embedded_tests_per_min: 20_000, seed_tests_per_min: 100 },
+      targets: {
+        services_tests_per_min: 50_000,
+        services_vs_baseline: 0.3,
+        embedded_tests_per_min: 20_000,
+        seed_tests_per_min: 100,
+      },
     })}`,
   );
 }

@@ -5,7 +5,13 @@
 import { WebSocketServer, type WebSocket } from 'ws';
 import { gcRss, nowMs, send, type ServerCommand } from './bench-ipc.ts';
 
-const server = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false, maxPayload: 64 * 1024, backlog: 4096 });
+const server = new WebSocketServer({
+  host: '127.0.0.1',
+  port: 0,
+  perMessageDeflate: false,
+  maxPayload: 64 * 1024,
+  backlog: 4096,
+});
 const subscribers = new Set<WebSocket>();
 let id = 0;
 
@@ -14,7 +20,15 @@ server.on('connection', (socket) => {
     const message = JSON.parse(data.toString()) as { action?: string; channel?: string };
     if (message.action === 'subscribe') {
       subscribers.add(socket);
-      socket.send(JSON.stringify({ event: 'subscribed', data: { lastId: String(id) }, timestamp: Date.now(), channel: message.channel, id: null }));
+      socket.send(
+        JSON.stringify({
+          event: 'subscribed',
+          data: { lastId: String(id) },
+          timestamp: Date.now(),
+          channel: message.channel,
+          id: null,
+        }),
+      );
     }
   });
   socket.on('close', () => subscribers.delete(socket));
@@ -24,7 +38,13 @@ process.on('message', (command: ServerCommand) => {
   if (command.cmd === 'rss') send({ type: 'rss', rss: gcRss(), connections: subscribers.size });
   else if (command.cmd === 'stats') send({ type: 'stats', stats: { subscribers: subscribers.size } });
   else {
-    const text = JSON.stringify({ id: String(++id), event: 'bench', data: { seq: command.seq, sentAt: nowMs() }, timestamp: Date.now(), channel: 'system-alerts' });
+    const text = JSON.stringify({
+      id: String(++id),
+      event: 'bench',
+      data: { seq: command.seq, sentAt: nowMs() },
+      timestamp: Date.now(),
+      channel: 'system-alerts',
+    });
     for (const socket of subscribers) socket.send(text);
     send({ type: 'published', seq: command.seq });
   }

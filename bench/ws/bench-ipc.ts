@@ -6,7 +6,8 @@ export type ServerReply =
   | { type: 'published'; seq: number }
   | { type: 'stats'; stats: Record<string, number> };
 
-export type ClientCommand = { cmd: 'connect' } | { cmd: 'await'; seq: number; timeoutMs: number } | { cmd: 'report' };
+export type ClientCommand =
+  { cmd: 'connect' } | { cmd: 'await'; seq: number; timeoutMs: number } | { cmd: 'report' };
 export type ClientReply =
   | { type: 'connected'; opened: number; failed: number; ms: number }
   | { type: 'arrived'; seq: number; count: number }

@@ -12,7 +12,11 @@ const [url, token, count] = process.argv.slice(2) as [string, string, string];
 const total = Number(count);
 const IN_FLIGHT = 200;
 const sockets: WebSocket[] = [];
-const latency = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 });
+const latency = hdr.build({
+  lowestDiscernibleValue: 1,
+  highestTrackableValue: 120_000_000,
+  numberOfSignificantValueDigits: 3,
+});
 const BENCH = /"seq":(\d+),"sentAt":([\d.]+)/;
 const arrived = new Map<number, number>();
 let received = 0;
@@ -20,7 +24,10 @@ let closedEarly = 0;
 
 function openOne(): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = token === '-' ? new WebSocket(url, { perMessageDeflate: false }) : new WebSocket(url, ['bearer', token], { perMessageDeflate: false });
+    const socket =
+      token === '-'
+        ? new WebSocket(url, { perMessageDeflate: false })
+        : new WebSocket(url, ['bearer', token], { perMessageDeflate: false });
     const timer = setTimeout(() => done(false), 20_000);
     function done(ok: boolean) {
       clearTimeout(timer);
@@ -66,13 +73,21 @@ async function connectAll(): Promise<void> {
 /** Waits until every socket got broadcast `seq` (or the timeout), so one broadcast never queues behind another. */
 async function awaitBroadcast(seq: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while ((arrived.get(seq) ?? 0) < sockets.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+  while ((arrived.get(seq) ?? 0) < sockets.length && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 5));
   send({ type: 'arrived', seq, count: arrived.get(seq) ?? 0 });
 }
 
 function report(): void {
   const ms = (us: number) => Math.round(us / 10) / 100;
-  send({ type: 'report', received, p50: ms(latency.getValueAtPercentile(50)), p99: ms(latency.getValueAtPercentile(99)), max: ms(latency.maxValue), closedEarly });
+  send({
+    type: 'report',
+    received,
+    p50: ms(latency.getValueAtPercentile(50)),
+    p99: ms(latency.getValueAtPercentile(99)),
+    max: ms(latency.maxValue),
+    closedEarly,
+  });
 }
 
 process.on('message', (command: ClientCommand) => {

@@ -34,14 +34,30 @@ interface Figures {
 }
 
 function start(file: string, args: string[] = [], gc = false): ChildProcess {
-  const node = [process.execPath, ...(gc ? ['--expose-gc'] : []), '--import', 'tsx', path.join(here, file), ...args];
+  const node = [
+    process.execPath,
+    ...(gc ? ['--expose-gc'] : []),
+    '--import',
+    'tsx',
+    path.join(here, file),
+    ...args,
+  ];
   // Raise the soft open-file limit to the hard one (containers may refuse raising the hard limit).
-  return spawn('sh', ['-c', 'ulimit -n "$(ulimit -Hn)" && exec "$@"', 'sh', ...node], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return spawn('sh', ['-c', 'ulimit -n "$(ulimit -Hn)" && exec "$@"', 'sh', ...node], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
 }
 
-function reply<T extends ServerReply | ClientReply>(child: ChildProcess, type: T['type'], command?: ServerCommand | ClientCommand): Promise<T> {
+function reply<T extends ServerReply | ClientReply>(
+  child: ChildProcess,
+  type: T['type'],
+  command?: ServerCommand | ClientCommand,
+): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${type} reply within ${PHASE_TIMEOUT_MS} ms`)), PHASE_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`no ${type} reply within ${PHASE_TIMEOUT_MS} ms`)),
+      PHASE_TIMEOUT_MS,
+    );
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`process exited (${code}) before its ${type} reply`));
@@ -64,14 +80,20 @@ async function measure(impl: Impl, size: number): Promise<Figures> {
     const ready = await reply<Extract<ServerReply, { type: 'ready' }>>(server, 'ready');
     const before = await reply<Extract<ServerReply, { type: 'rss' }>>(server, 'rss', { cmd: 'rss' });
     client = start('client.ts', [`ws://127.0.0.1:${ready.port}/ws`, ready.token ?? '-', String(size)]);
-    const connected = await reply<Extract<ClientReply, { type: 'connected' }>>(client, 'connected', { cmd: 'connect' });
+    const connected = await reply<Extract<ClientReply, { type: 'connected' }>>(client, 'connected', {
+      cmd: 'connect',
+    });
     await new Promise((r) => setTimeout(r, 500));
     const after = await reply<Extract<ServerReply, { type: 'rss' }>>(server, 'rss', { cmd: 'rss' });
     // Closed loop: the next broadcast starts when every socket has the previous one (or it timed out), so
     // latency is one broadcast's delivery, not a backlog the client built up.
     let lost = (size - connected.opened) * MESSAGES;
     for (let seq = 0; seq < MESSAGES; seq++) {
-      const arrived = reply<Extract<ClientReply, { type: 'arrived' }>>(client, 'arrived', { cmd: 'await', seq, timeoutMs: BROADCAST_TIMEOUT_MS });
+      const arrived = reply<Extract<ClientReply, { type: 'arrived' }>>(client, 'arrived', {
+        cmd: 'await',
+        seq,
+        timeoutMs: BROADCAST_TIMEOUT_MS,
+      });
       server.send({ cmd: 'publish', seq } satisfies ServerCommand);
       lost += connected.opened - (await arrived).count;
       await new Promise((r) => setTimeout(r, PAUSE_MS));
@@ -82,7 +104,8 @@ async function measure(impl: Impl, size: number): Promise<Figures> {
       opened: connected.opened,
       failed: connected.failed,
       connect_per_s: Math.round(connected.opened / (connected.ms / 1000)),
-      rss_per_conn_kib: Math.round(((after.rss - before.rss) / Math.max(1, after.connections) / 1024) * 10) / 10,
+      rss_per_conn_kib:
+        Math.round(((after.rss - before.rss) / Math.max(1, after.connections) / 1024) * 10) / 10,
       p50_ms: r.p50,
       p99_ms: r.p99,
       max_ms: r.max,
@@ -110,15 +133,27 @@ for (const size of SIZES) {
 console.log('\nimpl      conns   opened  conn/s  KiB/conn  p50 ms  p99 ms  max ms  lost');
 for (const impl of ['bare_ws', 'testweb'] as Impl[]) {
   for (const f of results[impl]) {
-    console.log(`${impl.padEnd(8)} ${String(f.connections).padStart(6)} ${String(f.opened).padStart(8)} ${String(f.connect_per_s).padStart(7)} ${String(f.rss_per_conn_kib).padStart(9)} ${String(f.p50_ms).padStart(7)} ${String(f.p99_ms).padStart(7)} ${String(f.max_ms).padStart(7)} ${String(f.lost).padStart(5)}`);
+    console.log(
+      `${impl.padEnd(8)} ${String(f.connections).padStart(6)} ${String(f.opened).padStart(8)} ${String(f.connect_per_s).padStart(7)} ${String(f.rss_per_conn_kib).padStart(9)} ${String(f.p50_ms).padStart(7)} ${String(f.p99_ms).padStart(7)} ${String(f.max_ms).padStart(7)} ${String(f.lost).padStart(5)}`,
+    );
   }
 }
 
 const ratios: Record<string, number> = {};
 for (const f of results.testweb) {
   const base = results.bare_ws.find((b) => b.connections === f.connections);
-  if (base) ratios[`p99_vs_bare_at_${f.connections}`] = Math.round((f.p99_ms / Math.max(0.01, base.p99_ms)) * 100) / 100;
+  if (base)
+    ratios[`p99_vs_bare_at_${f.connections}`] =
+      Math.round((f.p99_ms / Math.max(0.01, base.p99_ms)) * 100) / 100;
 }
 const byKey = (impl: Impl) => Object.fromEntries(results[impl].map((f) => [String(f.connections), f]));
-const targets = { held_connections: 10_000, lost: 0, p99_vs_bare_at_10000: '≤ 2', rss_per_conn_kib: '≤ 20', connect_per_s: '≥ 1000' };
-console.log(`BENCH_RESULT ${JSON.stringify({ name: 'ws', baseline: byKey('bare_ws'), measured: byKey('testweb'), ratios, targets, messages_per_run: MESSAGES })}`);
+const targets = {
+  held_connections: 10_000,
+  lost: 0,
+  p99_vs_bare_at_10000: '≤ 2',
+  rss_per_conn_kib: '≤ 20',
+  connect_per_s: '≥ 1000',
+};
+console.log(
+  `BENCH_RESULT ${JSON.stringify({ name: 'ws', baseline: byKey('bare_ws'), measured: byKey('testweb'), ratios, targets, messages_per_run: MESSAGES })}`,
+);

@@ -19,14 +19,28 @@ const { config } = loadConfig({
 });
 const app = await buildApp({ config });
 await app.listen({ host: '127.0.0.1', port: 0, backlog: 4096 });
-const res = await app.inject({ method: 'POST', url: '/api/auth/register', payload: { email: 'bench@example.test', password: 'a sturdy passphrase 42' } });
+const res = await app.inject({
+  method: 'POST',
+  url: '/api/auth/register',
+  payload: { email: 'bench@example.test', password: 'a sturdy passphrase 42' },
+});
 const { accessToken } = res.json<{ accessToken: string }>();
 
 process.on('message', (command: ServerCommand) => {
   if (command.cmd === 'rss') send({ type: 'rss', rss: gcRss(), connections: app.realtime.connections.size });
-  else if (command.cmd === 'stats') send({ type: 'stats', stats: { ...app.realtime.stats, connections: app.realtime.connections.size, subscriptions: app.realtime.channels.subscriptionCount } });
+  else if (command.cmd === 'stats')
+    send({
+      type: 'stats',
+      stats: {
+        ...app.realtime.stats,
+        connections: app.realtime.connections.size,
+        subscriptions: app.realtime.channels.subscriptionCount,
+      },
+    });
   else {
-    void app.realtime.broker.publish('system-alerts', 'bench', { seq: command.seq, sentAt: nowMs() }).then(() => send({ type: 'published', seq: command.seq }));
+    void app.realtime.broker
+      .publish('system-alerts', 'bench', { seq: command.seq, sentAt: nowMs() })
+      .then(() => send({ type: 'published', seq: command.seq }));
   }
 });
 

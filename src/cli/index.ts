@@ -31,7 +31,11 @@ async function main(argv: string[]): Promise<number> {
       console.log(RUN_USAGE);
       return 0;
     }
-    return runTestCommand(argv.slice(1), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), isTty: process.stderr.isTTY === true });
+    return runTestCommand(argv.slice(1), {
+      out: (t) => process.stdout.write(t),
+      err: (t) => process.stderr.write(t),
+      isTty: process.stderr.isTTY === true,
+    });
   }
   const { positionals, values } = parseArgs({
     args: argv,

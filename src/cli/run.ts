@@ -70,20 +70,40 @@ async function parse(argv: string[]) {
     }
   }
   const priority = values.priority === undefined ? undefined : Number(values.priority);
-  if (priority !== undefined && (!Number.isInteger(priority) || priority < 0 || priority > 10)) throw new UsageError('--priority must be an integer 0–10');
+  if (priority !== undefined && (!Number.isInteger(priority) || priority < 0 || priority > 10))
+    throw new UsageError('--priority must be an integer 0–10');
   const timeoutS = Number(values.timeout);
   if (!(timeoutS > 0)) throw new UsageError('--timeout must be a positive number of seconds');
   if (!/^https?:\/\/\S+$/.test(values.server)) throw new UsageError('--server must be an http(s) URL');
-  return { type, url, options, priority, server: values.server.replace(/\/$/, ''), token: values.token, timeoutMs: timeoutS * 1000, json: values.json };
+  return {
+    type,
+    url,
+    options,
+    priority,
+    server: values.server.replace(/\/$/, ''),
+    token: values.token,
+    timeoutMs: timeoutS * 1000,
+    json: values.json,
+  };
 }
 
 type Args = Awaited<ReturnType<typeof parse>>;
 
-async function call<T>(a: Args, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+async function call<T>(
+  a: Args,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (a.token) headers.authorization = `Bearer ${a.token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${a.server}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
+  const res = await fetch(`${a.server}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(30_000),
+  });
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : {}) as T };
 }
@@ -109,7 +129,10 @@ async function follow(a: Args, testId: string, io: Io): Promise<TestView> {
       if (io.isTty) io.err('\n');
       return body;
     }
-    if (Date.now() > deadline) throw new Error(`gave up after ${a.timeoutMs / 1000} s; the test ${testId} keeps running on the server`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `gave up after ${a.timeoutMs / 1000} s; the test ${testId} keeps running on the server`,
+      );
     await new Promise((r) => setTimeout(r, 500));
   }
 }
@@ -124,14 +147,20 @@ function printResult(r: ResultView, io: Io): void {
 }
 
 async function execute(a: Args, io: Io): Promise<number> {
-  const submit = await call<{ testId?: string; detail?: string; errors?: Array<{ field: string; message: string }> }>(a, 'POST', '/api/tests', {
+  const submit = await call<{
+    testId?: string;
+    detail?: string;
+    errors?: Array<{ field: string; message: string }>;
+  }>(a, 'POST', '/api/tests', {
     type: a.type,
     url: a.url,
     options: a.options,
     ...(a.priority === undefined ? {} : { priority: a.priority }),
   });
   if (submit.status !== 202 || !submit.body.testId) {
-    io.err(`testweb run: the server refused the test (${submit.status}): ${submit.body.detail ?? 'no detail'}\n`);
+    io.err(
+      `testweb run: the server refused the test (${submit.status}): ${submit.body.detail ?? 'no detail'}\n`,
+    );
     for (const e of submit.body.errors ?? []) io.err(`  ${e.field} ${e.message}\n`);
     return submit.status === 400 || submit.status === 401 ? EXIT.usage : EXIT.failed;
   }

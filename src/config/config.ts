@@ -7,8 +7,7 @@ import { parseQueueConfig, type QueueConfig } from './queue-config.ts';
 import path from 'node:path';
 
 export type DatabaseConfig =
-  | { driver: 'pg'; url: string; poolMax: number }
-  | { driver: 'pglite'; dir: string | null };
+  { driver: 'pg'; url: string; poolMax: number } | { driver: 'pglite'; dir: string | null };
 
 export interface Config {
   env: 'development' | 'production' | 'test';
@@ -21,7 +20,14 @@ export interface Config {
   workerConcurrency: number;
   allowPrivateTargets: boolean;
   /** Test engines: outbound request defaults and stress caps. */
-  engines: { requestTimeoutMs: number; maxResponseBytes: number; stressMaxUsers: number; stressMaxDurationMs: number; stressMaxRate: number; stressWorkers: number };
+  engines: {
+    requestTimeoutMs: number;
+    maxResponseBytes: number;
+    stressMaxUsers: number;
+    stressMaxDurationMs: number;
+    stressMaxRate: number;
+    stressWorkers: number;
+  };
   jwtSecret: string;
   encryptionKey: string;
   logLevel: string;
@@ -60,7 +66,12 @@ function defaults(env: Env): Env {
   return out;
 }
 
-function need<T>(name: string, value: string | undefined, expected: string, parse: (v: string) => T | undefined): T {
+function need<T>(
+  name: string,
+  value: string | undefined,
+  expected: string,
+  parse: (v: string) => T | undefined,
+): T {
   const parsed = value === undefined ? undefined : parse(value);
   if (parsed === undefined) throw new ConfigError(name, expected, value);
   return parsed;
@@ -74,22 +85,34 @@ function parseDatabase(e: Env, dataDir: string): DatabaseConfig {
   const url = e.DATABASE_URL?.trim();
   if (!url) return { driver: 'pglite', dir: path.join(dataDir, 'pgdata') };
   if (url === 'memory://') return { driver: 'pglite', dir: null };
-  if (!/^postgres(ql)?:\/\/.+/.test(url)) throw new ConfigError('DATABASE_URL', 'a postgres:// URL or memory://', '<redacted>');
-  return { driver: 'pg', url, poolMax: need('DATABASE_POOL_MAX', e.DATABASE_POOL_MAX, 'an integer 1–1000', (v) => parseIntIn(v, 1, 1000)) };
+  if (!/^postgres(ql)?:\/\/.+/.test(url))
+    throw new ConfigError('DATABASE_URL', 'a postgres:// URL or memory://', '<redacted>');
+  return {
+    driver: 'pg',
+    url,
+    poolMax: need('DATABASE_POOL_MAX', e.DATABASE_POOL_MAX, 'an integer 1–1000', (v) =>
+      parseIntIn(v, 1, 1000),
+    ),
+  };
 }
 
 function parseRedisUrl(value: string | undefined): string | null {
   const url = value?.trim();
   if (!url) return null;
-  if (!/^rediss?:\/\/.+/.test(url)) throw new ConfigError('REDIS_URL', 'a redis:// or rediss:// URL', '<redacted>');
+  if (!/^rediss?:\/\/.+/.test(url))
+    throw new ConfigError('REDIS_URL', 'a redis:// or rediss:// URL', '<redacted>');
   return url;
 }
 
 function parseCors(value: string): string[] | '*' {
-  const list = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (list.includes('*')) return '*';
   for (const origin of list) {
-    if (!/^https?:\/\/[^/\s]+$/.test(origin)) throw new ConfigError('CORS_ORIGINS', 'origins like https://app.example.com, comma-separated', value);
+    if (!/^https?:\/\/[^/\s]+$/.test(origin))
+      throw new ConfigError('CORS_ORIGINS', 'origins like https://app.example.com, comma-separated', value);
   }
   return list;
 }
@@ -105,7 +128,12 @@ export function loadConfig(rawEnv: Env = process.env): LoadedConfig {
   );
   const dataDir = path.resolve(e.DATA_DIR!);
   const database = parseDatabase(e, dataDir);
-  const secrets = resolveSecrets({ env, dataDir, persist: database.driver !== 'pglite' || database.dir !== null, given: { JWT_SECRET: e.JWT_SECRET, ENCRYPTION_KEY: e.ENCRYPTION_KEY } });
+  const secrets = resolveSecrets({
+    env,
+    dataDir,
+    persist: database.driver !== 'pglite' || database.dir !== null,
+    given: { JWT_SECRET: e.JWT_SECRET, ENCRYPTION_KEY: e.ENCRYPTION_KEY },
+  });
   const config: Config = {
     env,
     port: need('PORT', e.PORT, 'a port number 0–65535', (v) => parseIntIn(v, 0, 65535)),
@@ -113,33 +141,69 @@ export function loadConfig(rawEnv: Env = process.env): LoadedConfig {
     dataDir,
     database,
     redisUrl: parseRedisUrl(e.REDIS_URL),
-    workerConcurrency: need('WORKER_CONCURRENCY', e.WORKER_CONCURRENCY, 'an integer 1–64', (v) => parseIntIn(v, 1, 64)),
+    workerConcurrency: need('WORKER_CONCURRENCY', e.WORKER_CONCURRENCY, 'an integer 1–64', (v) =>
+      parseIntIn(v, 1, 64),
+    ),
     allowPrivateTargets: need('ALLOW_PRIVATE_TARGETS', e.ALLOW_PRIVATE_TARGETS, 'true or false', parseBool),
     engines: {
       requestTimeoutMs: duration(e, 'OUTBOUND_TIMEOUT'),
-      maxResponseBytes: need('OUTBOUND_MAX_RESPONSE_BYTES', e.OUTBOUND_MAX_RESPONSE_BYTES, 'an integer 1024–1073741824', (v) => parseIntIn(v, 1024, 1_073_741_824)),
-      stressMaxUsers: need('STRESS_MAX_USERS', e.STRESS_MAX_USERS, 'an integer 1–100000', (v) => parseIntIn(v, 1, 100_000)),
+      maxResponseBytes: need(
+        'OUTBOUND_MAX_RESPONSE_BYTES',
+        e.OUTBOUND_MAX_RESPONSE_BYTES,
+        'an integer 1024–1073741824',
+        (v) => parseIntIn(v, 1024, 1_073_741_824),
+      ),
+      stressMaxUsers: need('STRESS_MAX_USERS', e.STRESS_MAX_USERS, 'an integer 1–100000', (v) =>
+        parseIntIn(v, 1, 100_000),
+      ),
       stressMaxDurationMs: duration(e, 'STRESS_MAX_DURATION'),
-      stressMaxRate: need('STRESS_MAX_RATE', e.STRESS_MAX_RATE, 'an integer 1–1000000', (v) => parseIntIn(v, 1, 1_000_000)),
-      stressWorkers: need('STRESS_WORKER_THREADS', e.STRESS_WORKER_THREADS, 'an integer 1–64', (v) => parseIntIn(v, 1, 64)),
+      stressMaxRate: need('STRESS_MAX_RATE', e.STRESS_MAX_RATE, 'an integer 1–1000000', (v) =>
+        parseIntIn(v, 1, 1_000_000),
+      ),
+      stressWorkers: need('STRESS_WORKER_THREADS', e.STRESS_WORKER_THREADS, 'an integer 1–64', (v) =>
+        parseIntIn(v, 1, 64),
+      ),
     },
     jwtSecret: secrets.jwtSecret,
     encryptionKey: secrets.encryptionKey,
-    logLevel: need('LOG_LEVEL', e.LOG_LEVEL, LOG_LEVELS.join(', '), (v) => (LOG_LEVELS.includes(v) ? v : undefined)),
+    logLevel: need('LOG_LEVEL', e.LOG_LEVEL, LOG_LEVELS.join(', '), (v) =>
+      LOG_LEVELS.includes(v) ? v : undefined,
+    ),
     corsOrigins: parseCors(e.CORS_ORIGINS ?? ''),
-    bodyLimitBytes: need('BODY_LIMIT_BYTES', e.BODY_LIMIT_BYTES, 'an integer 1024–104857600', (v) => parseIntIn(v, 1024, 104_857_600)),
+    bodyLimitBytes: need('BODY_LIMIT_BYTES', e.BODY_LIMIT_BYTES, 'an integer 1024–104857600', (v) =>
+      parseIntIn(v, 1024, 104_857_600),
+    ),
     trustProxy: need('TRUST_PROXY', e.TRUST_PROXY, 'true or false', parseBool),
-    publicUrl: need('PUBLIC_URL', e.PUBLIC_URL, 'an http(s) URL', (v) => (/^https?:\/\/\S+$/.test(v) ? v.replace(/\/$/, '') : undefined)),
+    publicUrl: need('PUBLIC_URL', e.PUBLIC_URL, 'an http(s) URL', (v) =>
+      /^https?:\/\/\S+$/.test(v) ? v.replace(/\/$/, '') : undefined,
+    ),
     accessTokenTtlMs: duration(e, 'ACCESS_TOKEN_TTL'),
     refreshTokenTtlMs: duration(e, 'REFRESH_TOKEN_TTL'),
     refreshReuseGraceMs: duration(e, 'REFRESH_REUSE_GRACE'),
-    authRateLimitIp: need('AUTH_RATE_LIMIT_IP', e.AUTH_RATE_LIMIT_IP, 'count/window such as 30/1m', parseRate),
-    authRateLimitAccount: need('AUTH_RATE_LIMIT_ACCOUNT', e.AUTH_RATE_LIMIT_ACCOUNT, 'count/window such as 10/15m', parseRate),
-    passwordMinScore: need('PASSWORD_MIN_SCORE', e.PASSWORD_MIN_SCORE, 'an integer 0–4', (v) => parseIntIn(v, 0, 4)),
+    authRateLimitIp: need(
+      'AUTH_RATE_LIMIT_IP',
+      e.AUTH_RATE_LIMIT_IP,
+      'count/window such as 30/1m',
+      parseRate,
+    ),
+    authRateLimitAccount: need(
+      'AUTH_RATE_LIMIT_ACCOUNT',
+      e.AUTH_RATE_LIMIT_ACCOUNT,
+      'count/window such as 10/15m',
+      parseRate,
+    ),
+    passwordMinScore: need('PASSWORD_MIN_SCORE', e.PASSWORD_MIN_SCORE, 'an integer 0–4', (v) =>
+      parseIntIn(v, 0, 4),
+    ),
     shutdownTimeoutMs: duration(e, 'SHUTDOWN_TIMEOUT'),
     metricsToken: e.METRICS_TOKEN?.trim() || null,
     queue: parseQueueConfig(e),
-    redisKeyPrefix: need('REDIS_KEY_PREFIX', e.REDIS_KEY_PREFIX, 'letters, digits and :._- (up to 64)', (v) => (/^[\w:.-]{1,64}$/.test(v) ? v : undefined)),
+    redisKeyPrefix: need(
+      'REDIS_KEY_PREFIX',
+      e.REDIS_KEY_PREFIX,
+      'letters, digits and :._- (up to 64)',
+      (v) => (/^[\w:.-]{1,64}$/.test(v) ? v : undefined),
+    ),
     realtime: parseRealtimeConfig(e),
     cache: parseCacheConfig(e),
   };

@@ -57,7 +57,11 @@ export function readDuration(e: Env, name: string, min: number, max: number): nu
   const value = e[name];
   const parsed = value === undefined ? undefined : parseDurationMs(value);
   if (parsed === undefined || parsed < min || parsed > max) {
-    throw new ConfigError(name, `a duration between ${min} ms and ${max / 1000} s, such as 30s or 15m`, value);
+    throw new ConfigError(
+      name,
+      `a duration between ${min} ms and ${max / 1000} s, such as 30s or 15m`,
+      value,
+    );
   }
   return parsed;
 }

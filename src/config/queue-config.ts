@@ -25,7 +25,8 @@ type Env = Record<string, string | undefined>;
 
 function prefix(e: Env, name: string): string {
   const value = e[name]?.trim();
-  if (!value || !/^[\w:.-]{1,64}$/.test(value)) throw new ConfigError(name, 'letters, digits and _ : . - (at most 64)', value);
+  if (!value || !/^[\w:.-]{1,64}$/.test(value))
+    throw new ConfigError(name, 'letters, digits and _ : . - (at most 64)', value);
   return value;
 }
 

@@ -16,7 +16,8 @@ const FILE = 'secrets.json';
 
 function check(name: string, value: string | undefined): string | undefined {
   if (value === undefined || value === '') return undefined;
-  if (value.length < MIN_LENGTH) throw new ConfigError(name, `at least ${MIN_LENGTH} characters`, '<redacted>');
+  if (value.length < MIN_LENGTH)
+    throw new ConfigError(name, `at least ${MIN_LENGTH} characters`, '<redacted>');
   return value;
 }
 
@@ -33,13 +34,27 @@ function readStored(file: string): Record<string, string> {
  * Production needs both secrets from the environment. Elsewhere a missing secret is generated once and
  * kept in DATA_DIR/secrets.json (mode 0600), so tokens survive restarts of a development instance.
  */
-export function resolveSecrets(input: SecretsInput): { jwtSecret: string; encryptionKey: string; notices: string[] } {
+export function resolveSecrets(input: SecretsInput): {
+  jwtSecret: string;
+  encryptionKey: string;
+  notices: string[];
+} {
   let jwtSecret = check('JWT_SECRET', input.given.JWT_SECRET);
   let encryptionKey = check('ENCRYPTION_KEY', input.given.ENCRYPTION_KEY);
   const notices: string[] = [];
   if (input.env === 'production') {
-    if (!jwtSecret) throw new ConfigError('JWT_SECRET', `a secret of at least ${MIN_LENGTH} characters (required in production)`, undefined);
-    if (!encryptionKey) throw new ConfigError('ENCRYPTION_KEY', `a key of at least ${MIN_LENGTH} characters (required in production)`, undefined);
+    if (!jwtSecret)
+      throw new ConfigError(
+        'JWT_SECRET',
+        `a secret of at least ${MIN_LENGTH} characters (required in production)`,
+        undefined,
+      );
+    if (!encryptionKey)
+      throw new ConfigError(
+        'ENCRYPTION_KEY',
+        `a key of at least ${MIN_LENGTH} characters (required in production)`,
+        undefined,
+      );
     return { jwtSecret, encryptionKey, notices };
   }
   if (jwtSecret && encryptionKey) return { jwtSecret, encryptionKey, notices };
@@ -58,7 +73,9 @@ export function resolveSecrets(input: SecretsInput): { jwtSecret: string; encryp
   if (generated.length > 0 && input.persist) {
     mkdirSync(input.dataDir, { recursive: true });
     writeFileSync(file, JSON.stringify(stored, null, 2) + '\n', { mode: 0o600 });
-    notices.push(`generated ${generated.join(' and ')} for development and stored it in ${file}; set them in the environment for production`);
+    notices.push(
+      `generated ${generated.join(' and ')} for development and stored it in ${file}; set them in the environment for production`,
+    );
   } else if (generated.length > 0) {
     notices.push(`generated a temporary ${generated.join(' and ')} for this in-memory instance`);
   }

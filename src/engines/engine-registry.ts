@@ -24,7 +24,10 @@ export class OptionLimitError extends ValidationError {
  * Maps a test type to its engine. The array is the only place that lists the engines; `limits` are the
  * operator caps (config.engines) that `validate` enforces, so a test above a cap is refused when submitted.
  */
-export function createEngineRegistry(engines: TestEngine[], limits: Partial<EngineLimits> = {}): EngineRegistry {
+export function createEngineRegistry(
+  engines: TestEngine[],
+  limits: Partial<EngineLimits> = {},
+): EngineRegistry {
   const caps: EngineLimits = { ...DEFAULT_ENGINE_LIMITS, ...pickLimits(limits) };
   const byName = new Map<string, { engine: TestEngine; validate: OptionsValidator }>();
   for (const engine of engines) {
@@ -39,12 +42,17 @@ export function createEngineRegistry(engines: TestEngine[], limits: Partial<Engi
       const entry = byName.get(type);
       if (!entry) {
         const known = [...byName.keys()].join(', ');
-        throw new ValidationError(`Unknown test type ${JSON.stringify(type)}`, [{ field: '/body/type', message: `must be one of: ${known}` }]);
+        throw new ValidationError(`Unknown test type ${JSON.stringify(type)}`, [
+          { field: '/body/type', message: `must be one of: ${known}` },
+        ]);
       }
       const { value, errors } = entry.validate(options);
       let overCap = false;
       if (errors.length === 0 && entry.engine.check) {
-        for (const problem of entry.engine.check(value, override ? { ...DEFAULT_ENGINE_LIMITS, ...pickLimits(override) } : caps)) {
+        for (const problem of entry.engine.check(
+          value,
+          override ? { ...DEFAULT_ENGINE_LIMITS, ...pickLimits(override) } : caps,
+        )) {
           errors.push({ field: `/body/options${problem.path}`, message: problem.message });
           overCap ||= problem.limit !== undefined;
         }
@@ -62,6 +70,7 @@ export function createEngineRegistry(engines: TestEngine[], limits: Partial<Engi
 // config.engines carries other settings (timeouts, body cap) beside the caps; keep only the caps.
 function pickLimits(l: Partial<EngineLimits>): Partial<EngineLimits> {
   const out: Partial<EngineLimits> = {};
-  for (const key of Object.keys(DEFAULT_ENGINE_LIMITS) as Array<keyof EngineLimits>) if (typeof l[key] === 'number') out[key] = l[key];
+  for (const key of Object.keys(DEFAULT_ENGINE_LIMITS) as Array<keyof EngineLimits>)
+    if (typeof l[key] === 'number') out[key] = l[key];
   return out;
 }

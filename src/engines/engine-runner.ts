@@ -1,5 +1,11 @@
 import { createOutboundClient, OutboundError, TargetRefusedError } from '../shared/outbound/index.ts';
-import { DEFAULT_ENGINE_LIMITS, NonRetryableError, type EngineLimits, type EngineLogger, type EngineResult } from './engine.ts';
+import {
+  DEFAULT_ENGINE_LIMITS,
+  NonRetryableError,
+  type EngineLimits,
+  type EngineLogger,
+  type EngineResult,
+} from './engine.ts';
 import { OptionLimitError, type EngineRegistry } from './engine-registry.ts';
 
 export interface EngineRunnerOptions {
@@ -54,16 +60,30 @@ export function createEngineRunner(options: EngineRunnerOptions): EngineRunner {
         engineOptions = options.registry.validate(input.type, input.options, limits);
         await http.assertTarget(input.url);
       } catch (err) {
-        const code = err instanceof TargetRefusedError ? 'ERR_TARGET_REFUSED' : err instanceof OptionLimitError ? 'ERR_LIMIT_EXCEEDED' : 'ERR_INVALID_TEST';
+        const code =
+          err instanceof TargetRefusedError
+            ? 'ERR_TARGET_REFUSED'
+            : err instanceof OptionLimitError
+              ? 'ERR_LIMIT_EXCEEDED'
+              : 'ERR_INVALID_TEST';
         throw new NonRetryableError((err as Error).message, code);
       }
       input.signal.throwIfAborted();
       const log = options.log;
       try {
-        return await engine.run({ url: input.url, options: engineOptions, signal: input.signal, progress: input.progress, http, log, limits });
+        return await engine.run({
+          url: input.url,
+          options: engineOptions,
+          signal: input.signal,
+          progress: input.progress,
+          http,
+          log,
+          limits,
+        });
       } catch (err) {
         if (err instanceof TargetRefusedError) throw new NonRetryableError(err.message, 'ERR_TARGET_REFUSED');
-        if (err instanceof OutboundError && err.kind === 'aborted' && input.signal.aborted) throw input.signal.reason;
+        if (err instanceof OutboundError && err.kind === 'aborted' && input.signal.aborted)
+          throw input.signal.reason;
         throw err;
       }
     },

@@ -51,7 +51,12 @@ export interface EngineLimits {
   stressWorkers: number;
 }
 
-export const DEFAULT_ENGINE_LIMITS: EngineLimits = { stressMaxUsers: 1000, stressMaxDurationMs: 600_000, stressMaxRate: 10_000, stressWorkers: 1 };
+export const DEFAULT_ENGINE_LIMITS: EngineLimits = {
+  stressMaxUsers: 1000,
+  stressMaxDurationMs: 600_000,
+  stressMaxRate: 10_000,
+  stressWorkers: 1,
+};
 
 /**
  * One test type. `options` is a TypeBox schema: options are validated against it before a test is

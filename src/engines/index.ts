@@ -7,8 +7,17 @@ import type { TestEngine } from './engine.ts';
 import { performanceEngine } from './performance/performance.engine.ts';
 import { stressEngine } from './stress/stress.engine.ts';
 
-export const ENGINES: TestEngine[] = [performanceEngine as unknown as TestEngine, stressEngine as unknown as TestEngine, apiEngine as unknown as TestEngine];
+export const ENGINES: TestEngine[] = [
+  performanceEngine as unknown as TestEngine,
+  stressEngine as unknown as TestEngine,
+  apiEngine as unknown as TestEngine,
+];
 
 export { createEngineRegistry, OptionLimitError, type EngineRegistry } from './engine-registry.ts';
-export { createEngineRunner, type EngineRunner, type EngineRunInput, type EngineRunnerOptions } from './engine-runner.ts';
+export {
+  createEngineRunner,
+  type EngineRunner,
+  type EngineRunInput,
+  type EngineRunnerOptions,
+} from './engine-runner.ts';
 export * from './engine.ts';

@@ -5,7 +5,8 @@ import type { FieldError } from '../shared/http/index.ts';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
 type AddFormats = (ajv: Ajv) => Ajv;
-const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ?? addFormatsModule) as AddFormats;
+const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ??
+  addFormatsModule) as AddFormats;
 
 export type OptionsValidator = (options: unknown) => { value: unknown; errors: FieldError[] };
 
@@ -20,7 +21,8 @@ function fieldOf(error: ErrorObject, prefix: string): string {
 
 /** A schema may give a keyword's failure a readable sentence: `errorMessage: { pattern: '…' }`. */
 function messageOf(error: ErrorObject): string {
-  const custom = (error.parentSchema as { errorMessage?: Record<string, string> } | undefined)?.errorMessage?.[error.keyword];
+  const custom = (error.parentSchema as { errorMessage?: Record<string, string> } | undefined)
+    ?.errorMessage?.[error.keyword];
   if (custom) return custom;
   const params = error.params as { additionalProperty?: string };
   if (params.additionalProperty) return 'is not a known option';
@@ -51,7 +53,14 @@ function toFieldErrors(errors: ErrorObject[], prefix: string): FieldError[] {
  */
 export function compileOptionsValidator(schema: TSchema, prefix = '/body/options'): OptionsValidator {
   // verbose: errors carry their schema, where a readable `errorMessage` may be.
-  const ajv = new Ajv({ allErrors: true, useDefaults: true, coerceTypes: false, removeAdditional: false, strict: false, verbose: true });
+  const ajv = new Ajv({
+    allErrors: true,
+    useDefaults: true,
+    coerceTypes: false,
+    removeAdditional: false,
+    strict: false,
+    verbose: true,
+  });
   addFormats(ajv);
   const validate: ValidateFunction = ajv.compile(schema as object);
   return (options) => {

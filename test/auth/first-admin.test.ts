@@ -23,7 +23,11 @@ describe.each(TEST_DATABASES)('the first account on $name', (target) => {
     }
     const answers = await Promise.all(
       Array.from({ length: SIMULTANEOUS }, (_, i) =>
-        apps[i % apps.length]!.inject({ method: 'POST', url: '/api/auth/register', payload: { email: `first-${i}@example.test`, password: 'a sturdy passphrase 42' } }),
+        apps[i % apps.length]!.inject({
+          method: 'POST',
+          url: '/api/auth/register',
+          payload: { email: `first-${i}@example.test`, password: 'a sturdy passphrase 42' },
+        }),
       ),
     );
     expect(answers.map((r) => r.statusCode)).toEqual(Array(SIMULTANEOUS).fill(201));

@@ -14,20 +14,31 @@ describe('password strength at registration', () => {
   });
   afterAll(() => app.close());
 
-  const register = (address: string, password: string) => app.inject({ method: 'POST', url: '/api/auth/register', payload: { email: address, password } });
+  const register = (address: string, password: string) =>
+    app.inject({ method: 'POST', url: '/api/auth/register', payload: { email: address, password } });
 
-  it.each(['password123', 'qwertyuiop12'])('refuses %s with a problem saying why and what would be stronger', async (password) => {
-    const address = email();
-    const res = await register(address, password);
-    expect(res.statusCode).toBe(400);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    const body = res.json();
-    expect(body).toMatchObject({ status: 400, code: 'ERR_VALIDATION' });
-    expect(body.detail).toMatch(/^Password is too easy to guess \(strength [01] of 4, at least 3 needed\)\. .*commonly used password.*Add more words that are less common\./);
-    expect(body.errors).toEqual([{ field: '/body/password', message: expect.stringMatching(/^is too easy to guess: .*commonly used password.* Add more words/) }]);
-    // Nothing was created: the address is still free.
-    expect((await register(address, 'a sturdy passphrase 42')).statusCode).toBe(201);
-  });
+  it.each(['password123', 'qwertyuiop12'])(
+    'refuses %s with a problem saying why and what would be stronger',
+    async (password) => {
+      const address = email();
+      const res = await register(address, password);
+      expect(res.statusCode).toBe(400);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      const body = res.json();
+      expect(body).toMatchObject({ status: 400, code: 'ERR_VALIDATION' });
+      expect(body.detail).toMatch(
+        /^Password is too easy to guess \(strength [01] of 4, at least 3 needed\)\. .*commonly used password.*Add more words that are less common\./,
+      );
+      expect(body.errors).toEqual([
+        {
+          field: '/body/password',
+          message: expect.stringMatching(/^is too easy to guess: .*commonly used password.* Add more words/),
+        },
+      ]);
+      // Nothing was created: the address is still free.
+      expect((await register(address, 'a sturdy passphrase 42')).statusCode).toBe(201);
+    },
+  );
 
   it('holds the account’s own e-mail address against its password', async () => {
     const mine = await register('jane.doe@example.test', 'jane.doe.2024');
@@ -41,7 +52,9 @@ describe('password strength at registration', () => {
     expect((await register(email(), 'tiger lamp 9')).statusCode).toBe(201);
     const short = await register(email(), 'Zq7#vB1!');
     expect(short.statusCode).toBe(400);
-    expect(short.json().errors).toEqual([{ field: '/body/password', message: 'must be at least 10 characters' }]);
+    expect(short.json().errors).toEqual([
+      { field: '/body/password', message: 'must be at least 10 characters' },
+    ]);
   });
 });
 
@@ -50,7 +63,8 @@ describe('PASSWORD_MIN_SCORE', () => {
     const lenient = await buildTestApp({ PASSWORD_MIN_SCORE: '0' });
     const strict = await buildTestApp({ PASSWORD_MIN_SCORE: '4' });
     try {
-      const register = (app: FastifyInstance, password: string) => app.inject({ method: 'POST', url: '/api/auth/register', payload: { email: email(), password } });
+      const register = (app: FastifyInstance, password: string) =>
+        app.inject({ method: 'POST', url: '/api/auth/register', payload: { email: email(), password } });
       expect((await register(lenient, 'password123')).statusCode).toBe(201);
       const refused = await register(strict, 'tiger lamp 9'); // scores 3
       expect(refused.statusCode).toBe(400);
@@ -63,7 +77,8 @@ describe('PASSWORD_MIN_SCORE', () => {
   });
 
   it('defaults to 3 and refuses anything but 0–4, naming the variable', () => {
-    const load = (env: Record<string, string>) => loadConfig({ NODE_ENV: 'test', DATABASE_URL: 'memory://', ...TEST_SECRETS, ...env }).config;
+    const load = (env: Record<string, string>) =>
+      loadConfig({ NODE_ENV: 'test', DATABASE_URL: 'memory://', ...TEST_SECRETS, ...env }).config;
     expect(load({}).passwordMinScore).toBe(3);
     expect(() => load({ PASSWORD_MIN_SCORE: '5' })).toThrow(ConfigError);
     expect(() => load({ PASSWORD_MIN_SCORE: '5' })).toThrow(/^PASSWORD_MIN_SCORE: expected an integer 0–4/);

@@ -41,7 +41,8 @@ const EXPECTED_PUBLIC = [
 function routes(): Route[] {
   const out = new Map<string, Route>();
   for (const r of registered) {
-    for (const method of [r.method].flat()) out.set(`${method} ${r.url}`, { method, url: r.url, auth: r.config?.auth });
+    for (const method of [r.method].flat())
+      out.set(`${method} ${r.url}`, { method, url: r.url, auth: r.config?.auth });
   }
   return [...out.values()];
 }
@@ -77,7 +78,11 @@ function variants(path: string): string[] {
 /** Sends a raw request line over a real socket; answers the status code. */
 function rawStatus(port: number, requestLine: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1', () => socket.end(`${requestLine}\r\nHost: 127.0.0.1:${port}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`));
+    const socket = net.connect(port, '127.0.0.1', () =>
+      socket.end(
+        `${requestLine}\r\nHost: 127.0.0.1:${port}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`,
+      ),
+    );
     let data = '';
     socket.setEncoding('latin1');
     socket.on('data', (chunk: string) => (data += chunk));
@@ -107,13 +112,24 @@ describe('the auth guard on every route', () => {
 
   it('sees the routes of every module and plugin, and only the expected ones are public', () => {
     const names = all.map((r) => `${r.method} ${r.url}`);
-    for (const name of ['DELETE /api/cache/flush', 'GET /api/cache/stats', 'GET /api/queue/status', 'GET /api/auth/me', 'HEAD /api/tests/:testId', 'GET /docs/json']) {
+    for (const name of [
+      'DELETE /api/cache/flush',
+      'GET /api/cache/stats',
+      'GET /api/queue/status',
+      'GET /api/auth/me',
+      'HEAD /api/tests/:testId',
+      'GET /docs/json',
+    ]) {
       expect(names).toContain(name);
     }
     const isDocs = (r: Route) => r.url === '/docs' || r.url.startsWith('/docs/');
-    const publicOnes = all.filter((r) => r.auth === 'public' && !isDocs(r)).map((r) => `${r.method} ${r.url}`);
+    const publicOnes = all
+      .filter((r) => r.auth === 'public' && !isDocs(r))
+      .map((r) => `${r.method} ${r.url}`);
     // Fastify answers HEAD for every GET with the GET route's options.
-    const expected = EXPECTED_PUBLIC.flatMap((n) => (n.startsWith('GET ') ? [n, n.replace('GET', 'HEAD')] : [n]));
+    const expected = EXPECTED_PUBLIC.flatMap((n) =>
+      n.startsWith('GET ') ? [n, n.replace('GET', 'HEAD')] : [n],
+    );
     expect(publicOnes.sort()).toEqual(expected.sort());
     expect(all.filter(isDocs).every((r) => r.auth === 'public')).toBe(true);
     expect(guarded.length).toBeGreaterThan(15);
@@ -124,7 +140,8 @@ describe('the auth guard on every route', () => {
     for (const r of guarded) {
       const res = await app.inject({ method: r.method as 'GET', url: concrete(r.url) });
       if (res.statusCode !== 401) leaks.push(`${r.method} ${concrete(r.url)} → ${res.statusCode}`);
-      else if (r.method !== 'HEAD') expect(res.json()).toMatchObject({ status: 401, code: 'ERR_UNAUTHORIZED' });
+      else if (r.method !== 'HEAD')
+        expect(res.json()).toMatchObject({ status: 401, code: 'ERR_UNAUTHORIZED' });
     }
     expect(leaks).toEqual([]);
   });
@@ -134,7 +151,8 @@ describe('the auth guard on every route', () => {
     for (const r of guarded) {
       for (const url of variants(concrete(r.url))) {
         const res = await app.inject({ method: r.method as 'GET', url });
-        if (res.statusCode !== 401 && res.statusCode !== 404) leaks.push(`${r.method} ${url} → ${res.statusCode}`);
+        if (res.statusCode !== 401 && res.statusCode !== 404)
+          leaks.push(`${r.method} ${url} → ${res.statusCode}`);
       }
     }
     expect(leaks).toEqual([]);
@@ -154,18 +172,31 @@ describe('the auth guard on every route', () => {
   });
 
   it('still serves the public routes without a token', async () => {
-    for (const url of ['/', '/docs', '/docs/json', '/docs/static/swagger-ui.css', '/health/live', '/metrics']) {
+    for (const url of [
+      '/',
+      '/docs',
+      '/docs/json',
+      '/docs/static/swagger-ui.css',
+      '/health/live',
+      '/metrics',
+    ]) {
       const res = await app.inject({ url });
       expect({ url, status: res.statusCode }).toEqual({ url, status: 200 });
     }
-    expect((await rawStatus(port, `GET http://127.0.0.1:${port}/docs/json HTTP/1.1`))).toBe(200);
+    expect(await rawStatus(port, `GET http://127.0.0.1:${port}/docs/json HTTP/1.1`)).toBe(200);
   });
 
   it('lets a signed-in user through and keeps admin routes for admins', async () => {
-    const register = (email: string) => app.inject({ method: 'POST', url: '/api/auth/register', payload: { email, password: 'a sturdy passphrase 42' } });
+    const register = (email: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/auth/register',
+        payload: { email, password: 'a sturdy passphrase 42' },
+      });
     const admin = (await register('guard-admin@example.test')).json<{ accessToken: string }>();
     const user = (await register('guard-user@example.test')).json<{ accessToken: string }>();
-    const stats = (token: string) => app.inject({ url: '/%61pi/cache/stats', headers: { authorization: `Bearer ${token}` } });
+    const stats = (token: string) =>
+      app.inject({ url: '/%61pi/cache/stats', headers: { authorization: `Bearer ${token}` } });
     expect((await stats(admin.accessToken)).statusCode).toBe(200);
     expect((await stats(user.accessToken)).statusCode).toBe(403);
     expect((await stats('not.a.token')).statusCode).toBe(401);

@@ -23,7 +23,8 @@ describe('access tokens', () => {
   });
   afterAll(() => app.close());
 
-  const me = (token: string) => app.inject({ url: '/api/auth/me', headers: { authorization: `Bearer ${token}` } });
+  const me = (token: string) =>
+    app.inject({ url: '/api/auth/me', headers: { authorization: `Bearer ${token}` } });
 
   it('accepts a hand-signed token carrying every claim (so the refusals below are about the claim)', async () => {
     expect(Object.keys(claims).sort()).toEqual(['aud', 'exp', 'iat', 'iss', 'role', 'sid', 'sub']);
@@ -42,9 +43,17 @@ describe('access tokens', () => {
   it('marks every answer carrying tokens as not to be stored', async () => {
     const email = `no-store-${Date.now()}@example.test`;
     const password = 'a sturdy passphrase 42';
-    const register = await app.inject({ method: 'POST', url: '/api/auth/register', payload: { email, password } });
+    const register = await app.inject({
+      method: 'POST',
+      url: '/api/auth/register',
+      payload: { email, password },
+    });
     const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password } });
-    const refresh = await app.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refreshToken: login.json().refreshToken } });
+    const refresh = await app.inject({
+      method: 'POST',
+      url: '/api/auth/refresh',
+      payload: { refreshToken: login.json().refreshToken },
+    });
     for (const res of [register, login, refresh]) {
       expect(res.json().accessToken).toEqual(expect.any(String));
       expect(res.headers['cache-control']).toBe('no-store');

@@ -12,13 +12,20 @@ describe('the per-IP auth limit behind a reverse proxy', () => {
   });
 
   async function start(trustProxy: boolean): Promise<(forwardedFor?: string) => Promise<number>> {
-    app = await buildTestApp({ TRUST_PROXY: String(trustProxy), AUTH_RATE_LIMIT_IP: '2/1m', AUTH_RATE_LIMIT_ACCOUNT: '1000/1m' });
+    app = await buildTestApp({
+      TRUST_PROXY: String(trustProxy),
+      AUTH_RATE_LIMIT_IP: '2/1m',
+      AUTH_RATE_LIMIT_ACCOUNT: '1000/1m',
+    });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const { port } = app.server.address() as AddressInfo;
     return async (forwardedFor) => {
       const res = await fetch(`http://127.0.0.1:${port}/api/auth/login`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}) },
+        headers: {
+          'content-type': 'application/json',
+          ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}),
+        },
         body: JSON.stringify({ email: 'nobody@example.test', password: 'wrong password!' }),
       });
       await res.arrayBuffer();
@@ -28,7 +35,9 @@ describe('the per-IP auth limit behind a reverse proxy', () => {
 
   it('with TRUST_PROXY=true, gives each forwarded client address a budget of its own', async () => {
     const login = await start(true);
-    expect([await login('198.51.100.1'), await login('198.51.100.1'), await login('198.51.100.1')]).toEqual([401, 401, 429]);
+    expect([await login('198.51.100.1'), await login('198.51.100.1'), await login('198.51.100.1')]).toEqual([
+      401, 401, 429,
+    ]);
     expect(await login('198.51.100.2')).toBe(401);
     // The client is the first address of the chain the proxies built.
     expect(await login('198.51.100.2, 10.0.0.1')).toBe(401);
@@ -39,6 +48,11 @@ describe('the per-IP auth limit behind a reverse proxy', () => {
 
   it('with TRUST_PROXY=false, ignores X-Forwarded-For and counts the socket peer', async () => {
     const login = await start(false);
-    expect([await login('198.51.100.1'), await login('198.51.100.2'), await login('198.51.100.3'), await login()]).toEqual([401, 401, 429, 429]);
+    expect([
+      await login('198.51.100.1'),
+      await login('198.51.100.2'),
+      await login('198.51.100.3'),
+      await login(),
+    ]).toEqual([401, 401, 429, 429]);
   });
 });

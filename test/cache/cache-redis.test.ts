@@ -6,7 +6,14 @@ import { createCacheService } from '../../src/modules/cache/cache.service.ts';
 import { createRedisFactory } from '../../src/shared/redis/index.ts';
 import { registerUser, testConfig, type TestUser } from '../support/app.ts';
 import { REDIS_URL } from '../support/databases.ts';
-import { buildCacheTestApp, closedPort, dropPrefix, uniquePrefix, waitFor, type CacheTestApp } from './cache-test-app.ts';
+import {
+  buildCacheTestApp,
+  closedPort,
+  dropPrefix,
+  uniquePrefix,
+  waitFor,
+  type CacheTestApp,
+} from './cache-test-app.ts';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 
 /** A proxy in front of the shared Redis, so a test can cut "Redis" off without touching the real server. */
@@ -16,14 +23,20 @@ async function redisProxy(): Promise<TcpProxy & { url: string }> {
   return Object.assign(proxy, { url: `redis://127.0.0.1:${proxy.port}` });
 }
 
-if (!REDIS_URL) console.error('[test] TESTWEB_TEST_REDIS_URL is not set: the Redis cache suite (L2, bus, Redis failures) is skipped');
+if (!REDIS_URL)
+  console.error(
+    '[test] TESTWEB_TEST_REDIS_URL is not set: the Redis cache suite (L2, bus, Redis failures) is skipped',
+  );
 
 function routes(app: FastifyInstance) {
   let n = 0;
-  app.get('/api/cache-test/counter', { config: { responseCache: cachedResponse(app) } }, async () => ({ n: ++n }));
+  app.get('/api/cache-test/counter', { config: { responseCache: cachedResponse(app) } }, async () => ({
+    n: ++n,
+  }));
 }
 
-const logLines = (t: CacheTestApp, msg: string) => t.logs.filter((l) => typeof l.msg === 'string' && l.msg.includes(msg));
+const logLines = (t: CacheTestApp, msg: string) =>
+  t.logs.filter((l) => typeof l.msg === 'string' && l.msg.includes(msg));
 
 // Skipped without TESTWEB_TEST_REDIS_URL: there is no Redis to share or to lose.
 describe.skipIf(!REDIS_URL)('cache on Redis (L1 + L2 + bus)', () => {
@@ -66,20 +79,40 @@ describe.skipIf(!REDIS_URL)('cache on Redis (L1 + L2 + bus)', () => {
     const get = () => b!.app.inject({ method: 'GET', url: '/api/cache-test/counter', headers: user.auth });
     await get();
     expect((await get()).headers['x-cache']).toBe('HIT');
-    const inv = await a!.app.inject({ method: 'DELETE', url: `/api/cache/invalidate?pattern=${encodeURIComponent('api:GET:/api/cache-test/*')}`, headers: admin.auth });
+    const inv = await a!.app.inject({
+      method: 'DELETE',
+      url: `/api/cache/invalidate?pattern=${encodeURIComponent('api:GET:/api/cache-test/*')}`,
+      headers: admin.auth,
+    });
     expect(inv.json()).toMatchObject({ by: 'pattern', deleted: 1 });
     await waitFor(async () => (await get()).headers['x-cache'] === 'MISS');
 
     // Event-driven: a TestCompleted published on A drops the result cached on B.
     await b!.app.cache.set(cacheKeys.testResult('t-x'), { score: 1 });
-    await a!.app.events.publish('TestCompleted', { testId: 't-x', userId: user.id, type: 'api', url: 'http://127.0.0.1/', passed: true, score: 1, metrics: {} });
+    await a!.app.events.publish('TestCompleted', {
+      testId: 't-x',
+      userId: user.id,
+      type: 'api',
+      url: 'http://127.0.0.1/',
+      passed: true,
+      score: 1,
+      metrics: {},
+    });
     await waitFor(async () => (await b!.app.cache.get(cacheKeys.testResult('t-x'))) === undefined);
   });
 
   it('serves from the source when Redis is unreachable from the start, with a log line and a metric', async () => {
     const logs: Array<{ msg: string }> = [];
-    const log = { warn: (_o: object, msg: string) => void logs.push({ msg }), info: () => undefined, error: (_o: object, msg: string) => void logs.push({ msg }) };
-    const cache = createCacheService({ config: testConfig({ CACHE_REDIS_TIMEOUT: '200ms' }).cache, redis: createRedisFactory(`redis://127.0.0.1:${await closedPort()}`, uniquePrefix()), log });
+    const log = {
+      warn: (_o: object, msg: string) => void logs.push({ msg }),
+      info: () => undefined,
+      error: (_o: object, msg: string) => void logs.push({ msg }),
+    };
+    const cache = createCacheService({
+      config: testConfig({ CACHE_REDIS_TIMEOUT: '200ms' }).cache,
+      redis: createRedisFactory(`redis://127.0.0.1:${await closedPort()}`, uniquePrefix()),
+      log,
+    });
     opened.push(cache);
     let calls = 0;
     const started = Date.now();
@@ -91,7 +124,9 @@ describe.skipIf(!REDIS_URL)('cache on Redis (L1 + L2 + bus)', () => {
     const stats = await cache.stats();
     expect(stats.redis).toMatchObject({ available: false });
     await waitFor(() => logs.some((l) => l.msg.includes('Redis unavailable')));
-    expect(await cache.metrics.registry.metrics()).toMatch(/testweb_cache_errors_total\{source="redis"\} [1-9]/);
+    expect(await cache.metrics.registry.metrics()).toMatch(
+      /testweb_cache_errors_total\{source="redis"\} [1-9]/,
+    );
   });
 
   it('keeps answering 200 when Redis goes away mid-run, says so in /api/cache/stats, and recovers', async () => {
@@ -99,7 +134,15 @@ describe.skipIf(!REDIS_URL)('cache on Redis (L1 + L2 + bus)', () => {
     proxies.push(proxy);
     const prefix = uniquePrefix();
     prefixes.push(prefix);
-    const [t] = await apps({ REDIS_URL: proxy.url, REDIS_KEY_PREFIX: prefix, CACHE_REDIS_TIMEOUT: '200ms', CACHE_REDIS_BREAKER: '1s' }, 1);
+    const [t] = await apps(
+      {
+        REDIS_URL: proxy.url,
+        REDIS_KEY_PREFIX: prefix,
+        CACHE_REDIS_TIMEOUT: '200ms',
+        CACHE_REDIS_BREAKER: '1s',
+      },
+      1,
+    );
     const admin = await registerUser(t!.app);
     const get = () => t!.app.inject({ method: 'GET', url: '/api/cache-test/counter', headers: admin.auth });
     expect((await get()).statusCode).toBe(200);
@@ -124,7 +167,11 @@ describe.skipIf(!REDIS_URL)('cache on Redis (L1 + L2 + bus)', () => {
     const prefix = uniquePrefix();
     prefixes.push(prefix);
     const silent = { warn: () => undefined, info: () => undefined, error: () => undefined };
-    const cache = createCacheService({ config: testConfig({ CACHE_REDIS_TIMEOUT: '200ms', CACHE_REDIS_BREAKER: '1s' }).cache, redis: createRedisFactory(proxy.url, prefix), log: silent });
+    const cache = createCacheService({
+      config: testConfig({ CACHE_REDIS_TIMEOUT: '200ms', CACHE_REDIS_BREAKER: '1s' }).cache,
+      redis: createRedisFactory(proxy.url, prefix),
+      log: silent,
+    });
     opened.push(cache);
     const direct = new Redis(REDIS_URL!);
     opened.push({ close: () => direct.quit() });

@@ -17,7 +17,8 @@ describe('/api/cache management routes', () => {
   });
   afterAll(async () => app.close());
 
-  const call = (method: 'GET' | 'DELETE', url: string, who?: TestUser) => app.inject({ method, url, headers: who?.auth ?? {} });
+  const call = (method: 'GET' | 'DELETE', url: string, who?: TestUser) =>
+    app.inject({ method, url, headers: who?.auth ?? {} });
 
   it.each([
     ['GET', '/api/cache/stats'],
@@ -36,8 +37,14 @@ describe('/api/cache management routes', () => {
     await app.cache.get(cacheKeys.userPermissions('nobody'));
     const res = await call('GET', '/api/cache/stats', admin);
     expect(res.statusCode).toBe(200);
-    const stats = res.json<Record<string, unknown> & { namespaces: Record<string, { hits: number; misses: number }> }>();
-    expect(stats).toMatchObject({ driver: 'memory', redis: null, keys: { l1: expect.any(Number), l2: null } });
+    const stats = res.json<
+      Record<string, unknown> & { namespaces: Record<string, { hits: number; misses: number }> }
+    >();
+    expect(stats).toMatchObject({
+      driver: 'memory',
+      redis: null,
+      keys: { l1: expect.any(Number), l2: null },
+    });
     expect(stats.namespaces.config!.hits).toBeGreaterThanOrEqual(1);
     expect(stats.namespaces['user:permissions']!.misses).toBeGreaterThanOrEqual(1);
     expect(stats.hitRate).toEqual(expect.any(Number));
@@ -56,7 +63,11 @@ describe('/api/cache management routes', () => {
   it('invalidates by pattern and by tag', async () => {
     await app.cache.set(cacheKeys.testResult('r1'), 1, { tags: [cacheTags.test('r1')] });
     await app.cache.set(cacheKeys.testResult('r2'), 2, { tags: [cacheTags.test('r2')] });
-    const byPattern = await call('DELETE', `/api/cache/invalidate?pattern=${encodeURIComponent('test:result:*')}`, admin);
+    const byPattern = await call(
+      'DELETE',
+      `/api/cache/invalidate?pattern=${encodeURIComponent('test:result:*')}`,
+      admin,
+    );
     expect(byPattern.json()).toEqual({ by: 'pattern', target: 'test:result:*', deleted: 2 });
     await app.cache.set(cacheKeys.testResult('r3'), 3, { tags: [cacheTags.test('r3')] });
     const byTag = await call('DELETE', '/api/cache/invalidate?tag=test:r3', admin);
@@ -92,7 +103,9 @@ describe('/api/cache management routes', () => {
     expect(res.statusCode).toBe(400);
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
     const body = res.json<{ detail: string; errors: Array<{ field: string; message: string }> }>();
-    expect(body.errors).toEqual([{ field: '/querystring/pattern', message: expect.stringContaining('use key=abc') }]);
+    expect(body.errors).toEqual([
+      { field: '/querystring/pattern', message: expect.stringContaining('use key=abc') },
+    ]);
     expect(body.detail).toContain('key=abc');
     expect(await app.cache.get(cacheKeys.config('abc'))).toBe(1);
   });

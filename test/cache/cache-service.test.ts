@@ -9,8 +9,14 @@ import { dropPrefix, uniquePrefix, waitFor } from './cache-test-app.ts';
 const silent = { warn: () => undefined, info: () => undefined, error: () => undefined };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const drivers = [{ name: 'memory', redis: false }, ...(REDIS_URL ? [{ name: 'memory+redis', redis: true }] : [])];
-if (!REDIS_URL) console.error('[test] TESTWEB_TEST_REDIS_URL is not set: cache-service runs on the memory driver only (Redis L2 skipped)');
+const drivers = [
+  { name: 'memory', redis: false },
+  ...(REDIS_URL ? [{ name: 'memory+redis', redis: true }] : []),
+];
+if (!REDIS_URL)
+  console.error(
+    '[test] TESTWEB_TEST_REDIS_URL is not set: cache-service runs on the memory driver only (Redis L2 skipped)',
+  );
 
 describe.each(drivers)('CacheService ($name)', ({ redis }) => {
   const prefixes: string[] = [];
@@ -19,7 +25,11 @@ describe.each(drivers)('CacheService ($name)', ({ redis }) => {
   beforeEach(() => {
     const prefix = uniquePrefix();
     prefixes.push(prefix);
-    cache = createCacheService({ config: testConfig().cache, redis: redis ? createRedisFactory(REDIS_URL!, prefix) : null, log: silent });
+    cache = createCacheService({
+      config: testConfig().cache,
+      redis: redis ? createRedisFactory(REDIS_URL!, prefix) : null,
+      log: silent,
+    });
   });
   afterEach(async () => cache.close());
   afterAll(async () => {
@@ -60,7 +70,9 @@ describe.each(drivers)('CacheService ($name)', ({ redis }) => {
       await sleep(50);
       return { testId: 't1', score: 97 };
     };
-    const results = await Promise.all(Array.from({ length: 100 }, () => cache.wrap(cacheKeys.testResult('t1'), undefined, load)));
+    const results = await Promise.all(
+      Array.from({ length: 100 }, () => cache.wrap(cacheKeys.testResult('t1'), undefined, load)),
+    );
     expect(calls).toBe(1);
     expect(results.every((r) => r.score === 97)).toBe(true);
     const stats = await cache.stats();
@@ -69,14 +81,18 @@ describe.each(drivers)('CacheService ($name)', ({ redis }) => {
 
   it('passes the source error through and stores nothing', async () => {
     class SourceError extends Error {}
-    await expect(cache.wrap('config:broken', undefined, async () => Promise.reject(new SourceError('db down')))).rejects.toBeInstanceOf(SourceError);
+    await expect(
+      cache.wrap('config:broken', undefined, async () => Promise.reject(new SourceError('db down'))),
+    ).rejects.toBeInstanceOf(SourceError);
     expect(await cache.wrap('config:broken', undefined, async () => 'fixed')).toBe('fixed');
   });
 
   it('serves the stale value within the grace period when the source fails', async () => {
     expect(await cache.wrap('config:graced', 100, async () => 'v1')).toBe('v1');
     await sleep(250);
-    expect(await cache.wrap('config:graced', 100, async () => Promise.reject(new Error('db down')))).toBe('v1');
+    expect(await cache.wrap('config:graced', 100, async () => Promise.reject(new Error('db down')))).toBe(
+      'v1',
+    );
     // After a failure the stale value is kept for the grace backoff (10 s), sparing the failing source.
     let calls = 0;
     expect(await cache.wrap('config:graced', 100, async () => String(++calls))).toBe('v1');
@@ -122,7 +138,8 @@ describe.each(drivers)('CacheService ($name)', ({ redis }) => {
   });
 
   it('invalidates by glob pattern and says how many keys went', async () => {
-    for (const id of ['p1', 'p2', 'p3']) await cache.set(cacheKeys.testResult(id), id, { tags: [cacheTags.test(id)] });
+    for (const id of ['p1', 'p2', 'p3'])
+      await cache.set(cacheKeys.testResult(id), id, { tags: [cacheTags.test(id)] });
     await cache.set(cacheKeys.userPermissions('u1'), ['read']);
     expect(await cache.invalidatePattern('test:result:p?')).toBe(3);
     for (const id of ['p1', 'p2', 'p3']) expect(await cache.get(cacheKeys.testResult(id))).toBeUndefined();

@@ -19,18 +19,31 @@ export interface CacheTestApp {
 }
 
 /** The real app, with test-only routes added before it is ready (the response cache applies to them). */
-export async function buildCacheTestApp(env: Record<string, string> = {}, options: { database?: DatabaseConfig; routes?: (app: FastifyInstance) => void; extraEngines?: TestEngine[] } = {}): Promise<CacheTestApp> {
+export async function buildCacheTestApp(
+  env: Record<string, string> = {},
+  options: {
+    database?: DatabaseConfig;
+    routes?: (app: FastifyInstance) => void;
+    extraEngines?: TestEngine[];
+  } = {},
+): Promise<CacheTestApp> {
   const logs: Array<Record<string, unknown>> = [];
   const logStream = new Writable({
     write(chunk: Buffer, _enc, done) {
-      for (const line of chunk.toString().split('\n')) if (line.trim()) logs.push(JSON.parse(line) as Record<string, unknown>);
+      for (const line of chunk.toString().split('\n'))
+        if (line.trim()) logs.push(JSON.parse(line) as Record<string, unknown>);
       done();
     },
   });
   // Its own BullMQ prefix and no worker: these apps must never take jobs from another suite's queue.
   const isolated = { QUEUE_PREFIX: `twcache-${randomBytes(4).toString('hex')}` };
   // (a services-mode CacheMode passes a QUEUE_PREFIX of its own in env, which wins, so it can drop its keys)
-  const app = await buildApp({ config: testConfig({ LOG_LEVEL: 'info', ...RELAXED_LIMITS, ...isolated, ...env }, options.database), logStream, worker: false, extraEngines: options.extraEngines });
+  const app = await buildApp({
+    config: testConfig({ LOG_LEVEL: 'info', ...RELAXED_LIMITS, ...isolated, ...env }, options.database),
+    logStream,
+    worker: false,
+    extraEngines: options.extraEngines,
+  });
   options.routes?.(app);
   await app.ready();
   return { app, logs };
@@ -45,7 +58,10 @@ export interface CacheMode {
   create(): Promise<{ env: Record<string, string>; database: DatabaseConfig; drop(): Promise<void> }>;
 }
 
-const embedded: CacheMode = { name: 'embedded', create: async () => ({ env: {}, database: { driver: 'pglite', dir: null }, drop: async () => undefined }) };
+const embedded: CacheMode = {
+  name: 'embedded',
+  create: async () => ({ env: {}, database: { driver: 'pglite', dir: null }, drop: async () => undefined }),
+};
 
 const services: CacheMode = {
   name: 'services',

@@ -78,6 +78,11 @@ describe('CACHE_ENABLED=false', () => {
     await cache.set('config:a', 1);
     expect(calls).toBe(2);
     expect(await cache.get('config:a')).toBeUndefined();
-    expect(await cache.stats()).toMatchObject({ driver: 'none', hits: 0, misses: 3, namespaces: { 'test:result': { misses: 2 } } });
+    expect(await cache.stats()).toMatchObject({
+      driver: 'none',
+      hits: 0,
+      misses: 3,
+      namespaces: { 'test:result': { misses: 2 } },
+    });
   });
 });

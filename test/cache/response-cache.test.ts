@@ -13,11 +13,19 @@ function routes(calls: { n: number }) {
       calls.n++;
       return { userId: req.user!.id, query: req.query, n: calls.n };
     });
-    app.get<{ Querystring: { status?: string } }>('/api/cache-test/status', { config: { responseCache: cachedResponse(app, { ttlMs: 60_000, tags: () => [cacheTags.test('t-1')] }) } }, async (req, reply) => {
-      calls.n++;
-      if (req.query.status === '404') return reply.status(404).send({ n: calls.n });
-      return { n: calls.n };
-    });
+    app.get<{ Querystring: { status?: string } }>(
+      '/api/cache-test/status',
+      {
+        config: {
+          responseCache: cachedResponse(app, { ttlMs: 60_000, tags: () => [cacheTags.test('t-1')] }),
+        },
+      },
+      async (req, reply) => {
+        calls.n++;
+        if (req.query.status === '404') return reply.status(404).send({ n: calls.n });
+        return { n: calls.n };
+      },
+    );
     app.get('/api/cache-test/plain', async () => ({ n: ++calls.n }));
   };
 }
@@ -36,7 +44,8 @@ describe('response cache', () => {
   });
   afterAll(async () => app.close());
 
-  const get = (url: string, user: TestUser, headers: Record<string, string> = {}) => app.inject({ method: 'GET', url, headers: { ...user.auth, ...headers } });
+  const get = (url: string, user: TestUser, headers: Record<string, string> = {}) =>
+    app.inject({ method: 'GET', url, headers: { ...user.auth, ...headers } });
 
   it('answers a repeated GET from the cache with X-Cache: HIT, without running the handler', async () => {
     const first = await get('/api/cache-test/whoami?x=1', alice);
@@ -97,7 +106,9 @@ describe('response cache', () => {
   it('leaves routes that did not opt in alone', async () => {
     const res = await get('/api/cache-test/plain', alice);
     expect(res.headers['x-cache']).toBeUndefined();
-    expect((await get('/api/cache-test/plain', alice)).json<{ n: number }>().n).toBe(res.json<{ n: number }>().n + 1);
+    expect((await get('/api/cache-test/plain', alice)).json<{ n: number }>().n).toBe(
+      res.json<{ n: number }>().n + 1,
+    );
   });
 
   it('still refuses an anonymous request to a cached route', async () => {
@@ -110,7 +121,9 @@ describe('response cache wiring at start-up', () => {
 
   it('fails loudly when a route opts in before the cache module is registered', () => {
     const app = Fastify();
-    expect(() => app.get('/early', { config: { responseCache: cachedResponse(app) } }, plain)).toThrow(/Register cacheModule\(\.\.\.\) before the modules whose routes opt in/);
+    expect(() => app.get('/early', { config: { responseCache: cachedResponse(app) } }, plain)).toThrow(
+      /Register cacheModule\(\.\.\.\) before the modules whose routes opt in/,
+    );
   });
 
   it('fails at ready() when an opting-in route lives in a context created before the cache module', async () => {
@@ -125,8 +138,12 @@ describe('response cache wiring at start-up', () => {
   it('refuses an opt-in on a route that is not a GET, and one not made with cachedResponse', () => {
     const app = Fastify();
     registerResponseCache(app, createPassThroughCache());
-    expect(() => app.post('/write', { config: { responseCache: cachedResponse(app) } }, plain)).toThrow(/only GET routes/);
-    expect(() => app.get('/raw', { config: { responseCache: true as never } }, plain)).toThrow(/must be made with cachedResponse/);
+    expect(() => app.post('/write', { config: { responseCache: cachedResponse(app) } }, plain)).toThrow(
+      /only GET routes/,
+    );
+    expect(() => app.get('/raw', { config: { responseCache: true as never } }, plain)).toThrow(
+      /must be made with cachedResponse/,
+    );
   });
 
   it('answers X-Cache on the routes that opted in after it, and runs no cache code for the others', async () => {

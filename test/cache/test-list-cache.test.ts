@@ -41,29 +41,47 @@ describe.each(CACHE_MODES)('GET /api/tests through the response cache ($name)', 
     await drop?.();
   });
 
-  const list = (who: TestUser, query = '', headers: Record<string, string> = {}) => app.inject({ method: 'GET', url: `/api/tests${query}`, headers: { ...who.auth, ...headers } });
+  const list = (who: TestUser, query = '', headers: Record<string, string> = {}) =>
+    app.inject({ method: 'GET', url: `/api/tests${query}`, headers: { ...who.auth, ...headers } });
   const items = (res: { json: <T>() => T }) => res.json<{ items: Item[] }>().items;
   const ids = (res: { json: <T>() => T }) => items(res).map((i) => i.testId);
-  const item = async (who: TestUser, testId: string) => items(await list(who)).find((i) => i.testId === testId);
+  const item = async (who: TestUser, testId: string) =>
+    items(await list(who)).find((i) => i.testId === testId);
   async function submit(who: TestUser): Promise<string> {
-    const res = await app.inject({ method: 'POST', url: '/api/tests', headers: who.auth, payload: { type: probe.name, url: 'http://127.0.0.1:9/' } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/tests',
+      headers: who.auth,
+      payload: { type: probe.name, url: 'http://127.0.0.1:9/' },
+    });
     expect(res.statusCode).toBe(202);
     return res.json<{ testId: string }>().testId;
   }
   /** Changes a test row behind the cache's back (no event), as another process's write would look before its event. */
   const setRow = (testId: string, set: { status?: string; progress?: number; message?: string }) =>
-    sql`update test_queue set status = coalesce(${set.status ?? null}, status), progress = coalesce(${set.progress ?? null}, progress), message = coalesce(${set.message ?? null}, message) where test_id = ${testId}`.execute(app.database.db);
+    sql`update test_queue set status = coalesce(${set.status ?? null}, status), progress = coalesce(${set.progress ?? null}, progress), message = coalesce(${set.message ?? null}, message) where test_id = ${testId}`.execute(
+      app.database.db,
+    );
   /**
    * A cached list: asked until the cache answers (normally the second request). bentocache counts an entry
    * written in the same millisecond as a tag invalidation as invalidated, so right after an event the
    * first store may not stick: a spurious miss, never a stale hit.
    */
   const cached = (who: TestUser, query = '') =>
-    waitFor(async () => {
-      const res = await list(who, query);
-      return res.headers['x-cache'] === 'HIT' ? res : null;
-    }, 5000, `a cached list for ${query || 'no query'}`);
-  const base = (testId: string, who: TestUser) => ({ testId, userId: who.id, type: probe.name, url: 'http://127.0.0.1:9/' });
+    waitFor(
+      async () => {
+        const res = await list(who, query);
+        return res.headers['x-cache'] === 'HIT' ? res : null;
+      },
+      5000,
+      `a cached list for ${query || 'no query'}`,
+    );
+  const base = (testId: string, who: TestUser) => ({
+    testId,
+    userId: who.id,
+    type: probe.name,
+    url: 'http://127.0.0.1:9/',
+  });
 
   it('answers a repeated list from the cache with X-Cache: HIT, without reading the database', async () => {
     const testId = await submit(alice);
@@ -133,7 +151,11 @@ describe.each(CACHE_MODES)('GET /api/tests through the response cache ($name)', 
     await cached(alice);
     await app.events.publish('TestProgress', { ...base(testId, alice), progress: 40, message: 'running' });
     // The list is read again between the event and the progress write (which the worker makes after publishing).
-    await waitFor(async () => (await list(alice)).headers['x-cache'] === 'MISS', 5000, 'the progress event to drop the list');
+    await waitFor(
+      async () => (await list(alice)).headers['x-cache'] === 'MISS',
+      5000,
+      'the progress event to drop the list',
+    );
     await cached(alice);
     await setRow(testId, { progress: 40, message: 'running' });
     await waitFor(async () => (await item(alice, testId))?.progress === 40, 5000, 'progress 40 in the list');
@@ -147,40 +169,56 @@ describe.each(CACHE_MODES)('GET /api/tests through the response cache ($name)', 
     expect(fresh.headers['x-cache']).toBe('MISS');
     expect(items(fresh).find((i) => i.testId === testId)?.message).toBe('fresh');
     // The fresh response replaced the entry (stored after the response, so wait for the hit).
-    const after = await waitFor(async () => {
-      const res = await list(alice, '?limit=7');
-      return res.headers['x-cache'] === 'HIT' ? res : null;
-    }, 5000, 'the refreshed entry');
+    const after = await waitFor(
+      async () => {
+        const res = await list(alice, '?limit=7');
+        return res.headers['x-cache'] === 'HIT' ? res : null;
+      },
+      5000,
+      'the refreshed entry',
+    );
     expect(after.json()).toEqual(fresh.json());
   });
 });
 
-describe.skipIf(!CACHE_MODES.some((m) => m.name === 'services'))('GET /api/tests across two API processes (services mode)', () => {
-  const services = CACHE_MODES.find((m) => m.name === 'services')!;
-  let a: FastifyInstance;
-  let b: FastifyInstance;
-  let drop: () => Promise<void>;
+describe.skipIf(!CACHE_MODES.some((m) => m.name === 'services'))(
+  'GET /api/tests across two API processes (services mode)',
+  () => {
+    const services = CACHE_MODES.find((m) => m.name === 'services')!;
+    let a: FastifyInstance;
+    let b: FastifyInstance;
+    let drop: () => Promise<void>;
 
-  beforeAll(async () => {
-    const m = await services.create();
-    drop = m.drop;
-    ({ app: a } = await buildCacheTestApp(m.env, { database: m.database, extraEngines: [probe] }));
-    ({ app: b } = await buildCacheTestApp(m.env, { database: m.database, extraEngines: [probe] }));
-  });
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await drop?.();
-  });
+    beforeAll(async () => {
+      const m = await services.create();
+      drop = m.drop;
+      ({ app: a } = await buildCacheTestApp(m.env, { database: m.database, extraEngines: [probe] }));
+      ({ app: b } = await buildCacheTestApp(m.env, { database: m.database, extraEngines: [probe] }));
+    });
+    afterAll(async () => {
+      await a?.close();
+      await b?.close();
+      await drop?.();
+    });
 
-  it('a submission on one process reaches the list cached on another within the bus delay', async () => {
-    await registerUser(a); // admin
-    const user = await registerUser(a); // same secrets: B accepts A's tokens
-    const onB = () => b.inject({ method: 'GET', url: '/api/tests', headers: user.auth });
-    await onB();
-    expect((await onB()).headers['x-cache']).toBe('HIT');
-    const created = await a.inject({ method: 'POST', url: '/api/tests', headers: user.auth, payload: { type: probe.name, url: 'http://127.0.0.1:9/' } });
-    const testId = created.json<{ testId: string }>().testId;
-    await waitFor(async () => (await onB()).json<{ items: Item[] }>().items.some((i) => i.testId === testId), 5000, 'the submission in the list on B');
-  });
-});
+    it('a submission on one process reaches the list cached on another within the bus delay', async () => {
+      await registerUser(a); // admin
+      const user = await registerUser(a); // same secrets: B accepts A's tokens
+      const onB = () => b.inject({ method: 'GET', url: '/api/tests', headers: user.auth });
+      await onB();
+      expect((await onB()).headers['x-cache']).toBe('HIT');
+      const created = await a.inject({
+        method: 'POST',
+        url: '/api/tests',
+        headers: user.auth,
+        payload: { type: probe.name, url: 'http://127.0.0.1:9/' },
+      });
+      const testId = created.json<{ testId: string }>().testId;
+      await waitFor(
+        async () => (await onB()).json<{ items: Item[] }>().items.some((i) => i.testId === testId),
+        5000,
+        'the submission in the list on B',
+      );
+    });
+  },
+);

@@ -13,7 +13,14 @@ const probeEngine: TestEngine = {
   name: 'cache-probe',
   description: 'test only: returns a fixed result',
   options: Type.Object({}, { additionalProperties: false }),
-  run: async () => ({ passed: true, score: 90, summary: 'first run', metrics: { probe: 1 }, findings: [], details: {} }),
+  run: async () => ({
+    passed: true,
+    score: 90,
+    summary: 'first run',
+    metrics: { probe: 1 },
+    findings: [],
+    details: {},
+  }),
 };
 
 describe.each(TEST_DATABASES)('GET /api/tests/:testId/result through the cache ($name)', (database) => {
@@ -24,22 +31,38 @@ describe.each(TEST_DATABASES)('GET /api/tests/:testId/result through the cache (
   let other: TestUser;
   let testId: string;
 
-  const result = (who: TestUser, headers: Record<string, string> = {}) => app.inject({ method: 'GET', url: `/api/tests/${testId}/result`, headers: { ...who.auth, ...headers } });
+  const result = (who: TestUser, headers: Record<string, string> = {}) =>
+    app.inject({ method: 'GET', url: `/api/tests/${testId}/result`, headers: { ...who.auth, ...headers } });
   const stats = async () => (await app.cache.stats()).namespaces['test:result']!;
-  const setSummary = (summary: string) => sql`update test_results set summary = ${summary} where test_id = ${testId}`.execute(app.database.db);
+  const setSummary = (summary: string) =>
+    sql`update test_results set summary = ${summary} where test_id = ${testId}`.execute(app.database.db);
 
   beforeAll(async () => {
     const db = await database.create();
     drop = db.drop;
-    app = await buildApp({ config: testConfig({ AUTH_RATE_LIMIT_IP: '1000/1m' }, db.config), extraEngines: [probeEngine] });
+    app = await buildApp({
+      config: testConfig({ AUTH_RATE_LIMIT_IP: '1000/1m' }, db.config),
+      extraEngines: [probeEngine],
+    });
     await app.ready();
     admin = await registerUser(app);
     owner = await registerUser(app);
     other = await registerUser(app);
-    const created = await app.inject({ method: 'POST', url: '/api/tests', headers: owner.auth, payload: { type: 'cache-probe', url: 'http://127.0.0.1:9/' } });
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/tests',
+      headers: owner.auth,
+      payload: { type: 'cache-probe', url: 'http://127.0.0.1:9/' },
+    });
     expect(created.statusCode).toBe(202);
     testId = created.json<{ testId: string }>().testId;
-    await waitFor(async () => (await app.inject({ method: 'GET', url: `/api/tests/${testId}`, headers: owner.auth })).json<{ status: string }>().status === 'completed', 20_000);
+    await waitFor(
+      async () =>
+        (await app.inject({ method: 'GET', url: `/api/tests/${testId}`, headers: owner.auth })).json<{
+          status: string;
+        }>().status === 'completed',
+      20_000,
+    );
   });
   afterAll(async () => {
     await app?.close();
@@ -95,7 +118,7 @@ describe.each(TEST_DATABASES)('GET /api/tests/:testId/result through the cache (
     expect(mine.json()).toMatchObject({ summary: 'owner entry' });
   });
 
-  it("answers 404 to another user even from a cached entry, and 200 to an admin", async () => {
+  it('answers 404 to another user even from a cached entry, and 200 to an admin', async () => {
     await result(owner);
     const res = await result(other);
     expect(res.statusCode).toBe(404);
@@ -103,29 +126,34 @@ describe.each(TEST_DATABASES)('GET /api/tests/:testId/result through the cache (
     expect((await result(admin)).statusCode).toBe(200);
   });
 
-  it("stores nothing when another user asks first, then serves the owner", async () => {
+  it('stores nothing when another user asks first, then serves the owner', async () => {
     await app.cache.del(`test:result:${testId}`);
     expect((await result(other)).statusCode).toBe(404);
     expect(await app.cache.get(`test:result:${testId}`)).toBeUndefined();
     expect((await result(owner)).statusCode).toBe(200);
   });
 
-  it.each(['TestCompleted', 'TestQueued', 'TestFailed', 'TestCancelled'] as const)('drops the cached result when %s is published', async (event) => {
-    await setSummary(`before ${event}`);
-    await app.cache.del(`test:result:${testId}`);
-    expect((await result(owner)).json()).toMatchObject({ summary: `before ${event}` });
-    await setSummary(`after ${event}`);
-    expect((await result(owner)).json()).toMatchObject({ summary: `before ${event}` });
-    const base = { testId, userId: owner.id, type: 'cache-probe', url: 'http://127.0.0.1:9/' };
-    const payloads = {
-      TestCompleted: { ...base, passed: true, score: 90, metrics: {} },
-      TestQueued: { ...base, priority: 0 },
-      TestFailed: { ...base, error: 'x', willRetry: false },
-      TestCancelled: base,
-    };
-    await app.events.publish(event, payloads[event] as never);
-    await waitFor(async () => (await result(owner)).json<{ summary: string }>().summary === `after ${event}`);
-  });
+  it.each(['TestCompleted', 'TestQueued', 'TestFailed', 'TestCancelled'] as const)(
+    'drops the cached result when %s is published',
+    async (event) => {
+      await setSummary(`before ${event}`);
+      await app.cache.del(`test:result:${testId}`);
+      expect((await result(owner)).json()).toMatchObject({ summary: `before ${event}` });
+      await setSummary(`after ${event}`);
+      expect((await result(owner)).json()).toMatchObject({ summary: `before ${event}` });
+      const base = { testId, userId: owner.id, type: 'cache-probe', url: 'http://127.0.0.1:9/' };
+      const payloads = {
+        TestCompleted: { ...base, passed: true, score: 90, metrics: {} },
+        TestQueued: { ...base, priority: 0 },
+        TestFailed: { ...base, error: 'x', willRetry: false },
+        TestCancelled: base,
+      };
+      await app.events.publish(event, payloads[event] as never);
+      await waitFor(
+        async () => (await result(owner)).json<{ summary: string }>().summary === `after ${event}`,
+      );
+    },
+  );
 
   it('does not cache a 404 for a test without a result', async () => {
     const missing = '00000000-0000-4000-8000-000000000000';

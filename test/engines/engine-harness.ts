@@ -1,4 +1,10 @@
-import { createEngineRegistry, createEngineRunner, ENGINES, type EngineLimits, type EngineResult } from '../../src/engines/index.ts';
+import {
+  createEngineRegistry,
+  createEngineRunner,
+  ENGINES,
+  type EngineLimits,
+  type EngineResult,
+} from '../../src/engines/index.ts';
 
 export const silentLog = { debug: () => undefined, info: () => undefined, warn: () => undefined };
 
@@ -21,10 +27,29 @@ export interface HarnessOptions {
 /** The product's registry and runner, configured as a test needs; close() in afterAll. */
 export function engineHarness(o: HarnessOptions = {}) {
   const registry = createEngineRegistry(ENGINES, o.limits);
-  const runner = createEngineRunner({ registry, allowPrivateTargets: o.allowPrivateTargets ?? true, log: silentLog, limits: o.limits, maxResponseBytes: o.maxResponseBytes, requestTimeoutMs: o.requestTimeoutMs, publicAddresses: o.publicAddresses });
-  const run = async (type: string, url: string, options: unknown, signal = new AbortController().signal): Promise<{ result: EngineResult; progress: ProgressEvent[] }> => {
+  const runner = createEngineRunner({
+    registry,
+    allowPrivateTargets: o.allowPrivateTargets ?? true,
+    log: silentLog,
+    limits: o.limits,
+    maxResponseBytes: o.maxResponseBytes,
+    requestTimeoutMs: o.requestTimeoutMs,
+    publicAddresses: o.publicAddresses,
+  });
+  const run = async (
+    type: string,
+    url: string,
+    options: unknown,
+    signal = new AbortController().signal,
+  ): Promise<{ result: EngineResult; progress: ProgressEvent[] }> => {
     const progress: ProgressEvent[] = [];
-    const result = await runner.run({ type, url, options, signal, progress: (percent, message, metrics) => progress.push({ percent, message, metrics, at: Date.now() }) });
+    const result = await runner.run({
+      type,
+      url,
+      options,
+      signal,
+      progress: (percent, message, metrics) => progress.push({ percent, message, metrics, at: Date.now() }),
+    });
     return { result, progress };
   };
   return { registry, runner, run, close: () => runner.close() };

@@ -6,7 +6,16 @@ import { buildPlan, sharePlan, usersAt } from '../../src/engines/stress/load-pla
 import type { StressOptions } from '../../src/engines/stress/stress.options.ts';
 import { evaluateThresholds } from '../../src/engines/stress/thresholds.ts';
 
-const stress = (o: Partial<StressOptions>): StressOptions => ({ method: 'GET', vus: 10, pattern: 'constant', startVus: 0, timeoutMs: 10_000, thresholds: [], insecureTls: false, ...o });
+const stress = (o: Partial<StressOptions>): StressOptions => ({
+  method: 'GET',
+  vus: 10,
+  pattern: 'constant',
+  startVus: 0,
+  timeoutMs: 10_000,
+  thresholds: [],
+  insecureTls: false,
+  ...o,
+});
 
 describe('stress load plans', () => {
   it('holds constant users for the duration', () => {
@@ -28,28 +37,55 @@ describe('stress load plans', () => {
   });
 
   it('ramps down as linearly as it ramps up, and rounds to whole users', () => {
-    const plan = buildPlan(stress({ startVus: 0, stages: [{ duration: '4s', target: 8 }, { duration: '4s', target: 0 }] }));
+    const plan = buildPlan(
+      stress({
+        startVus: 0,
+        stages: [
+          { duration: '4s', target: 8 },
+          { duration: '4s', target: 0 },
+        ],
+      }),
+    );
     if (plan.mode !== 'vus') throw new Error('vus plan expected');
     expect(plan).toMatchObject({ durationMs: 8000, maxUsers: 8 });
-    expect([0, 500, 1000, 1250, 2000, 3000, 3999, 4000, 5000, 6000, 7000, 7999].map((t) => usersAt(plan.segments, t))).toEqual([0, 1, 2, 3, 4, 6, 8, 8, 6, 4, 2, 0]);
+    expect(
+      [0, 500, 1000, 1250, 2000, 3000, 3999, 4000, 5000, 6000, 7000, 7999].map((t) =>
+        usersAt(plan.segments, t),
+      ),
+    ).toEqual([0, 1, 2, 3, 4, 6, 8, 8, 6, 4, 2, 0]);
   });
 
   it('spikes to the peak for the middle fifth', () => {
     const plan = buildPlan(stress({ pattern: 'spike', startVus: 2, vus: 50, duration: '10s' }));
     if (plan.mode !== 'vus') throw new Error('vus plan expected');
-    expect([1000, 3900, 4100, 5900, 6100, 9900].map((t) => usersAt(plan.segments, t))).toEqual([2, 2, 50, 50, 2, 2]);
+    expect([1000, 3900, 4100, 5900, 6100, 9900].map((t) => usersAt(plan.segments, t))).toEqual([
+      2, 2, 50, 50, 2, 2,
+    ]);
     expect(plan.maxUsers).toBe(50);
   });
 
   it('follows k6-style stages, each ramping from the previous target', () => {
-    const plan = buildPlan(stress({ stages: [{ duration: '10s', target: 20 }, { duration: 10, target: 20 }, { duration: '5s', target: 0 }] }));
+    const plan = buildPlan(
+      stress({
+        stages: [
+          { duration: '10s', target: 20 },
+          { duration: 10, target: 20 },
+          { duration: '5s', target: 0 },
+        ],
+      }),
+    );
     if (plan.mode !== 'vus') throw new Error('vus plan expected');
     expect(plan.durationMs).toBe(25_000);
     expect([5000, 15_000, 22_500].map((t) => usersAt(plan.segments, t))).toEqual([10, 20, 10]);
   });
 
   it('switches to arrival rate when rate is set', () => {
-    expect(buildPlan(stress({ rate: 250, vus: 40, duration: '30s' }))).toEqual({ mode: 'rate', rate: 250, durationMs: 30_000, maxUsers: 40 });
+    expect(buildPlan(stress({ rate: 250, vus: 40, duration: '30s' }))).toEqual({
+      mode: 'rate',
+      rate: 250,
+      durationMs: 30_000,
+      maxUsers: 40,
+    });
   });
 
   it('splits users and rate across worker threads without losing any', () => {
@@ -57,14 +93,21 @@ describe('stress load plans', () => {
     const shares = [0, 1, 2].map((i) => sharePlan(plan, i, 3));
     expect(shares.map((p) => p.maxUsers)).toEqual([3, 2, 2]);
     const rate = buildPlan(stress({ rate: 90, vus: 9, duration: 1 }));
-    expect([0, 1, 2].map((i) => sharePlan(rate, i, 3))).toMatchObject([{ rate: 30, maxUsers: 3 }, { rate: 30 }, { rate: 30 }]);
+    expect([0, 1, 2].map((i) => sharePlan(rate, i, 3))).toMatchObject([
+      { rate: 30, maxUsers: 3 },
+      { rate: 30 },
+      { rate: 30 },
+    ]);
   });
 });
 
 describe('stress thresholds', () => {
   const metrics = { latency_p95_ms: 180, latency_p99_ms: 400, error_rate: 0.02, rps_mean: 600 };
   it('evaluates aliases and metric names with every operator', () => {
-    const results = evaluateThresholds(['p95<200', 'p(99)<=400', 'error_rate<0.01', 'rps>500', 'rps_mean>=601'], metrics);
+    const results = evaluateThresholds(
+      ['p95<200', 'p(99)<=400', 'error_rate<0.01', 'rps>500', 'rps_mean>=601'],
+      metrics,
+    );
     expect(results.map((r) => [r.metric, r.actual, r.passed])).toEqual([
       ['latency_p95_ms', 180, true],
       ['latency_p99_ms', 400, true],
@@ -112,6 +155,11 @@ describe('page analysis', () => {
     expect(cachePolicy({ 'cache-control': 'no-store, max-age=600' }).freshnessSeconds).toBe(0);
     expect(cachePolicy({ expires: 'Thu, 01 Jan 2026 01:00:00 GMT' }, now).freshnessSeconds).toBe(3600);
     expect(cachePolicy({ etag: '"x"' })).toMatchObject({ freshnessSeconds: 0, revalidatable: true });
-    expect([isCompressible('text/html'), isCompressible('application/json'), isCompressible('image/svg+xml'), isCompressible('image/png')]).toEqual([true, true, true, false]);
+    expect([
+      isCompressible('text/html'),
+      isCompressible('application/json'),
+      isCompressible('image/svg+xml'),
+      isCompressible('image/png'),
+    ]).toEqual([true, true, true, false]);
   });
 });

@@ -26,14 +26,22 @@ describe('outbound client: response size cap', () => {
   });
 
   it('cuts a gzip bomb (100 MiB of zeros in ~100 KiB) at the cap after decompression and says it was truncated', async () => {
-    const { result } = await h.run('api', `${server.url}/bomb?members=100`, { assertions: [{ source: 'status', comparison: 'equals', target: 200 }] });
+    const { result } = await h.run('api', `${server.url}/bomb?members=100`, {
+      assertions: [{ source: 'status', comparison: 'equals', target: 200 }],
+    });
     expect(stepOf(result.details)).toMatchObject({ status: 200, bytes: MiB, truncated: true });
     expect(result.metrics.response_bytes).toBe(MiB);
     expect(result.passed).toBe(true);
   });
 
   it('keeps the decoded bytes up to the cap, not an empty body', async () => {
-    const client = createOutboundClient({ allowPrivateTargets: true, timeoutMs: 10_000, maxResponseBytes: MiB, maxRedirects: 0, userAgent: 'test' });
+    const client = createOutboundClient({
+      allowPrivateTargets: true,
+      timeoutMs: 10_000,
+      maxResponseBytes: MiB,
+      maxRedirects: 0,
+      userAgent: 'test',
+    });
     try {
       const res = await client.request(`${server.url}/bomb?members=100`);
       expect(res.body.length).toBe(MiB);
@@ -47,7 +55,10 @@ describe('outbound client: response size cap', () => {
 
   it('stops reading a bomb of 100 GiB (~100 MB compressed) once the cap is reached, and hangs up', async () => {
     const before = server.bombs.length;
-    const { result } = await h.run('performance', `${server.url}/bomb?members=100000`, { runs: 1, fetchResources: false });
+    const { result } = await h.run('performance', `${server.url}/bomb?members=100000`, {
+      runs: 1,
+      fetchResources: false,
+    });
     expect(result.metrics.document_bytes).toBe(MiB);
     expect((result.details.document as { truncated: boolean }).truncated).toBe(true);
     // Decoding stopped the reading: a few chunks came off the wire, not the compressed cap (also 1 MiB).
@@ -60,7 +71,13 @@ describe('outbound client: response size cap', () => {
   });
 
   it('reads a body of exactly the cap as whole', async () => {
-    const client = createOutboundClient({ allowPrivateTargets: true, timeoutMs: 10_000, maxResponseBytes: MiB, maxRedirects: 0, userAgent: 'test' });
+    const client = createOutboundClient({
+      allowPrivateTargets: true,
+      timeoutMs: 10_000,
+      maxResponseBytes: MiB,
+      maxRedirects: 0,
+      userAgent: 'test',
+    });
     try {
       const res = await client.request(`${server.url}/bomb?members=1`);
       expect(res.body.length).toBe(MiB);
@@ -76,7 +93,12 @@ describe('outbound client: credentials on redirects', () => {
   let otherPort: EngineFixture;
   let otherHost: EngineFixture;
   const h = engineHarness();
-  const secrets = { Authorization: 'Bearer secret-token', Cookie: 'session=abc', 'Proxy-Authorization': 'Basic cHJveHk6cHc=', 'X-Trace': 'kept' };
+  const secrets = {
+    Authorization: 'Bearer secret-token',
+    Cookie: 'session=abc',
+    'Proxy-Authorization': 'Basic cHJveHk6cHc=',
+    'X-Trace': 'kept',
+  };
 
   beforeAll(async () => {
     origin = await startEngineFixture('127.0.0.1');
@@ -89,14 +111,22 @@ describe('outbound client: credentials on redirects', () => {
   });
 
   const echoedAfterRedirect = async (to: string): Promise<Record<string, string>> => {
-    const { result } = await h.run('api', `${origin.url}/redirect?to=${encodeURIComponent(to)}`, { headers: secrets, assertions: [{ source: 'status', comparison: 'equals', target: 200 }] });
+    const { result } = await h.run('api', `${origin.url}/redirect?to=${encodeURIComponent(to)}`, {
+      headers: secrets,
+      assertions: [{ source: 'status', comparison: 'equals', target: 200 }],
+    });
     expect(result.passed).toBe(true);
     return JSON.parse(stepOf(result.details).bodyPreview) as Record<string, string>;
   };
 
   it('keeps them on a same-origin redirect', async () => {
     const echoed = await echoedAfterRedirect('/echo');
-    expect(echoed).toMatchObject({ authorization: 'Bearer secret-token', cookie: 'session=abc', 'proxy-authorization': 'Basic cHJveHk6cHc=', 'x-trace': 'kept' });
+    expect(echoed).toMatchObject({
+      authorization: 'Bearer secret-token',
+      cookie: 'session=abc',
+      'proxy-authorization': 'Basic cHJveHk6cHc=',
+      'x-trace': 'kept',
+    });
   });
 
   it.each([

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closedPort, pageFacts, startFixtureServer, startH2FixtureServer, startTlsFixtureServer, type FixtureServer } from '../fixtures/target-server.fixture.ts';
+import {
+  closedPort,
+  pageFacts,
+  startFixtureServer,
+  startH2FixtureServer,
+  startTlsFixtureServer,
+  type FixtureServer,
+} from '../fixtures/target-server.fixture.ts';
 import { SCORED, startEngineFixture } from './engine-fixtures.ts';
 import { engineHarness } from './engine-harness.ts';
 
@@ -33,12 +40,17 @@ describe('performance engine', () => {
     expect(m.resources_failed).toBe(1); // /img/missing.png
     expect(m.uncompressed_text_resources).toBe(1); // vendor.js, 8000 bytes of JS without gzip
     expect(m.uncached_resources).toBe(2); // vendor.js and the font have no cache lifetime
-    for (const phase of ['connect_ms', 'ttfb_ms', 'download_ms', 'total_ms']) expect(m[phase], phase).toBeGreaterThanOrEqual(0);
+    for (const phase of ['connect_ms', 'ttfb_ms', 'download_ms', 'total_ms'])
+      expect(m[phase], phase).toBeGreaterThanOrEqual(0);
     expect(m.ttfb_ms).toBeGreaterThan(0);
     expect(m.total_ms).toBeGreaterThanOrEqual(m.ttfb_ms!);
     expect(result.score).toBeGreaterThan(0);
     expect(result.score).toBeLessThanOrEqual(100);
-    const details = result.details as { document: { compression: string; httpVersion: string }; runs: unknown[]; largestResources: Array<{ url: string }> };
+    const details = result.details as {
+      document: { compression: string; httpVersion: string };
+      runs: unknown[];
+      largestResources: Array<{ url: string }>;
+    };
     expect(details.document.compression).toBe('gzip');
     expect(details.runs).toHaveLength(3);
     expect(details.largestResources[0]!.url).toBe(`${server.url}/img/logo.png`);
@@ -54,7 +66,15 @@ describe('performance engine', () => {
       const { result } = await h.run('performance', `${fixture.url}/scored`, { runs: 3 });
       const m = result.metrics;
       // The facts the parts are computed from, as the fixture serves them.
-      expect(m).toMatchObject({ status_code: 200, redirect_count: 1, requests_total: 42, resources_total: 40, resources_failed: 8, page_weight_bytes: SCORED.pageWeightBytes, uncached_resources: 24 });
+      expect(m).toMatchObject({
+        status_code: 200,
+        redirect_count: 1,
+        requests_total: 42,
+        resources_total: 40,
+        resources_failed: 8,
+        page_weight_bytes: SCORED.pageWeightBytes,
+        uncached_resources: 24,
+      });
       expect(m.ttfb_ms).toBeLessThan(200); // loopback: well inside "good"
       expect(m.total_ms).toBeLessThan(1000);
       expect(result.details.scoreBreakdown).toEqual({
@@ -89,16 +109,22 @@ describe('performance engine', () => {
   });
 
   it('fails with a clear message on a redirect loop', async () => {
-    await expect(h.run('performance', `${server.url}/loop`, { runs: 1 })).rejects.toThrow(/more than 10 redirects/);
+    await expect(h.run('performance', `${server.url}/loop`, { runs: 1 })).rejects.toThrow(
+      /more than 10 redirects/,
+    );
   });
 
   it('fails with a clear message when the target refuses connections', async () => {
     const port = await closedPort();
-    await expect(h.run('performance', `http://127.0.0.1:${port}/`, { runs: 1 })).rejects.toThrow(/Could not load the page: .*connection refused/);
+    await expect(h.run('performance', `http://127.0.0.1:${port}/`, { runs: 1 })).rejects.toThrow(
+      /Could not load the page: .*connection refused/,
+    );
   });
 
   it('fails with a clear message when the connection is reset', async () => {
-    await expect(h.run('performance', `${server.url}/reset`, { runs: 1 })).rejects.toThrow(/Could not load the page: .*(reset|socket)/i);
+    await expect(h.run('performance', `${server.url}/reset`, { runs: 1 })).rejects.toThrow(
+      /Could not load the page: .*(reset|socket)/i,
+    );
   });
 
   it('refuses a self-signed certificate unless insecureTls is set, then measures the TLS handshake', async () => {
@@ -146,6 +172,8 @@ describe('performance engine', () => {
   });
 
   it('times out a slow page with the timeout it was given', async () => {
-    await expect(h.run('performance', `${server.url}/slow?ms=5000`, { runs: 1, timeoutMs: 300 })).rejects.toThrow(/timed out/);
+    await expect(
+      h.run('performance', `${server.url}/slow?ms=5000`, { runs: 1, timeoutMs: 300 }),
+    ).rejects.toThrow(/timed out/);
   });
 });

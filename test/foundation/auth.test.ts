@@ -19,7 +19,8 @@ describe.each(TEST_DATABASES)('accounts and sessions on $name', (target) => {
     await drop();
   });
 
-  const post = (url: string, payload: object, headers: Record<string, string> = {}) => app.inject({ method: 'POST', url, payload, headers });
+  const post = (url: string, payload: object, headers: Record<string, string> = {}) =>
+    app.inject({ method: 'POST', url, payload, headers });
 
   it('makes the first account admin and later ones users', async () => {
     const first = await registerUser(app, 'First@Example.test');
@@ -39,10 +40,14 @@ describe.each(TEST_DATABASES)('accounts and sessions on $name', (target) => {
   it('refuses short and common passwords, naming the field', async () => {
     const short = await post('/api/auth/register', { email: 'short@example.test', password: 'abc123' });
     expect(short.statusCode).toBe(400);
-    expect(short.json().errors).toEqual([{ field: '/body/password', message: 'must be at least 10 characters' }]);
+    expect(short.json().errors).toEqual([
+      { field: '/body/password', message: 'must be at least 10 characters' },
+    ]);
     const common = await post('/api/auth/register', { email: 'common@example.test', password: 'BasketBall' });
     expect(common.statusCode).toBe(400);
-    expect(common.json().errors).toEqual([{ field: '/body/password', message: expect.stringMatching(/^is too easy to guess: /) }]);
+    expect(common.json().errors).toEqual([
+      { field: '/body/password', message: expect.stringMatching(/^is too easy to guess: /) },
+    ]);
   });
 
   it('signs in, returns the account from /me, and stores only a hash of the password', async () => {
@@ -50,11 +55,21 @@ describe.each(TEST_DATABASES)('accounts and sessions on $name', (target) => {
     const res = await post('/api/auth/login', { email: 'LOGIN@example.test', password: PASSWORD });
     expect(res.statusCode).toBe(200);
     const body = res.json();
-    expect(body).toMatchObject({ user: { id: user.id, email: 'login@example.test', role: 'user' }, expiresIn: 900 });
-    const me = await app.inject({ url: '/api/auth/me', headers: { authorization: `Bearer ${body.accessToken}` } });
+    expect(body).toMatchObject({
+      user: { id: user.id, email: 'login@example.test', role: 'user' },
+      expiresIn: 900,
+    });
+    const me = await app.inject({
+      url: '/api/auth/me',
+      headers: { authorization: `Bearer ${body.accessToken}` },
+    });
     expect(me.statusCode).toBe(200);
     expect(me.json()).toMatchObject({ id: user.id, email: 'login@example.test' });
-    const row = await app.database.db.selectFrom('users').select('password_hash').where('id', '=', user.id).executeTakeFirstOrThrow();
+    const row = await app.database.db
+      .selectFrom('users')
+      .select('password_hash')
+      .where('id', '=', user.id)
+      .executeTakeFirstOrThrow();
     expect(row.password_hash).toMatch(/^\$argon2id\$/);
     expect(row.password_hash).not.toContain(PASSWORD);
   });
@@ -62,7 +77,10 @@ describe.each(TEST_DATABASES)('accounts and sessions on $name', (target) => {
   it('answers an unknown e-mail and a wrong password with the same error', async () => {
     await registerUser(app, 'same@example.test');
     const wrong = await post('/api/auth/login', { email: 'same@example.test', password: 'not the password' });
-    const unknown = await post('/api/auth/login', { email: 'nobody@example.test', password: 'not the password' });
+    const unknown = await post('/api/auth/login', {
+      email: 'nobody@example.test',
+      password: 'not the password',
+    });
     expect(wrong.statusCode).toBe(401);
     expect(unknown.statusCode).toBe(401);
     const strip = (b: Record<string, unknown>) => ({ ...b, requestId: undefined });
@@ -77,7 +95,10 @@ describe.each(TEST_DATABASES)('accounts and sessions on $name', (target) => {
     expect(next).not.toBe(user.refreshToken);
     const second = await post('/api/auth/refresh', { refreshToken: next });
     expect(second.statusCode).toBe(200);
-    const me = await app.inject({ url: '/api/auth/me', headers: { authorization: `Bearer ${second.json().accessToken}` } });
+    const me = await app.inject({
+      url: '/api/auth/me',
+      headers: { authorization: `Bearer ${second.json().accessToken}` },
+    });
     expect(me.json().id).toBe(user.id);
   });
 
@@ -115,7 +136,10 @@ describe.each(TEST_DATABASES)('accounts and sessions on $name', (target) => {
     expect(bad.statusCode).toBe(401);
     expect(bad.json().code).toBe('ERR_TOKEN_INVALID');
     const [h, p] = user.accessToken.split('.');
-    const forged = await app.inject({ url: '/api/auth/me', headers: { authorization: `Bearer ${h}.${p}.AAAA` } });
+    const forged = await app.inject({
+      url: '/api/auth/me',
+      headers: { authorization: `Bearer ${h}.${p}.AAAA` },
+    });
     expect(forged.statusCode).toBe(401);
     const unknownRefresh = await post('/api/auth/refresh', { refreshToken: 'x'.repeat(43) });
     expect(unknownRefresh.json().code).toBe('ERR_REFRESH_TOKEN_INVALID');
@@ -150,13 +174,29 @@ describe('sessions over time', () => {
     const app = await buildTestApp({ REFRESH_REUSE_GRACE: '30s' });
     try {
       const user = await registerUser(app);
-      const first = await app.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refreshToken: user.refreshToken } });
-      const retry = await app.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refreshToken: user.refreshToken } });
+      const first = await app.inject({
+        method: 'POST',
+        url: '/api/auth/refresh',
+        payload: { refreshToken: user.refreshToken },
+      });
+      const retry = await app.inject({
+        method: 'POST',
+        url: '/api/auth/refresh',
+        payload: { refreshToken: user.refreshToken },
+      });
       expect(retry.statusCode).toBe(200);
       // The response that was "lost" no longer works; the retried one does.
-      const lost = await app.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refreshToken: first.json().refreshToken } });
+      const lost = await app.inject({
+        method: 'POST',
+        url: '/api/auth/refresh',
+        payload: { refreshToken: first.json().refreshToken },
+      });
       expect(lost.statusCode).toBe(401);
-      const kept = await app.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refreshToken: retry.json().refreshToken } });
+      const kept = await app.inject({
+        method: 'POST',
+        url: '/api/auth/refresh',
+        payload: { refreshToken: retry.json().refreshToken },
+      });
       expect(kept.statusCode).toBe(200);
     } finally {
       await app.close();
@@ -169,7 +209,11 @@ describe('sessions over time', () => {
       await registerUser(app, 'timing@example.test');
       const time = async (email: string) => {
         const start = performance.now();
-        await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password: 'wrong password here' } });
+        await app.inject({
+          method: 'POST',
+          url: '/api/auth/login',
+          payload: { email, password: 'wrong password here' },
+        });
         return performance.now() - start;
       };
       const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

@@ -31,7 +31,9 @@ describe('configuration', () => {
     expect(message).toBe('PORT: expected a port number 0–65535, got "eighty"');
     expect(failure({ LOG_LEVEL: 'loud' })).toMatch(/^LOG_LEVEL: expected fatal, error/);
     expect(failure({ ACCESS_TOKEN_TTL: 'soon' })).toMatch(/^ACCESS_TOKEN_TTL: expected a duration/);
-    expect(failure({ AUTH_RATE_LIMIT_IP: '5 per minute' })).toMatch(/^AUTH_RATE_LIMIT_IP: expected count\/window/);
+    expect(failure({ AUTH_RATE_LIMIT_IP: '5 per minute' })).toMatch(
+      /^AUTH_RATE_LIMIT_IP: expected count\/window/,
+    );
     expect(failure({ CORS_ORIGINS: 'not a url' })).toMatch(/^CORS_ORIGINS:/);
     expect(message.split('\n')).toHaveLength(1);
   });
@@ -43,9 +45,20 @@ describe('configuration', () => {
   });
 
   it('refuses to start in production without JWT_SECRET or ENCRYPTION_KEY', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'memory://', ENCRYPTION_KEY: 'k'.repeat(40) })).toThrow(/^JWT_SECRET: .*required in production/);
-    expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'memory://', JWT_SECRET: 'j'.repeat(40) })).toThrow(/^ENCRYPTION_KEY: .*required in production/);
-    expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'memory://', JWT_SECRET: 'short', ENCRYPTION_KEY: 'k'.repeat(40) })).toThrow(/^JWT_SECRET: expected at least 32 characters/);
+    expect(() =>
+      loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'memory://', ENCRYPTION_KEY: 'k'.repeat(40) }),
+    ).toThrow(/^JWT_SECRET: .*required in production/);
+    expect(() =>
+      loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'memory://', JWT_SECRET: 'j'.repeat(40) }),
+    ).toThrow(/^ENCRYPTION_KEY: .*required in production/);
+    expect(() =>
+      loadConfig({
+        NODE_ENV: 'production',
+        DATABASE_URL: 'memory://',
+        JWT_SECRET: 'short',
+        ENCRYPTION_KEY: 'k'.repeat(40),
+      }),
+    ).toThrow(/^JWT_SECRET: expected at least 32 characters/);
   });
 
   it('generates development secrets once, keeps them in DATA_DIR and says so', () => {

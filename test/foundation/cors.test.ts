@@ -6,7 +6,11 @@ describe('CORS', () => {
     const app = await buildTestApp({ CORS_ORIGINS: 'https://app.example.test' });
     try {
       const preflight = (origin: string) =>
-        app.inject({ method: 'OPTIONS', url: '/api/auth/login', headers: { origin, 'access-control-request-method': 'POST' } });
+        app.inject({
+          method: 'OPTIONS',
+          url: '/api/auth/login',
+          headers: { origin, 'access-control-request-method': 'POST' },
+        });
       const allowed = await preflight('https://app.example.test');
       expect(allowed.headers['access-control-allow-origin']).toBe('https://app.example.test');
       const other = await preflight('https://evil.example.test');

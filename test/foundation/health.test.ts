@@ -62,13 +62,21 @@ describe.runIf(POSTGRES_URL)('readiness while PostgreSQL goes away and comes bac
     expect(down.json()).toMatchObject({ code: 'ERR_UNAVAILABLE', detail: 'Not ready: database unavailable' });
     expect((await app.inject({ url: '/health/live' })).statusCode).toBe(200);
     // A request that needs the database fails cleanly, without crashing the process.
-    const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'a@example.test', password: 'whatever password' } });
+    const login = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: 'a@example.test', password: 'whatever password' },
+    });
     expect(login.statusCode).toBe(503);
     expect(login.json().code).toBe('ERR_DATABASE_UNAVAILABLE');
     expect(login.body).not.toMatch(/ECONN|127\.0\.0\.1|postgres:/i);
     await proxy.start();
     expect(await readinessAfterRecovery(app)).toBe(200);
-    const register = await app.inject({ method: 'POST', url: '/api/auth/register', payload: { email: 'back@example.test', password: 'a sturdy passphrase 42' } });
+    const register = await app.inject({
+      method: 'POST',
+      url: '/api/auth/register',
+      payload: { email: 'back@example.test', password: 'a sturdy passphrase 42' },
+    });
     expect(register.statusCode).toBe(201);
   });
 });
@@ -77,7 +85,10 @@ describe.runIf(REDIS_URL)('readiness with Redis configured', () => {
   it('checks Redis too, answering 503 while it is unreachable and recovering after', async () => {
     const url = new URL(REDIS_URL!);
     const proxy = await startTcpProxy(url.hostname, Number(url.port || 6379));
-    const app = await buildTestApp({ REDIS_URL: `redis://127.0.0.1:${proxy.port}`, REDIS_KEY_PREFIX: `test-health-${Date.now()}:` });
+    const app = await buildTestApp({
+      REDIS_URL: `redis://127.0.0.1:${proxy.port}`,
+      REDIS_KEY_PREFIX: `test-health-${Date.now()}:`,
+    });
     try {
       const ready = await app.inject({ url: '/health/ready' });
       expect(ready.json()).toEqual({ status: 'ok', checks: { database: 'ok', redis: 'ok' } });

@@ -9,27 +9,44 @@ import { waitFor } from '../support/wait.ts';
 
 function capture() {
   const lines: string[] = [];
-  return { lines, logStream: new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(chunk.toString()), done()) }) };
+  return {
+    lines,
+    logStream: new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(chunk.toString()), done()) }),
+  };
 }
 
 describe('logs', () => {
   it('never contain passwords, tokens or secrets, even at trace level', async () => {
     const lines: string[] = [];
-    const logStream = new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(chunk.toString()), done()) });
+    const logStream = new Writable({
+      write: (chunk: Buffer, _enc, done) => (lines.push(chunk.toString()), done()),
+    });
     const config = testConfig({ LOG_LEVEL: 'trace', REFRESH_REUSE_GRACE: '0s' });
     const app = await buildApp({ config, logStream });
     try {
       const password = 'secret passphrase 9000';
-      const reg = await app.inject({ method: 'POST', url: '/api/auth/register', payload: { email: 'log@example.test', password } });
+      const reg = await app.inject({
+        method: 'POST',
+        url: '/api/auth/register',
+        payload: { email: 'log@example.test', password },
+      });
       const { accessToken, refreshToken } = reg.json();
-      await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'log@example.test', password: 'wrong ' + password } });
+      await app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { email: 'log@example.test', password: 'wrong ' + password },
+      });
       await app.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refreshToken } });
       await app.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refreshToken } }); // reuse: logged as a warning
-      await app.inject({ url: `/api/auth/me?token=${accessToken}`, headers: { authorization: `Bearer ${accessToken}`, cookie: `s=${refreshToken}` } });
+      await app.inject({
+        url: `/api/auth/me?token=${accessToken}`,
+        headers: { authorization: `Bearer ${accessToken}`, cookie: `s=${refreshToken}` },
+      });
       const all = lines.join('');
       expect(all).toContain('incoming request');
       expect(all).toContain('refresh token reused');
-      for (const secret of [password, accessToken, refreshToken, config.jwtSecret, config.encryptionKey]) expect(all).not.toContain(secret);
+      for (const secret of [password, accessToken, refreshToken, config.jwtSecret, config.encryptionKey])
+        expect(all).not.toContain(secret);
     } finally {
       await app.close();
     }
@@ -40,15 +57,25 @@ describe.each(TEST_DATABASES)('a database error in the logs ($name)', (database)
   it('keeps its message and code but not the input it quotes', async () => {
     const db = await database.create();
     const { lines, logStream } = capture();
-    const app = await buildApp({ config: testConfig({ LOG_LEVEL: 'info' }, db.config), logStream, worker: false });
+    const app = await buildApp({
+      config: testConfig({ LOG_LEVEL: 'info' }, db.config),
+      logStream,
+      worker: false,
+    });
     try {
       // PostgreSQL quotes the JSON text it refused in `where` ("JSON data, line 1: …") and the token in `detail`.
       const input = JSON.stringify({ note: 'quoted-input-5c2e', bad: '\u0000' });
-      const err = await sql`select ${input}::jsonb`.execute(app.database.db).then(() => null, (e: unknown) => e);
+      const err = await sql`select ${input}::jsonb`.execute(app.database.db).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(err).toMatchObject({ where: expect.stringContaining('quoted-input-5c2e') });
       app.log.error({ err }, 'unhandled error');
       const line = lines.find((l) => l.includes('"unhandled error"'))!;
-      expect(JSON.parse(line)).toMatchObject({ level: 50, err: { message: expect.stringMatching(/unicode|json/i), code: expect.any(String) } });
+      expect(JSON.parse(line)).toMatchObject({
+        level: 50,
+        err: { message: expect.stringMatching(/unicode|json/i), code: expect.any(String) },
+      });
       expect(line).not.toContain('quoted-input-5c2e');
     } finally {
       await app.close();
@@ -59,9 +86,19 @@ describe.each(TEST_DATABASES)('a database error in the logs ($name)', (database)
 
 /** `testweb serve` in development, its stdout a terminal (through util-linux `script`) or a pipe; output until it listens. */
 async function serveOutput(terminal: boolean): Promise<string> {
-  const env = { ...process.env, ...TEST_SECRETS, NODE_ENV: 'development', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: 'memory://', LOG_LEVEL: 'info' };
+  const env = {
+    ...process.env,
+    ...TEST_SECRETS,
+    NODE_ENV: 'development',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_URL: 'memory://',
+    LOG_LEVEL: 'info',
+  };
   const command = [process.execPath, '--import', 'tsx', 'src/cli/index.ts', 'serve'];
-  const child = terminal ? spawn('script', ['-qfec', command.join(' '), '/dev/null'], { env }) : spawn(command[0]!, command.slice(1), { env });
+  const child = terminal
+    ? spawn('script', ['-qfec', command.join(' '), '/dev/null'], { env })
+    : spawn(command[0]!, command.slice(1), { env });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -80,7 +117,9 @@ const hasScript = spawnSync('script', ['--version']).status === 0;
 describe.skipIf(!hasScript)('development logs', () => {
   it('are readable lines in a terminal, not JSON', async () => {
     const output = await serveOutput(true);
-    expect(output).toMatch(/\[\d\d:\d\d:\d\d\.\d{3}\] .*INFO.*: .*Server listening at http:\/\/127\.0\.0\.1:\d+/);
+    expect(output).toMatch(
+      /\[\d\d:\d\d:\d\d\.\d{3}\] .*INFO.*: .*Server listening at http:\/\/127\.0\.0\.1:\d+/,
+    );
     expect(output).not.toContain('{"level"');
   }, 90_000);
 
@@ -90,4 +129,3 @@ describe.skipIf(!hasScript)('development logs', () => {
     expect(lines.map((l) => (JSON.parse(l) as { level: number }).level)).toContain(30);
   }, 90_000);
 });
-

@@ -11,8 +11,12 @@ describe('GET /metrics', () => {
       expect(res.statusCode).toBe(200);
       expect(res.headers['content-type']).toMatch(/^text\/plain/);
       expect(res.body).toContain('testweb_process_resident_memory_bytes');
-      expect(res.body).toMatch(/testweb_http_request_duration_seconds_count\{method="POST",route="\/api\/auth\/register",status="201"\} 1/);
-      expect(res.body).toMatch(/testweb_http_request_duration_seconds_count\{method="GET",route="\/api\/auth\/me",status="401"\} 1/);
+      expect(res.body).toMatch(
+        /testweb_http_request_duration_seconds_count\{method="POST",route="\/api\/auth\/register",status="201"\} 1/,
+      );
+      expect(res.body).toMatch(
+        /testweb_http_request_duration_seconds_count\{method="GET",route="\/api\/auth\/me",status="401"\} 1/,
+      );
       expect(res.body).toContain('# TYPE testweb_cache_hits_total counter');
     } finally {
       await app.close();
@@ -23,7 +27,10 @@ describe('GET /metrics', () => {
     const app = await buildTestApp({ METRICS_TOKEN: 'scrape-secret' });
     try {
       expect((await app.inject({ url: '/metrics' })).statusCode).toBe(401);
-      expect((await app.inject({ url: '/metrics', headers: { authorization: 'Bearer scrape-secret' } })).statusCode).toBe(200);
+      expect(
+        (await app.inject({ url: '/metrics', headers: { authorization: 'Bearer scrape-secret' } }))
+          .statusCode,
+      ).toBe(200);
     } finally {
       await app.close();
     }

@@ -14,13 +14,25 @@ function freePort(): Promise<number> {
 }
 
 /** Readiness over a real socket; false (not a rejection) while the server is not listening yet. */
-const ready = (port: number) => fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.ok, () => false);
+const ready = (port: number) =>
+  fetch(`http://127.0.0.1:${port}/health/ready`).then(
+    (r) => r.ok,
+    () => false,
+  );
 
 describe('graceful shutdown of `testweb serve`', () => {
   it('finishes an in-flight request, stops accepting, and exits 0 on SIGTERM', async () => {
     const port = await freePort();
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'serve'], {
-      env: { ...process.env, ...TEST_SECRETS, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: 'memory://', LOG_LEVEL: 'info', NODE_ENV: 'test' },
+      env: {
+        ...process.env,
+        ...TEST_SECRETS,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATABASE_URL: 'memory://',
+        LOG_LEVEL: 'info',
+        NODE_ENV: 'test',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -39,7 +51,9 @@ describe('graceful shutdown of `testweb serve`', () => {
         socket.on('data', (d) => (data += d.toString()));
         socket.on('close', () => resolve(data));
       });
-      socket.write(`POST /api/auth/register HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n`);
+      socket.write(
+        `POST /api/auth/register HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n`,
+      );
       socket.write(body.slice(0, 10));
       await new Promise((r) => setTimeout(r, 300));
 
@@ -60,7 +74,16 @@ describe('graceful shutdown of `testweb serve`', () => {
   it('exits 1 once SHUTDOWN_TIMEOUT has passed when a request never finishes', async () => {
     const port = await freePort();
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'serve'], {
-      env: { ...process.env, ...TEST_SECRETS, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: 'memory://', LOG_LEVEL: 'info', NODE_ENV: 'test', SHUTDOWN_TIMEOUT: '2s' },
+      env: {
+        ...process.env,
+        ...TEST_SECRETS,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATABASE_URL: 'memory://',
+        LOG_LEVEL: 'info',
+        NODE_ENV: 'test',
+        SHUTDOWN_TIMEOUT: '2s',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -73,7 +96,9 @@ describe('graceful shutdown of `testweb serve`', () => {
       // A client that announces a body and never sends most of it: the server must not wait for it forever.
       socket.connect(port, '127.0.0.1');
       socket.on('error', () => undefined);
-      socket.write('POST /api/auth/register HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"email":');
+      socket.write(
+        'POST /api/auth/register HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"email":',
+      );
       await waitFor(() => output.includes('/api/auth/register'), 10_000, 'the request log line');
 
       const signalledAt = Date.now();

@@ -16,11 +16,15 @@ function exchange(port: number, request: string): Promise<RawResponse> {
     let data = '';
     socket.setTimeout(10_000, () => socket.destroy(new Error('no answer within 10 s')));
     socket.on('data', (d: Buffer) => (data += d.toString('latin1')));
-    socket.on('error', (err: NodeJS.ErrnoException) => (err.code === 'ECONNRESET' && data ? undefined : reject(err)));
+    socket.on('error', (err: NodeJS.ErrnoException) =>
+      err.code === 'ECONNRESET' && data ? undefined : reject(err),
+    );
     socket.on('close', () => {
       const [head = '', ...rest] = data.split('\r\n\r\n');
       const [statusLine = '', ...lines] = head.split('\r\n');
-      const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+      const headers = Object.fromEntries(
+        lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
+      );
       resolve({ status: Number(statusLine.split(' ')[1]), headers, body: rest.join('\r\n\r\n') });
     });
     socket.write(request);
@@ -30,7 +34,13 @@ function exchange(port: number, request: string): Promise<RawResponse> {
 function expectProblem(res: RawResponse, status: number, code: string, echoed: string) {
   expect(res.status).toBe(status);
   expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(JSON.parse(res.body)).toMatchObject({ status, code, title: expect.any(String), detail: expect.any(String), requestId: expect.any(String) });
+  expect(JSON.parse(res.body)).toMatchObject({
+    status,
+    code,
+    title: expect.any(String),
+    detail: expect.any(String),
+    requestId: expect.any(String),
+  });
   expect(res.body).not.toContain(echoed);
 }
 
@@ -44,7 +54,8 @@ describe('errors raised before a route runs answer problem+json over a real sock
   });
   afterAll(() => app.close());
 
-  const get = (path: string, extra = '') => exchange(port, `GET ${path} HTTP/1.1\r\nHost: x\r\n${extra}Connection: close\r\n\r\n`);
+  const get = (path: string, extra = '') =>
+    exchange(port, `GET ${path} HTTP/1.1\r\nHost: x\r\n${extra}Connection: close\r\n\r\n`);
 
   it('a malformed percent-encoding: 400 ERR_BAD_URL, the path not echoed', async () => {
     expectProblem(await get('/probe-%zz'), 400, 'ERR_BAD_URL', 'probe-');
@@ -56,7 +67,12 @@ describe('errors raised before a route runs answer problem+json over a real sock
   });
 
   it('headers over the server limit: 431 ERR_HEADERS_TOO_LARGE', async () => {
-    expectProblem(await get('/health/live', `X-Big: ${'b'.repeat(20_000)}\r\n`), 431, 'ERR_HEADERS_TOO_LARGE', 'bbbb');
+    expectProblem(
+      await get('/health/live', `X-Big: ${'b'.repeat(20_000)}\r\n`),
+      431,
+      'ERR_HEADERS_TOO_LARGE',
+      'bbbb',
+    );
   });
 
   it('a URL over the server limit (it counts with the headers): 431, not echoed', async () => {

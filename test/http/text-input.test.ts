@@ -25,7 +25,9 @@ describe.each(TEST_DATABASES)('text the database cannot store is refused with 40
   beforeAll(async () => {
     const db = await database.create();
     drop = db.drop;
-    const logStream = new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(chunk.toString()), done()) });
+    const logStream = new Writable({
+      write: (chunk: Buffer, _enc, done) => (lines.push(chunk.toString()), done()),
+    });
     app = await buildApp({ config: testConfig({ LOG_LEVEL: 'info' }, db.config), logStream, worker: false });
     await app.ready();
     user = await registerUser(app);
@@ -36,15 +38,25 @@ describe.each(TEST_DATABASES)('text the database cannot store is refused with 40
   });
 
   const submit = (options: Record<string, unknown>) =>
-    app.inject({ method: 'POST', url: '/api/tests', headers: user.auth, payload: { type: 'api', url: `http://127.0.0.1:9/${MARKER}`, options } });
-  const listed = async () => (await app.inject({ url: '/api/tests', headers: user.auth })).json<{ items: unknown[] }>().items.length;
+    app.inject({
+      method: 'POST',
+      url: '/api/tests',
+      headers: user.auth,
+      payload: { type: 'api', url: `http://127.0.0.1:9/${MARKER}`, options },
+    });
+  const listed = async () =>
+    (await app.inject({ url: '/api/tests', headers: user.auth })).json<{ items: unknown[] }>().items.length;
 
   it.each([
     ['a NUL in a string', { body: 'a\u0000b' }, '/body/options/body'],
     ['a lone surrogate in a string', { body: '\ud800' }, '/body/options/body'],
     ['a NUL property name', { query: { '\u0000': 'x' } }, '/body/options/query'],
     ['a NUL in a header value', { headers: { 'x-probe': 'a\u0000b' } }, '/body/options/headers/x-probe'],
-    ['a lone low surrogate deep in an array', { steps: [{ assertions: [{ source: 'body', target: 'ok\udc00' }] }] }, '/body/options/steps/0/assertions/0/target'],
+    [
+      'a lone low surrogate deep in an array',
+      { steps: [{ assertions: [{ source: 'body', target: 'ok\udc00' }] }] },
+      '/body/options/steps/0/assertions/0/target',
+    ],
   ])('%s, naming the field, and stores nothing', async (_case, options, field) => {
     const before = await listed();
     expectRefusal(await submit(options), field);
@@ -57,9 +69,16 @@ describe.each(TEST_DATABASES)('text the database cannot store is refused with 40
 
   it('in a request header (the user agent is stored with the session), creating no account', async () => {
     const account = { email: `ua-${Date.now()}@example.test`, password: 'tangerine-orbit-57-quasar-lullaby' };
-    const res = await app.inject({ method: 'POST', url: '/api/auth/register', headers: { 'user-agent': `${MARKER}\u0000` }, payload: account });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/auth/register',
+      headers: { 'user-agent': `${MARKER}\u0000` },
+      payload: account,
+    });
     expectRefusal(res, '/headers/user-agent');
-    expect((await app.inject({ method: 'POST', url: '/api/auth/login', payload: account })).statusCode).toBe(401);
+    expect((await app.inject({ method: 'POST', url: '/api/auth/login', payload: account })).statusCode).toBe(
+      401,
+    );
   });
 
   it('accepts the same submission once the text is clean (the check is specific)', async () => {

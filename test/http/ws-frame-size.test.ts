@@ -15,7 +15,8 @@ interface LogLine {
 }
 
 /** The line the oversized frame produced, whoever wrote it: it names the payload limit. */
-const aboutTheFrame = (l: LogLine) => /max payload/i.test(`${l.msg} ${l.reason ?? ''} ${l.err?.message ?? ''}`);
+const aboutTheFrame = (l: LogLine) =>
+  /max payload/i.test(`${l.msg} ${l.reason ?? ''} ${l.err?.message ?? ''}`);
 
 describe('a WebSocket frame over the 64 KiB max payload', () => {
   let app: FastifyInstance;
@@ -24,7 +25,9 @@ describe('a WebSocket frame over the 64 KiB max payload', () => {
   const lines: LogLine[] = [];
 
   beforeAll(async () => {
-    const logStream = new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(JSON.parse(chunk.toString()) as LogLine), done()) });
+    const logStream = new Writable({
+      write: (chunk: Buffer, _enc, done) => (lines.push(JSON.parse(chunk.toString()) as LogLine), done()),
+    });
     app = await buildApp({ config: testConfig({ LOG_LEVEL: 'debug' }), logStream, worker: false });
     await app.listen({ port: 0, host: '127.0.0.1' });
     url = `ws://127.0.0.1:${(app.server.address() as AddressInfo).port}/ws`;

@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { registerUser, type TestUser } from '../support/app.ts';
-import { SETUPS, connectAuthed, startApp, testEvent, until, type Client, type Harness } from './realtime-helpers.ts';
+import {
+  SETUPS,
+  connectAuthed,
+  startApp,
+  testEvent,
+  until,
+  type Client,
+  type Harness,
+} from './realtime-helpers.ts';
 
 describe.each(SETUPS)('realtime channels and authorization ($name)', (setup) => {
   let h: Harness;
@@ -34,22 +42,41 @@ describe.each(SETUPS)('realtime channels and authorization ($name)', (setup) => 
     await h.app.events.publish('TestQueued', { ...test, priority: 5 });
     await h.app.events.publish('TestStarted', { ...test, attempt: 1 });
     await h.app.events.publish('TestProgress', { ...test, progress: 40, message: 'halfway' });
-    await h.app.events.publish('TestCompleted', { ...test, passed: true, score: 97, metrics: { ttfb_ms: 12 } });
+    await h.app.events.publish('TestCompleted', {
+      ...test,
+      passed: true,
+      score: 97,
+      metrics: { ttfb_ms: 12 },
+    });
     const done = await a.event('test.completed', 'test-updates');
     const messages = [...a.channelMessages('test-updates'), done];
-    expect(messages.map((m) => m.event)).toEqual(['test.queued', 'test.started', 'test.progress', 'test.completed']);
+    expect(messages.map((m) => m.event)).toEqual([
+      'test.queued',
+      'test.started',
+      'test.progress',
+      'test.completed',
+    ]);
     const ids = messages.map((m) => Number(m.id));
     expect(ids).toEqual([ids[0], ids[0]! + 1, ids[0]! + 2, ids[0]! + 3]);
     expect(Object.keys(done).sort()).toEqual(['channel', 'data', 'event', 'id', 'timestamp']);
-    expect(done).toMatchObject({ channel: 'test-updates', id: expect.stringMatching(/^\d+$/), data: { testId: test.testId, passed: true, score: 97, metrics: { ttfb_ms: 12 } } });
+    expect(done).toMatchObject({
+      channel: 'test-updates',
+      id: expect.stringMatching(/^\d+$/),
+      data: { testId: test.testId, passed: true, score: 97, metrics: { ttfb_ms: 12 } },
+    });
     expect(done.data).not.toHaveProperty('userId');
     // Bob and the admin see nothing of Alice's test (the admin's test-updates is the admin's own): each gets
     // a test of their own, published after Alice's, and nothing before it.
-    for (const [client, user] of [[b, bob], [root, admin]] as const) {
+    for (const [client, user] of [
+      [b, bob],
+      [root, admin],
+    ] as const) {
       const own = testEvent(user.id);
       await h.app.events.publish('TestQueued', { ...own, priority: 5 });
       await client.next((m) => m.data.testId === own.testId);
-      expect(client.log.filter((m) => m.channel === 'test-updates' && m.id !== null).map((m) => m.data.testId)).toEqual([own.testId]);
+      expect(
+        client.log.filter((m) => m.channel === 'test-updates' && m.id !== null).map((m) => m.data.testId),
+      ).toEqual([own.testId]);
     }
   });
 
@@ -57,24 +84,45 @@ describe.each(SETUPS)('realtime channels and authorization ($name)', (setup) => 
     const [a, b] = [await open(alice), await open(bob)];
     await a.subscribe('user-notifications');
     await b.subscribe('user-notifications');
-    await h.app.realtime.broker.publish('user-notifications', 'notification', { title: 'for alice' }, { userId: alice.id });
+    await h.app.realtime.broker.publish(
+      'user-notifications',
+      'notification',
+      { title: 'for alice' },
+      { userId: alice.id },
+    );
     expect((await a.event('notification')).data).toEqual({ title: 'for alice' });
-    await h.app.realtime.broker.publish('user-notifications', 'notification', { title: 'for bob' }, { userId: bob.id });
+    await h.app.realtime.broker.publish(
+      'user-notifications',
+      'notification',
+      { title: 'for bob' },
+      { userId: bob.id },
+    );
     await b.event('notification');
-    expect(b.log.filter((m) => m.channel === 'user-notifications' && m.id !== null).map((m) => m.data)).toEqual([{ title: 'for bob' }]);
+    expect(
+      b.log.filter((m) => m.channel === 'user-notifications' && m.id !== null).map((m) => m.data),
+    ).toEqual([{ title: 'for bob' }]);
   });
 
   it('refuses system-alerts to a user with an error naming the channel, and serves admins', async () => {
     const [a, root] = [await open(alice), await open(admin)];
     await a.subscribe('user-notifications');
     const refused = await a.subscribe('system-alerts');
-    expect(refused).toMatchObject({ event: 'error', channel: 'system-alerts', data: { code: 'ERR_FORBIDDEN' } });
+    expect(refused).toMatchObject({
+      event: 'error',
+      channel: 'system-alerts',
+      data: { code: 'ERR_FORBIDDEN' },
+    });
     expect(String(refused.data.message)).toContain('system-alerts');
     expect((await root.subscribe('system-alerts')).event).toBe('subscribed');
     await h.app.realtime.broker.publish('system-alerts', 'alert.triggered', { rule: 'cpu' });
     expect((await root.event('alert.triggered')).data).toEqual({ rule: 'cpu' });
     // A message for Alice published after the alert arrives; the alert never did.
-    await h.app.realtime.broker.publish('user-notifications', 'notification', { after: 'alert' }, { userId: alice.id });
+    await h.app.realtime.broker.publish(
+      'user-notifications',
+      'notification',
+      { after: 'alert' },
+      { userId: alice.id },
+    );
     await a.event('notification');
     expect(a.log.filter((m) => m.id !== null).map((m) => m.channel)).toEqual(['user-notifications']);
   });
@@ -93,16 +141,31 @@ describe.each(SETUPS)('realtime channels and authorization ($name)', (setup) => 
     const unknown = await b.subscribe(`stress-test-${randomUUID()}`);
     expect(unknown.data.code).toBe(other.data.code);
 
-    await h.app.events.publish('TestProgress', { ...test, progress: 10, message: 'second 1', metrics: { rps: 250, latency_p95_ms: 8 } });
-    for (const c of [a, root]) expect((await c.event('test.progress', channel)).data).toMatchObject({ metrics: { rps: 250 } });
-    await h.app.realtime.broker.publish('user-notifications', 'notification', { after: 'progress' }, { userId: bob.id });
+    await h.app.events.publish('TestProgress', {
+      ...test,
+      progress: 10,
+      message: 'second 1',
+      metrics: { rps: 250, latency_p95_ms: 8 },
+    });
+    for (const c of [a, root])
+      expect((await c.event('test.progress', channel)).data).toMatchObject({ metrics: { rps: 250 } });
+    await h.app.realtime.broker.publish(
+      'user-notifications',
+      'notification',
+      { after: 'progress' },
+      { userId: bob.id },
+    );
     await b.event('notification');
     expect(b.log.filter((m) => m.id !== null).map((m) => m.channel)).toEqual(['user-notifications']);
   });
 
   it('refuses an unknown channel by name', async () => {
     const a = await open(alice);
-    expect(await a.subscribe('everything')).toMatchObject({ event: 'error', channel: 'everything', data: { code: 'ERR_UNKNOWN_CHANNEL' } });
+    expect(await a.subscribe('everything')).toMatchObject({
+      event: 'error',
+      channel: 'everything',
+      data: { code: 'ERR_UNKNOWN_CHANNEL' },
+    });
   });
 
   it('stops delivering after unsubscribe and leaves no trace of closed sockets', async () => {
@@ -121,7 +184,11 @@ describe.each(SETUPS)('realtime channels and authorization ($name)', (setup) => 
       c.close();
       await c.closed;
     }
-    await until(() => h.app.realtime.connections.size === 0 && h.app.realtime.channels.subscriptionCount === 0, 3000, 'maps to empty');
+    await until(
+      () => h.app.realtime.connections.size === 0 && h.app.realtime.channels.subscriptionCount === 0,
+      3000,
+      'maps to empty',
+    );
     expect(h.app.realtime.channels.streamCount).toBe(0);
   });
 });

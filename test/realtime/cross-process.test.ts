@@ -1,10 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerUser, type TestUser } from '../support/app.ts';
 import { REDIS_URL } from '../support/databases.ts';
-import { SETUPS, connectAuthed, dropPrefix, seen, startApp, testEvent, uniquePrefix, type Harness } from './realtime-helpers.ts';
+import {
+  SETUPS,
+  connectAuthed,
+  dropPrefix,
+  seen,
+  startApp,
+  testEvent,
+  uniquePrefix,
+  type Harness,
+} from './realtime-helpers.ts';
 
 const services = SETUPS.find((s) => s.redis);
-if (!services) console.error('[test] TESTWEB_TEST_REDIS_URL is not set: the cross-process realtime suite is skipped');
+if (!services)
+  console.error('[test] TESTWEB_TEST_REDIS_URL is not set: the cross-process realtime suite is skipped');
 
 // Two API processes are two app instances sharing one Redis (and one database when PostgreSQL is configured).
 describe.runIf(Boolean(REDIS_URL && services))('realtime across processes (Redis)', () => {
@@ -53,7 +63,10 @@ describe.runIf(Boolean(REDIS_URL && services))('realtime across processes (Redis
     const root = await connectAuthed(two.wsUrl, admin.accessToken);
     await root.subscribe('system-alerts');
     const published = [];
-    for (let i = 0; i < 6; i++) published.push(await (i % 2 ? one : two).app.realtime.broker.publish('system-alerts', 'alert.triggered', { i }));
+    for (let i = 0; i < 6; i++)
+      published.push(
+        await (i % 2 ? one : two).app.realtime.broker.publish('system-alerts', 'alert.triggered', { i }),
+      );
     const lastOne = await root.next((m) => m.data.i === 5);
     const got = [...root.channelMessages('system-alerts'), lastOne];
     expect(got.map((m) => m.id)).toEqual(published.map((p) => p.id));
@@ -65,13 +78,19 @@ describe.runIf(Boolean(REDIS_URL && services))('realtime across processes (Redis
     const first = await connectAuthed(one.wsUrl, user.accessToken);
     const ack = await first.subscribe('user-notifications');
     first.socket.terminate();
-    for (let n = 0; n < 4; n++) await one.app.realtime.broker.publish('user-notifications', 'notification', { n }, { userId: user.id });
+    for (let n = 0; n < 4; n++)
+      await one.app.realtime.broker.publish('user-notifications', 'notification', { n }, { userId: user.id });
     const second = await connectAuthed(two.wsUrl, user.accessToken);
     second.send({ action: 'resume', channel: 'user-notifications', lastId: ack.data.lastId });
     await second.event('resumed');
     const at = (k: number) => String(Number(ack.data.lastId) + k);
     expect(second.log.slice(1).map(seen)).toEqual([
-      ...[0, 1, 2, 3].map((n) => ({ event: 'notification', id: at(n + 1), channel: 'user-notifications', data: { n } })),
+      ...[0, 1, 2, 3].map((n) => ({
+        event: 'notification',
+        id: at(n + 1),
+        channel: 'user-notifications',
+        data: { n },
+      })),
       { event: 'resumed', id: null, channel: 'user-notifications', data: { replayed: 4, lastId: at(4) } },
     ]);
     second.close();
@@ -85,8 +104,15 @@ describe.runIf(Boolean(REDIS_URL && services))('realtime across processes (Redis
     // The user sees the test queued (through process two), then opens its channel there.
     await watcher.next((m) => m.event === 'test.queued' && m.data.testId === test.testId);
     expect((await watcher.subscribe(`stress-test-${test.testId}`)).event).toBe('subscribed');
-    await one.app.events.publish('TestProgress', { ...test, progress: 5, message: 's1', metrics: { rps: 10 } });
-    expect((await watcher.event('test.progress', `stress-test-${test.testId}`)).data.metrics).toEqual({ rps: 10 });
+    await one.app.events.publish('TestProgress', {
+      ...test,
+      progress: 5,
+      message: 's1',
+      metrics: { rps: 10 },
+    });
+    expect((await watcher.event('test.progress', `stress-test-${test.testId}`)).data.metrics).toEqual({
+      rps: 10,
+    });
     watcher.close();
   });
 });

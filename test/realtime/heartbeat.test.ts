@@ -31,7 +31,11 @@ describe.each(SETUPS.slice(0, 1))('heartbeat ($name)', (setup) => {
     expect(h.app.realtime.connections.size).toBe(1);
     healthy.close();
     await healthy.closed;
-    await until(() => h.app.realtime.connections.size === 0 && h.app.realtime.channels.streamCount === 0, 2000, 'empty maps');
+    await until(
+      () => h.app.realtime.connections.size === 0 && h.app.realtime.channels.streamCount === 0,
+      2000,
+      'empty maps',
+    );
   });
 
   it('closes a socket with 4401 once its access token expires', async () => {

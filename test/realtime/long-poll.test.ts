@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerUser, type TestUser } from '../support/app.ts';
-import { SETUPS, connectAuthed, pollHeld, startApp, testEvent, type Harness, type WireMessage } from './realtime-helpers.ts';
+import {
+  SETUPS,
+  connectAuthed,
+  pollHeld,
+  startApp,
+  testEvent,
+  type Harness,
+  type WireMessage,
+} from './realtime-helpers.ts';
 
 // Long enough that a poll is still held when a loaded machine gets round to publishing.
 const HOLD_MS = 2000;
@@ -18,7 +26,11 @@ describe.each(SETUPS)('GET /api/realtime/poll ($name)', (setup) => {
   let bob: TestUser;
   const poll = async (user: TestUser, query: string) => {
     const res = await h.app.inject({ method: 'GET', url: `/api/realtime/poll?${query}`, headers: user.auth });
-    return { status: res.statusCode, body: res.json<PollAnswer & { errors?: { field: string }[]; detail?: string }>(), type: res.headers['content-type'] };
+    return {
+      status: res.statusCode,
+      body: res.json<PollAnswer & { errors?: { field: string }[]; detail?: string }>(),
+      type: res.headers['content-type'],
+    };
   };
 
   beforeAll(async () => {
@@ -49,7 +61,10 @@ describe.each(SETUPS)('GET /api/realtime/poll ($name)', (setup) => {
     const next = await poll(alice, `channels=test-updates&since=${encodeURIComponent(answer.body.cursor)}`);
     expect(Date.now() - started).toBeLessThan(HOLD_MS / 2); // at once, not after a hold
     expect(next.body.messages.map((m) => m.data.progress)).toEqual([30, 60]);
-    expect(next.body.messages.map((m) => Number(m.id))).toEqual([Number(pushed.id) + 1, Number(pushed.id) + 2]);
+    expect(next.body.messages.map((m) => Number(m.id))).toEqual([
+      Number(pushed.id) + 1,
+      Number(pushed.id) + 2,
+    ]);
     socket.close();
   });
 
@@ -67,7 +82,7 @@ describe.each(SETUPS)('GET /api/realtime/poll ($name)', (setup) => {
     expect(first.body.gaps).toEqual([{ channel: 'user-notifications', lastId: expect.any(String) }]);
   });
 
-  it('applies the socket authorization: 403 for system-alerts, 404 for another user\'s stress test, 400 for an unknown channel', async () => {
+  it("applies the socket authorization: 403 for system-alerts, 404 for another user's stress test, 400 for an unknown channel", async () => {
     // Alice sees her stress test queued, as she would before opening its channel.
     const socket = await connectAuthed(h.wsUrl, alice.accessToken);
     await socket.subscribe('test-updates');
@@ -86,7 +101,9 @@ describe.each(SETUPS)('GET /api/realtime/poll ($name)', (setup) => {
     const badSince = await poll(bob, 'channels=test-updates&since=yesterday');
     expect(badSince.status).toBe(400);
     expect(badSince.body.errors?.[0]?.field).toBe('/querystring/since');
-    expect((await h.app.inject({ method: 'GET', url: '/api/realtime/poll?channels=test-updates' })).statusCode).toBe(401);
+    expect(
+      (await h.app.inject({ method: 'GET', url: '/api/realtime/poll?channels=test-updates' })).statusCode,
+    ).toBe(401);
 
     // The owner and an admin may poll the stress channel.
     const owner = poll(alice, `channels=stress-test-${test.testId}`);

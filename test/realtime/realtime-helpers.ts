@@ -27,9 +27,14 @@ export interface RealtimeSetup {
 const last = TEST_DATABASES[TEST_DATABASES.length - 1]!;
 export const SETUPS: RealtimeSetup[] = [
   { name: 'embedded', database: TEST_DATABASES[0]!, redis: false },
-  ...(REDIS_URL || POSTGRES_URL ? [{ name: `${last.name}${REDIS_URL ? ' + redis' : ''}`, database: last, redis: Boolean(REDIS_URL) }] : []),
+  ...(REDIS_URL || POSTGRES_URL
+    ? [{ name: `${last.name}${REDIS_URL ? ' + redis' : ''}`, database: last, redis: Boolean(REDIS_URL) }]
+    : []),
 ];
-if (!REDIS_URL) console.error('[test] TESTWEB_TEST_REDIS_URL is not set: realtime suites run without the Redis broker (services mode skipped)');
+if (!REDIS_URL)
+  console.error(
+    '[test] TESTWEB_TEST_REDIS_URL is not set: realtime suites run without the Redis broker (services mode skipped)',
+  );
 
 export { dropPrefix, uniquePrefix };
 
@@ -40,10 +45,15 @@ export interface Harness {
 }
 
 /** Builds the real app for a setup, listening on loopback, with `env` overrides (short timers in tests). */
-export async function startApp(setup: RealtimeSetup, env: Record<string, string> = {}, shared?: { prefix: string; database: Awaited<ReturnType<RealtimeSetup['database']['create']>> }): Promise<Harness> {
+export async function startApp(
+  setup: RealtimeSetup,
+  env: Record<string, string> = {},
+  shared?: { prefix: string; database: Awaited<ReturnType<RealtimeSetup['database']['create']>> },
+): Promise<Harness> {
   const prefix = shared?.prefix ?? uniquePrefix();
   const database = shared?.database ?? (await setup.database.create());
-  const redisEnv: Record<string, string> = setup.redis && REDIS_URL ? { REDIS_URL, REDIS_KEY_PREFIX: prefix } : {};
+  const redisEnv: Record<string, string> =
+    setup.redis && REDIS_URL ? { REDIS_URL, REDIS_KEY_PREFIX: prefix } : {};
   const app = await buildTestApp({ ...redisEnv, ...env }, database.config);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
@@ -72,7 +82,9 @@ export class Client {
   private waiters: { match: (m: WireMessage) => boolean; resolve: (m: WireMessage) => void }[] = [];
 
   constructor(readonly socket: WebSocket) {
-    this.closed = new Promise((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    this.closed = new Promise((resolve) =>
+      socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
     socket.on('ping', () => this.pings++);
     socket.on('message', (data) => {
       const message = JSON.parse(data.toString()) as WireMessage;
@@ -94,7 +106,15 @@ export class Client {
       return Promise.resolve(seen);
     }
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no matching message within ${timeoutMs} ms; got ${JSON.stringify(this.received.map((m) => m.event))}`)), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `no matching message within ${timeoutMs} ms; got ${JSON.stringify(this.received.map((m) => m.event))}`,
+            ),
+          ),
+        timeoutMs,
+      );
       this.waiters.push({
         match,
         resolve: (m) => {
@@ -130,9 +150,17 @@ export class Client {
 }
 
 /** Opens a socket with the token as the `bearer` subprotocol (or `?token=`); resolves once it is open. */
-export async function connect(wsUrl: string, token: string | null, how: 'protocol' | 'query' = 'protocol', options: WebSocket.ClientOptions = {}): Promise<Client> {
+export async function connect(
+  wsUrl: string,
+  token: string | null,
+  how: 'protocol' | 'query' = 'protocol',
+  options: WebSocket.ClientOptions = {},
+): Promise<Client> {
   const url = token && how === 'query' ? `${wsUrl}?token=${encodeURIComponent(token)}` : wsUrl;
-  const socket = token && how === 'protocol' ? new WebSocket(url, ['bearer', token], options) : new WebSocket(url, options);
+  const socket =
+    token && how === 'protocol'
+      ? new WebSocket(url, ['bearer', token], options)
+      : new WebSocket(url, options);
   const client = new Client(socket);
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());
@@ -142,7 +170,11 @@ export async function connect(wsUrl: string, token: string | null, how: 'protoco
 }
 
 /** Connects and waits for the server's `connected` greeting (authentication done). */
-export async function connectAuthed(wsUrl: string, token: string, options: WebSocket.ClientOptions = {}): Promise<Client> {
+export async function connectAuthed(
+  wsUrl: string,
+  token: string,
+  options: WebSocket.ClientOptions = {},
+): Promise<Client> {
   const client = await connect(wsUrl, token, 'protocol', options);
   await client.event('connected');
   return client;
@@ -161,9 +193,20 @@ export async function until(check: () => boolean, timeoutMs = 5000, what = 'cond
  * Waits until `userId` has a held long-poll whose `channels` are all subscribed and live, so a message
  * published now reaches it (instead of sleeping and hoping the request got that far).
  */
-export async function pollHeld(app: FastifyInstance, userId: string, channels: string[], timeoutMs = 5000): Promise<void> {
+export async function pollHeld(
+  app: FastifyInstance,
+  userId: string,
+  channels: string[],
+  timeoutMs = 5000,
+): Promise<void> {
   await until(
-    () => app.realtime.connections.forUser(userId).some((c) => c.kind === 'poll' && channels.every((channel) => c.subscriptions.get(channel)?.live === true)),
+    () =>
+      app.realtime.connections
+        .forUser(userId)
+        .some(
+          (c) =>
+            c.kind === 'poll' && channels.every((channel) => c.subscriptions.get(channel)?.live === true),
+        ),
     timeoutMs,
     `a held poll on ${channels.join(',')}`,
   );

@@ -7,7 +7,8 @@ const CHANNEL = 'user-notifications';
 describe.each(SETUPS)('resume after a disconnect ($name)', (setup) => {
   let h: Harness;
   let user: TestUser;
-  const publish = (n: number) => h.app.realtime.broker.publish(CHANNEL, 'notification', { n }, { userId: user.id });
+  const publish = (n: number) =>
+    h.app.realtime.broker.publish(CHANNEL, 'notification', { n }, { userId: user.id });
 
   beforeAll(async () => {
     h = await startApp(setup, { REALTIME_BUFFER_SIZE: '20', REALTIME_BUFFER_AGE: '1s' });
@@ -36,7 +37,9 @@ describe.each(SETUPS)('resume after a disconnect ($name)', (setup) => {
     await publish(6);
     await second.next((m) => m.data.n === 6);
     // Live from there: the next message once, nothing replayed twice.
-    expect(second.log.slice(7).map(seen)).toEqual([{ event: 'notification', id: at(6), channel: CHANNEL, data: { n: 6 } }]);
+    expect(second.log.slice(7).map(seen)).toEqual([
+      { event: 'notification', id: at(6), channel: CHANNEL, data: { n: 6 } },
+    ]);
     second.close();
   });
 
@@ -57,7 +60,14 @@ describe.each(SETUPS)('resume after a disconnect ($name)', (setup) => {
     const messages = got.filter((m) => m.event !== 'resumed');
     const at = (k: number) => String(Number(ack.data.lastId) + k);
     // Each of the 15 exactly once, in order, whether it came as replay (before `resumed`) or live (after).
-    expect(messages.map(seen)).toEqual(messages.map((_, i) => ({ event: 'notification', id: at(i + 1), channel: CHANNEL, data: { n: 100 + i } })));
+    expect(messages.map(seen)).toEqual(
+      messages.map((_, i) => ({
+        event: 'notification',
+        id: at(i + 1),
+        channel: CHANNEL,
+        data: { n: 100 + i },
+      })),
+    );
     expect(messages).toHaveLength(15);
     expect(got[resumed]!.data).toEqual({ replayed: resumed, lastId: at(resumed) });
     second.close();

@@ -11,7 +11,10 @@ describe.each(SETUPS)('a client that cannot keep up ($name)', (setup) => {
   let user: TestUser;
 
   beforeAll(async () => {
-    h = await startApp(setup, { REALTIME_SEND_BUFFER_BYTES: String(SEND_BUFFER), REALTIME_BUFFER_SIZE: '50' });
+    h = await startApp(setup, {
+      REALTIME_SEND_BUFFER_BYTES: String(SEND_BUFFER),
+      REALTIME_BUFFER_SIZE: '50',
+    });
     user = await registerUser(h.app);
   });
   afterAll(async () => h.close());
@@ -25,7 +28,9 @@ describe.each(SETUPS)('a client that cannot keep up ($name)', (setup) => {
     const blob = 'x'.repeat(48 * 1024);
     let lastId = '';
     for (let n = 0; n < 600 && h.app.realtime.stats.slowConsumersClosed === 0; n++) {
-      lastId = (await h.app.realtime.broker.publish(CHANNEL, 'notification', { n, blob }, { userId: user.id })).id;
+      lastId = (
+        await h.app.realtime.broker.publish(CHANNEL, 'notification', { n, blob }, { userId: user.id })
+      ).id;
       if (n % 50 === 0) await new Promise((r) => setTimeout(r, 5));
     }
     expect(h.app.realtime.stats.slowConsumersClosed).toBe(1);
@@ -38,11 +43,16 @@ describe.each(SETUPS)('a client that cannot keep up ($name)', (setup) => {
     expect(h.app.realtime.stats.peakBufferedBytes).toBeLessThanOrEqual(SEND_BUFFER + 64 * 1024);
 
     const missed = [];
-    for (let n = 0; n < 3; n++) missed.push((await h.app.realtime.broker.publish(CHANNEL, 'notification', { small: n }, { userId: user.id })).id);
+    for (let n = 0; n < 3; n++)
+      missed.push(
+        (await h.app.realtime.broker.publish(CHANNEL, 'notification', { small: n }, { userId: user.id })).id,
+      );
     const again = await connectAuthed(h.wsUrl, user.accessToken);
     again.send({ action: 'resume', channel: CHANNEL, lastId });
     expect((await again.event('resumed', CHANNEL)).data).toEqual({ replayed: 3, lastId: missed[2] });
-    expect(again.channelMessages(CHANNEL).map((m) => [m.id, m.data])).toEqual(missed.map((id, small) => [id, { small }]));
+    expect(again.channelMessages(CHANNEL).map((m) => [m.id, m.data])).toEqual(
+      missed.map((id, small) => [id, { small }]),
+    );
     again.close();
   });
 });

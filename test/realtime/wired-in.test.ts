@@ -27,18 +27,31 @@ describe.each(SETUPS)('test events reach the sockets through the real queue ($na
   it('streams a stress test: lifecycle on test-updates, per-second metrics on stress-test-{testId}', async () => {
     const socket = await connectAuthed(h.wsUrl, owner.accessToken);
     await socket.subscribe('test-updates');
-    const res = await h.app.inject({ method: 'POST', url: '/api/tests', headers: owner.auth, payload: { type: 'stress', url: targetUrl, options: { vus: 2, duration: 2 } } });
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/api/tests',
+      headers: owner.auth,
+      payload: { type: 'stress', url: targetUrl, options: { vus: 2, duration: 2 } },
+    });
     expect(res.statusCode).toBe(202);
     const { testId } = res.json<{ testId: string }>();
     const channel = `stress-test-${testId}`;
     expect((await socket.subscribe(channel)).event).toBe('subscribed');
 
-    const metrics = await socket.next((m) => m.channel === channel && m.event === 'test.progress' && m.data.metrics !== undefined, 15_000);
+    const metrics = await socket.next(
+      (m) => m.channel === channel && m.event === 'test.progress' && m.data.metrics !== undefined,
+      15_000,
+    );
     expect(metrics.data).toMatchObject({ testId, type: 'stress' });
     expect(Object.keys(metrics.data.metrics as object).length).toBeGreaterThan(0);
-    const done = await socket.next((m) => m.channel === 'test-updates' && (m.event === 'test.completed' || m.event === 'test.failed'), 20_000);
+    const done = await socket.next(
+      (m) => m.channel === 'test-updates' && (m.event === 'test.completed' || m.event === 'test.failed'),
+      20_000,
+    );
     expect(done).toMatchObject({ event: 'test.completed', data: { testId } });
-    const lifecycle = socket.received.filter((m) => m.channel === 'test-updates' && m.data.testId === testId).map((m) => m.event);
+    const lifecycle = socket.received
+      .filter((m) => m.channel === 'test-updates' && m.data.testId === testId)
+      .map((m) => m.event);
     expect(lifecycle).toContain('test.started');
     socket.close();
   });

@@ -75,7 +75,12 @@ describe.each(SETUPS)('GET /ws authentication ($name)', (setup) => {
     const b = await connectAuthed(h.wsUrl, user.accessToken);
     const c = await connect(h.wsUrl, user.accessToken);
     expect((await c.closed).code).toBe(4429);
-    expect(h.app.realtime.connections.forUser(user.id).map((x) => x.id).sort()).toHaveLength(2);
+    expect(
+      h.app.realtime.connections
+        .forUser(user.id)
+        .map((x) => x.id)
+        .sort(),
+    ).toHaveLength(2);
     a.close();
     b.close();
     await Promise.all([a.closed, b.closed]);
@@ -85,7 +90,10 @@ describe.each(SETUPS)('GET /ws authentication ($name)', (setup) => {
   it('answers malformed JSON, a non-object, a binary frame and an unknown action with errors, and keeps the socket open', async () => {
     const client = await connectAuthed(h.wsUrl, user.accessToken);
     client.send('{not json');
-    expect((await client.event('error')).data).toMatchObject({ code: 'ERR_BAD_MESSAGE', message: 'Malformed JSON' });
+    expect((await client.event('error')).data).toMatchObject({
+      code: 'ERR_BAD_MESSAGE',
+      message: 'Malformed JSON',
+    });
     client.send('[1,2]');
     expect((await client.event('error')).data).toMatchObject({ code: 'ERR_BAD_MESSAGE' });
     client.socket.send(Buffer.from([1, 2, 3]), { binary: true });
@@ -97,7 +105,12 @@ describe.each(SETUPS)('GET /ws authentication ($name)', (setup) => {
     client.send({ action: 'resume', channel: 'test-updates', lastId: 'yesterday' });
     expect((await client.event('error', 'test-updates')).data).toMatchObject({ code: 'ERR_BAD_MESSAGE' });
     client.send({ action: 'ping' });
-    expect(await client.event('pong')).toMatchObject({ event: 'pong', id: null, channel: null, timestamp: expect.any(Number) });
+    expect(await client.event('pong')).toMatchObject({
+      event: 'pong',
+      id: null,
+      channel: null,
+      timestamp: expect.any(Number),
+    });
     client.close();
     await client.closed;
   });

@@ -13,12 +13,23 @@ let apps = 0;
 export function testConfig(env: Record<string, string> = {}, database?: DatabaseConfig): Config {
   // A queue prefix of its own, so an app given REDIS_URL never takes another suite's jobs.
   const queuePrefix = `test-${process.pid}-${++apps}`;
-  const { config } = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: 'memory://', ALLOW_PRIVATE_TARGETS: 'true', QUEUE_PREFIX: queuePrefix, ...TEST_SECRETS, ...env });
+  const { config } = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: 'memory://',
+    ALLOW_PRIVATE_TARGETS: 'true',
+    QUEUE_PREFIX: queuePrefix,
+    ...TEST_SECRETS,
+    ...env,
+  });
   return database ? { ...config, database } : config;
 }
 
 /** Builds the real app (in-memory PGlite unless `database` says otherwise). Close it in afterAll/afterEach. */
-export async function buildTestApp(env: Record<string, string> = {}, database?: DatabaseConfig): Promise<FastifyInstance> {
+export async function buildTestApp(
+  env: Record<string, string> = {},
+  database?: DatabaseConfig,
+): Promise<FastifyInstance> {
   const app = await buildApp({ config: testConfig(env, database) });
   await app.ready();
   return app;
@@ -36,9 +47,25 @@ export interface TestUser {
 let counter = 0;
 
 /** Registers a new account through the API. The first account of an app is admin. */
-export async function registerUser(app: FastifyInstance, email = `user${++counter}-${Date.now()}@example.test`): Promise<TestUser> {
-  const res = await app.inject({ method: 'POST', url: '/api/auth/register', payload: { email, password: 'a sturdy passphrase 42' } });
+export async function registerUser(
+  app: FastifyInstance,
+  email = `user${++counter}-${Date.now()}@example.test`,
+): Promise<TestUser> {
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/auth/register',
+    payload: { email, password: 'a sturdy passphrase 42' },
+  });
   if (res.statusCode !== 201) throw new Error(`register failed: ${res.statusCode} ${res.body}`);
-  const body = res.json<{ user: { id: string; email: string; role: 'user' | 'admin' }; accessToken: string; refreshToken: string }>();
-  return { ...body.user, accessToken: body.accessToken, refreshToken: body.refreshToken, auth: { authorization: `Bearer ${body.accessToken}` } };
+  const body = res.json<{
+    user: { id: string; email: string; role: 'user' | 'admin' };
+    accessToken: string;
+    refreshToken: string;
+  }>();
+  return {
+    ...body.user,
+    accessToken: body.accessToken,
+    refreshToken: body.refreshToken,
+    auth: { authorization: `Bearer ${body.accessToken}` },
+  };
 }

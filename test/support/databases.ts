@@ -49,5 +49,7 @@ const postgres: TestDatabase = {
 export const TEST_DATABASES: TestDatabase[] = POSTGRES_URL ? [pglite, postgres] : [pglite];
 
 if (!POSTGRES_URL) {
-  console.error('[test] TESTWEB_TEST_DATABASE_URL is not set: database suites run on PGlite only (PostgreSQL skipped)');
+  console.error(
+    '[test] TESTWEB_TEST_DATABASE_URL is not set: database suites run on PGlite only (PostgreSQL skipped)',
+  );
 }

@@ -37,29 +37,57 @@ describe.each(QUEUE_MODES)('tests API ($name)', ({ driver, database }) => {
     await cleanRedis(env);
   });
 
-  const submit = (user: TestUser, payload: object) => app.inject({ method: 'POST', url: '/api/tests', headers: user.auth, payload });
+  const submit = (user: TestUser, payload: object) =>
+    app.inject({ method: 'POST', url: '/api/tests', headers: user.auth, payload });
   const get = (user: TestUser, url: string) => app.inject({ method: 'GET', url, headers: user.auth });
   const finished = (user: TestUser, testId: string) =>
-    waitFor(async () => {
-      const view = get(user, `/api/tests/${testId}`).then((r) => r.json<TestView>());
-      const v = await view;
-      return ['completed', 'failed', 'cancelled'].includes(v.status) ? v : undefined;
-    }, 15_000, `test ${testId} to finish`);
+    waitFor(
+      async () => {
+        const view = get(user, `/api/tests/${testId}`).then((r) => r.json<TestView>());
+        const v = await view;
+        return ['completed', 'failed', 'cancelled'].includes(v.status) ? v : undefined;
+      },
+      15_000,
+      `test ${testId} to finish`,
+    );
 
   it('queues a test with 202, runs it and serves its status and result', async () => {
-    const res = await submit(alice, { type: 'sleep', url: 'http://127.0.0.1:9/a', options: { ms: 60, tickMs: 20 }, priority: 4 });
+    const res = await submit(alice, {
+      type: 'sleep',
+      url: 'http://127.0.0.1:9/a',
+      options: { ms: 60, tickMs: 20 },
+      priority: 4,
+    });
     expect(res.statusCode).toBe(202);
     const { testId, status } = res.json<{ testId: string; status: string }>();
     expect(status).toBe('queued');
     const view = await finished(alice, testId);
-    expect(view).toMatchObject({ testId, status: 'completed', progress: 100, priority: 4, retryCount: 0, attempts: 1, error: null });
+    expect(view).toMatchObject({
+      testId,
+      status: 'completed',
+      progress: 100,
+      priority: 4,
+      retryCount: 0,
+      attempts: 1,
+      error: null,
+    });
     const result = await get(alice, `/api/tests/${testId}/result`);
     expect(result.statusCode).toBe(200);
-    expect(result.json()).toMatchObject({ testId, type: 'sleep', url: 'http://127.0.0.1:9/a', passed: true, score: 100, summary: 'slept 60 ms', metrics: { slept_ms: 60, ticks: 3 } });
+    expect(result.json()).toMatchObject({
+      testId,
+      type: 'sleep',
+      url: 'http://127.0.0.1:9/a',
+      passed: true,
+      score: 100,
+      summary: 'slept 60 ms',
+      metrics: { slept_ms: 60, ticks: 3 },
+    });
   });
 
   it('answers 404 for the result until the test completed', async () => {
-    const { testId } = (await submit(alice, { type: 'sleep', url: 'http://127.0.0.1:9/b', options: { ms: 600 } })).json<{ testId: string }>();
+    const { testId } = (
+      await submit(alice, { type: 'sleep', url: 'http://127.0.0.1:9/b', options: { ms: 600 } })
+    ).json<{ testId: string }>();
     const early = await get(alice, `/api/tests/${testId}/result`);
     expect(early.statusCode).toBe(404);
     expect(early.headers['content-type']).toContain('application/problem+json');
@@ -68,7 +96,9 @@ describe.each(QUEUE_MODES)('tests API ($name)', ({ driver, database }) => {
   });
 
   it("returns 404 for another user's test on every route, and admins see it", async () => {
-    const { testId } = (await submit(alice, { type: 'sleep', url: 'http://127.0.0.1:9/c', options: { ms: 10 } })).json<{ testId: string }>();
+    const { testId } = (
+      await submit(alice, { type: 'sleep', url: 'http://127.0.0.1:9/c', options: { ms: 10 } })
+    ).json<{ testId: string }>();
     await finished(alice, testId);
     for (const url of [`/api/tests/${testId}`, `/api/tests/${testId}/result`]) {
       const res = await get(bob, url);
@@ -76,7 +106,11 @@ describe.each(QUEUE_MODES)('tests API ($name)', ({ driver, database }) => {
       expect(res.body).not.toContain('127.0.0.1:9/c');
     }
     for (const action of ['cancel', 'retry']) {
-      const res = await app.inject({ method: 'POST', url: `/api/queue/jobs/${testId}/${action}`, headers: bob.auth });
+      const res = await app.inject({
+        method: 'POST',
+        url: `/api/queue/jobs/${testId}/${action}`,
+        headers: bob.auth,
+      });
       expect(res.statusCode, action).toBe(404);
     }
     const bobsList = (await get(bob, '/api/tests')).json<{ items: TestView[] }>();
@@ -117,14 +151,26 @@ describe.each(QUEUE_MODES)('tests API ($name)', ({ driver, database }) => {
 
   it('needs a bearer token', async () => {
     expect((await app.inject({ method: 'GET', url: '/api/tests' })).statusCode).toBe(401);
-    expect((await app.inject({ method: 'POST', url: '/api/tests', payload: { type: 'sleep', url: 'http://127.0.0.1:9/' } })).statusCode).toBe(401);
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/api/tests',
+          payload: { type: 'sleep', url: 'http://127.0.0.1:9/' },
+        })
+      ).statusCode,
+    ).toBe(401);
   });
 
   it('limits queued + running tests per user with 429', async () => {
     const carol = await registerUser(app);
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const res = await submit(carol, { type: 'sleep', url: `http://127.0.0.1:9/limit${i}`, options: { ms: 3000 } });
+      const res = await submit(carol, {
+        type: 'sleep',
+        url: `http://127.0.0.1:9/limit${i}`,
+        options: { ms: 3000 },
+      });
       expect(res.statusCode).toBe(202);
       ids.push(res.json<{ testId: string }>().testId);
     }
@@ -133,22 +179,38 @@ describe.each(QUEUE_MODES)('tests API ($name)', ({ driver, database }) => {
     expect(over.headers['content-type']).toContain('application/problem+json');
     expect(over.headers['retry-after']).toBeDefined();
     // Other users are not affected by carol's limit.
-    expect((await submit(bob, { type: 'sleep', url: 'http://127.0.0.1:9/bob', options: { ms: 10 } })).statusCode).toBe(202);
-    for (const id of ids) await app.inject({ method: 'POST', url: `/api/queue/jobs/${id}/cancel`, headers: carol.auth });
-    expect((await submit(carol, { type: 'sleep', url: 'http://127.0.0.1:9/limit-after', options: { ms: 10 } })).statusCode).toBe(202);
+    expect(
+      (await submit(bob, { type: 'sleep', url: 'http://127.0.0.1:9/bob', options: { ms: 10 } })).statusCode,
+    ).toBe(202);
+    for (const id of ids)
+      await app.inject({ method: 'POST', url: `/api/queue/jobs/${id}/cancel`, headers: carol.auth });
+    expect(
+      (await submit(carol, { type: 'sleep', url: 'http://127.0.0.1:9/limit-after', options: { ms: 10 } }))
+        .statusCode,
+    ).toBe(202);
   });
 
   it('lists own tests newest first with cursor pagination and filters', async () => {
     const dave = await registerUser(app);
     const ids: string[] = [];
-    for (let i = 0; i < 3; i++) ids.push((await submit(dave, { type: 'sleep', url: `http://127.0.0.1:9/p${i}`, options: { ms: 5 } })).json<{ testId: string }>().testId);
+    for (let i = 0; i < 3; i++)
+      ids.push(
+        (await submit(dave, { type: 'sleep', url: `http://127.0.0.1:9/p${i}`, options: { ms: 5 } })).json<{
+          testId: string;
+        }>().testId,
+      );
     for (const id of ids) await finished(dave, id);
-    ids.push((await submit(dave, { type: 'fatal', url: 'http://127.0.0.1:9/p-fatal' })).json<{ testId: string }>().testId);
+    ids.push(
+      (await submit(dave, { type: 'fatal', url: 'http://127.0.0.1:9/p-fatal' })).json<{ testId: string }>()
+        .testId,
+    );
     await finished(dave, ids[3]!);
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { items: TestView[]; nextCursor: string | null } = (await get(dave, `/api/tests?limit=3${cursor ? `&cursor=${cursor}` : ''}`)).json();
+      const page: { items: TestView[]; nextCursor: string | null } = (
+        await get(dave, `/api/tests?limit=3${cursor ? `&cursor=${cursor}` : ''}`)
+      ).json();
       expect(page.items.length).toBeLessThanOrEqual(3);
       seen.push(...page.items.map((t) => t.testId));
       cursor = page.nextCursor;
@@ -168,8 +230,18 @@ describe('tests API on a server that refuses private targets', () => {
     const app = await buildTestApp({ ALLOW_PRIVATE_TARGETS: 'false' });
     try {
       const user = await registerUser(app);
-      for (const url of ['http://127.0.0.1:8080/', 'http://[::1]/', 'http://10.0.0.5/', 'http://169.254.169.254/latest/meta-data/']) {
-        const res = await app.inject({ method: 'POST', url: '/api/tests', headers: user.auth, payload: { type: 'api', url, options: { assertions: [] } } });
+      for (const url of [
+        'http://127.0.0.1:8080/',
+        'http://[::1]/',
+        'http://10.0.0.5/',
+        'http://169.254.169.254/latest/meta-data/',
+      ]) {
+        const res = await app.inject({
+          method: 'POST',
+          url: '/api/tests',
+          headers: user.auth,
+          payload: { type: 'api', url, options: { assertions: [] } },
+        });
         expect(res.statusCode, url).toBe(400);
         expect(res.json().errors[0].field).toBe('/body/url');
       }

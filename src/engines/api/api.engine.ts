@@ -2,7 +2,13 @@ import { OutboundError, TargetRefusedError, type OutboundResponse } from '../../
 import type { EngineContext, EngineResult, Finding, OptionProblem, TestEngine } from '../engine.ts';
 import { outboundOf, round } from '../shared/outbound-of.ts';
 import { ApiOptions, type Extract, type Step } from './api.options.ts';
-import { checkAssertion, evaluateAssertion, failedAssertion, type AssertionResult, type ResponseView } from './assertions.ts';
+import {
+  checkAssertion,
+  evaluateAssertion,
+  failedAssertion,
+  type AssertionResult,
+  type ResponseView,
+} from './assertions.ts';
 import { readJsonPath } from './json-path.ts';
 import { substituteJson, substituteRecord, substituteText, type Variables } from './variables.ts';
 
@@ -80,28 +86,77 @@ async function runStep(ctx: Ctx, step: Step, index: number, vars: Variables): Pr
     req = buildRequest(ctx, step, vars);
   } catch (err) {
     const reason = (err as Error).message;
-    return { name, method: step.method ?? 'GET', url: step.url ?? ctx.url, error: reason, extracted: {}, assertions: assertions.map((a) => failedAssertion(a, reason)), passed: false };
+    return {
+      name,
+      method: step.method ?? 'GET',
+      url: step.url ?? ctx.url,
+      error: reason,
+      extracted: {},
+      assertions: assertions.map((a) => failedAssertion(a, reason)),
+      passed: false,
+    };
   }
   try {
-    const res = await outboundOf(ctx).request(req.url, { ...req, signal: ctx.signal, timeoutMs: step.timeoutMs ?? o.timeoutMs, insecureTls: o.insecureTls, maxRedirects: o.followRedirects ? o.maxRedirects : 0 });
+    const res = await outboundOf(ctx).request(req.url, {
+      ...req,
+      signal: ctx.signal,
+      timeoutMs: step.timeoutMs ?? o.timeoutMs,
+      insecureTls: o.insecureTls,
+      maxRedirects: o.followRedirects ? o.maxRedirects : 0,
+    });
     const r = view(res);
     const results = assertions.map((a) => evaluateAssertion(a, r));
     const extracted = extract(step.extract, r, vars);
-    return { name, method: req.method, url: res.url, status: res.status, timeMs: round(res.timings.totalMs, 2), ttfbMs: round(res.timings.ttfbMs, 2), bytes: res.body.length, truncated: res.truncated, headers: res.headers, bodyPreview: r.text.slice(0, 2000), extracted, assertions: results, passed: results.every((a) => a.passed) };
+    return {
+      name,
+      method: req.method,
+      url: res.url,
+      status: res.status,
+      timeMs: round(res.timings.totalMs, 2),
+      ttfbMs: round(res.timings.ttfbMs, 2),
+      bytes: res.body.length,
+      truncated: res.truncated,
+      headers: res.headers,
+      bodyPreview: r.text.slice(0, 2000),
+      extracted,
+      assertions: results,
+      passed: results.every((a) => a.passed),
+    };
   } catch (err) {
     ctx.signal.throwIfAborted();
     if (err instanceof TargetRefusedError || !(err instanceof OutboundError)) throw err;
-    return { name, method: req.method, url: req.url, error: err.message, extracted: {}, assertions: assertions.map((a) => failedAssertion(a, err.message)), passed: false };
+    return {
+      name,
+      method: req.method,
+      url: req.url,
+      error: err.message,
+      extracted: {},
+      assertions: assertions.map((a) => failedAssertion(a, err.message)),
+      passed: false,
+    };
   }
 }
 
 function findingsOf(steps: StepResult[]): Finding[] {
   const out: Finding[] = [];
   for (const s of steps) {
-    if (s.error) out.push({ severity: 'critical', title: `${s.name}: request failed`, detail: s.error, recommendation: 'Check that the API is reachable from the TestWeb worker and answers within the timeout.' });
+    if (s.error)
+      out.push({
+        severity: 'critical',
+        title: `${s.name}: request failed`,
+        detail: s.error,
+        recommendation:
+          'Check that the API is reachable from the TestWeb worker and answers within the timeout.',
+      });
     for (const a of s.assertions.filter((x) => !x.passed && !s.error)) {
       const what = `${a.source}${a.property ? ` ${a.property}` : ''} ${a.comparison}`;
-      out.push({ severity: 'high', title: `${s.name}: assertion failed: ${what}`, detail: a.message ?? `expected ${JSON.stringify(a.expected)}, got ${JSON.stringify(a.actual)}`, recommendation: 'Compare the response with the API contract; update the assertion if the contract changed on purpose.' });
+      out.push({
+        severity: 'high',
+        title: `${s.name}: assertion failed: ${what}`,
+        detail: a.message ?? `expected ${JSON.stringify(a.expected)}, got ${JSON.stringify(a.actual)}`,
+        recommendation:
+          'Compare the response with the API contract; update the assertion if the contract changed on purpose.',
+      });
     }
   }
   return out;
@@ -122,7 +177,10 @@ async function run(ctx: Ctx): Promise<EngineResult> {
   const passed = results.length === steps.length && results.every((s) => s.passed);
   const last = results[results.length - 1]!;
   const metrics: Record<string, number> = {
-    response_time_ms: round(results.reduce((n, s) => n + (s.timeMs ?? 0), 0), 2),
+    response_time_ms: round(
+      results.reduce((n, s) => n + (s.timeMs ?? 0), 0),
+      2,
+    ),
     ttfb_ms: last.ttfbMs ?? 0,
     status_code: last.status ?? 0,
     response_bytes: results.reduce((n, s) => n + (s.bytes ?? 0), 0),
@@ -132,15 +190,29 @@ async function run(ctx: Ctx): Promise<EngineResult> {
     steps_total: steps.length,
     steps_failed: results.filter((s) => !s.passed).length + (steps.length - results.length),
   };
-  const summary = last.error && results.length === 1 ? `Request failed: ${last.error}` : `${all.length - failedAssertions}/${all.length} assertions passed in ${results.length}/${steps.length} request(s); last HTTP ${last.status ?? 'none'} in ${Math.round(metrics.response_time_ms!)} ms`;
-  return { passed, summary, metrics, findings: findingsOf(results), details: { steps: results, assertions: all, variables: Object.fromEntries(vars) } };
+  const summary =
+    last.error && results.length === 1
+      ? `Request failed: ${last.error}`
+      : `${all.length - failedAssertions}/${all.length} assertions passed in ${results.length}/${steps.length} request(s); last HTTP ${last.status ?? 'none'} in ${Math.round(metrics.response_time_ms!)} ms`;
+  return {
+    passed,
+    summary,
+    metrics,
+    findings: findingsOf(results),
+    details: { steps: results, assertions: all, variables: Object.fromEntries(vars) },
+  };
 }
 
 function check(o: ApiOptions): OptionProblem[] {
   const out = o.assertions.flatMap((a, i) => checkAssertion(a, `/assertions/${i}`));
   for (const [s, step] of (o.steps ?? []).entries()) {
     out.push(...step.assertions.flatMap((a, i) => checkAssertion(a, `/steps/${s}/assertions/${i}`)));
-    for (const [i, e] of step.extract.entries()) if ((e.source === 'jsonPath' || e.source === 'header') && !e.property) out.push({ path: `/steps/${s}/extract/${i}/property`, message: `is required for source ${e.source}` });
+    for (const [i, e] of step.extract.entries())
+      if ((e.source === 'jsonPath' || e.source === 'header') && !e.property)
+        out.push({
+          path: `/steps/${s}/extract/${i}/property`,
+          message: `is required for source ${e.source}`,
+        });
   }
   return out;
 }

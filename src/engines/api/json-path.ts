@@ -9,10 +9,12 @@ export function parseJsonPath(path: string): PathSegment[] {
   if (rest.startsWith('$')) rest = rest.slice(1);
   else if (rest && !rest.startsWith('.') && !rest.startsWith('[')) rest = `.${rest}`;
   const segments: PathSegment[] = [];
-  const token = /^(?:\.([A-Za-z_$][\w$-]*)|\[\s*(-?\d+)\s*\]|\[\s*'((?:[^'\\]|\\.)*)'\s*\]|\[\s*"((?:[^"\\]|\\.)*)"\s*\])/;
+  const token =
+    /^(?:\.([A-Za-z_$][\w$-]*)|\[\s*(-?\d+)\s*\]|\[\s*'((?:[^'\\]|\\.)*)'\s*\]|\[\s*"((?:[^"\\]|\\.)*)"\s*\])/;
   while (rest.length > 0) {
     const m = token.exec(rest);
-    if (!m) throw new Error(`invalid JSON path ${JSON.stringify(path)} near ${JSON.stringify(rest.slice(0, 20))}`);
+    if (!m)
+      throw new Error(`invalid JSON path ${JSON.stringify(path)} near ${JSON.stringify(rest.slice(0, 20))}`);
     if (m[1] !== undefined) segments.push(m[1]);
     else if (m[2] !== undefined) segments.push(Number(m[2]));
     else segments.push((m[3] ?? m[4] ?? '').replace(/\\(.)/g, '$1'));

@@ -24,10 +24,14 @@ export function substituteJson(value: unknown, vars: Variables): unknown {
     return whole ? lookup(vars, whole[1]!) : substituteText(value, vars);
   }
   if (Array.isArray(value)) return value.map((v) => substituteJson(v, vars));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substituteJson(v, vars)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substituteJson(v, vars)]));
   return value;
 }
 
-export function substituteRecord(record: Record<string, string> | undefined, vars: Variables): Record<string, string> {
+export function substituteRecord(
+  record: Record<string, string> | undefined,
+  vars: Variables,
+): Record<string, string> {
   return Object.fromEntries(Object.entries(record ?? {}).map(([k, v]) => [k, substituteText(v, vars)]));
 }

@@ -9,9 +9,13 @@ export interface CachePolicy {
 
 export function cachePolicy(headers: Record<string, string>, now = Date.now()): CachePolicy {
   const cacheControl = headers['cache-control'] ?? '';
-  const directives = cacheControl.toLowerCase().split(',').map((d) => d.trim());
+  const directives = cacheControl
+    .toLowerCase()
+    .split(',')
+    .map((d) => d.trim());
   const revalidatable = Boolean(headers.etag || headers['last-modified']);
-  if (directives.includes('no-store') || directives.includes('no-cache')) return { freshnessSeconds: 0, revalidatable, cacheControl };
+  if (directives.includes('no-store') || directives.includes('no-cache'))
+    return { freshnessSeconds: 0, revalidatable, cacheControl };
   const maxAge = directives.map((d) => /^(?:s-)?max-age=(\d+)$/.exec(d)?.[1]).find((v) => v !== undefined);
   if (maxAge !== undefined) return { freshnessSeconds: Number(maxAge), revalidatable, cacheControl };
   const expires = headers.expires ? Date.parse(headers.expires) : NaN;
@@ -19,7 +23,8 @@ export function cachePolicy(headers: Record<string, string>, now = Date.now()): 
   return { freshnessSeconds: freshness, revalidatable, cacheControl };
 }
 
-const TEXT_TYPES = /^(text\/|application\/(javascript|x-javascript|ecmascript|json|ld\+json|xml|xhtml\+xml|manifest\+json)|image\/svg\+xml)/i;
+const TEXT_TYPES =
+  /^(text\/|application\/(javascript|x-javascript|ecmascript|json|ld\+json|xml|xhtml\+xml|manifest\+json)|image\/svg\+xml)/i;
 
 /** Whether a response of this content type would shrink under gzip/brotli (images and fonts do not). */
 export function isCompressible(contentType: string | undefined): boolean {

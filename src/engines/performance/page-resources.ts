@@ -44,7 +44,8 @@ export function extractResources(html: string, pageUrl: string): ResourceRef[] {
     const href = $(el).attr('href');
     if (rel.includes('stylesheet')) add(href, 'style');
     else if (rel.includes('icon')) add(href, 'image');
-    else if (rel.includes('preload') || rel.includes('modulepreload')) add(href, as === 'font' ? 'font' : as === 'style' ? 'style' : as === 'image' ? 'image' : 'script');
+    else if (rel.includes('preload') || rel.includes('modulepreload'))
+      add(href, as === 'font' ? 'font' : as === 'style' ? 'style' : as === 'image' ? 'image' : 'script');
   });
   $('img').each((_, el) => add($(el).attr('src') ?? firstSrcset($(el).attr('srcset')), 'image'));
   $('picture source[srcset]').each((_, el) => add(firstSrcset($(el).attr('srcset')), 'image'));

@@ -14,9 +14,20 @@ async function loadDocument(ctx: Ctx): Promise<OutboundResponse[]> {
   const http = outboundOf(ctx);
   const runs: OutboundResponse[] = [];
   for (let i = 0; i < ctx.options.runs; i++) {
-    ctx.progress(Math.round((i / ctx.options.runs) * 50), `Loading the page (run ${i + 1} of ${ctx.options.runs})`);
+    ctx.progress(
+      Math.round((i / ctx.options.runs) * 50),
+      `Loading the page (run ${i + 1} of ${ctx.options.runs})`,
+    );
     try {
-      runs.push(await http.request(ctx.url, { measure: true, signal: ctx.signal, timeoutMs: ctx.options.timeoutMs, insecureTls: ctx.options.insecureTls, headers: ctx.options.headers }));
+      runs.push(
+        await http.request(ctx.url, {
+          measure: true,
+          signal: ctx.signal,
+          timeoutMs: ctx.options.timeoutMs,
+          insecureTls: ctx.options.insecureTls,
+          headers: ctx.options.headers,
+        }),
+      );
     } catch (err) {
       ctx.signal.throwIfAborted();
       if (err instanceof TargetRefusedError) throw err;
@@ -32,7 +43,10 @@ function phaseMedians(runs: OutboundResponse[]): Record<(typeof PHASES)[number],
   return out;
 }
 
-async function loadResources(ctx: Ctx, doc: OutboundResponse): Promise<{ resources: FetchedResource[]; skipped: number }> {
+async function loadResources(
+  ctx: Ctx,
+  doc: OutboundResponse,
+): Promise<{ resources: FetchedResource[]; skipped: number }> {
   const isHtml = /html/i.test(doc.headers['content-type'] ?? '');
   if (!ctx.options.fetchResources || !isHtml || doc.status >= 400) return { resources: [], skipped: 0 };
   const refs = extractResources(doc.body.toString('utf8'), doc.url);
@@ -44,7 +58,11 @@ async function loadResources(ctx: Ctx, doc: OutboundResponse): Promise<{ resourc
     maxResources: ctx.options.maxResources,
     timeoutMs: ctx.options.timeoutMs,
     insecureTls: ctx.options.insecureTls,
-    onDone: (done, total) => ctx.progress(55 + Math.round((done / Math.max(total, 1)) * 40), `Fetched ${done} of ${total} subresources`),
+    onDone: (done, total) =>
+      ctx.progress(
+        55 + Math.round((done / Math.max(total, 1)) * 40),
+        `Fetched ${done} of ${total} subresources`,
+      ),
   });
 }
 
@@ -63,7 +81,14 @@ function documentDetails(doc: OutboundResponse, first: OutboundResponse) {
     transferBytes: doc.transferBytes,
     bodyBytes: doc.body.length,
     truncated: doc.truncated,
-    caching: { cacheControl: h['cache-control'] ?? null, expires: h.expires ?? null, etag: h.etag ?? null, lastModified: h['last-modified'] ?? null, vary: h.vary ?? null, freshnessSeconds: policy.freshnessSeconds },
+    caching: {
+      cacheControl: h['cache-control'] ?? null,
+      expires: h.expires ?? null,
+      etag: h.etag ?? null,
+      lastModified: h['last-modified'] ?? null,
+      vary: h.vary ?? null,
+      freshnessSeconds: policy.freshnessSeconds,
+    },
   };
 }
 
@@ -79,17 +104,24 @@ function pageFacts(doc: OutboundResponse, phases: Phases, resources: FetchedReso
     requestsTotal: 1 + doc.redirects.length + resources.length,
     redirects: doc.redirects.length,
     httpVersion: doc.httpVersion,
-    documentCompressible: isCompressible(doc.headers['content-type']) && doc.body.length >= MIN_COMPRESSIBLE_BYTES,
+    documentCompressible:
+      isCompressible(doc.headers['content-type']) && doc.body.length >= MIN_COMPRESSIBLE_BYTES,
     documentCompressed: doc.encoding !== '',
     documentFreshnessSeconds: cachePolicy(doc.headers).freshnessSeconds,
     resources,
   };
 }
 
-const uncachedOf = (resources: FetchedResource[]) => resources.filter((r) => r.status > 0 && r.status < 400 && r.freshnessSeconds === 0);
+const uncachedOf = (resources: FetchedResource[]) =>
+  resources.filter((r) => r.status > 0 && r.status < 400 && r.freshnessSeconds === 0);
 
 /** The result metrics (stable names, documented in docs/ENGINES.md). */
-function metricsOf(doc: OutboundResponse, phases: Phases, facts: PageFacts, total: number): Record<string, number> {
+function metricsOf(
+  doc: OutboundResponse,
+  phases: Phases,
+  facts: PageFacts,
+  total: number,
+): Record<string, number> {
   const resources = facts.resources;
   return {
     score: total,
@@ -132,7 +164,9 @@ async function run(ctx: Ctx): Promise<EngineResult> {
     details: {
       document: documentDetails(doc, runs[0]!),
       runs: runs.map((r) => Object.fromEntries(PHASES.map((p) => [p, round(r.timings[p], 2)]))),
-      scoreBreakdown: Object.fromEntries(Object.entries(scoreBreakdown(facts)).map(([k, v]) => [k, round(v, 1)])),
+      scoreBreakdown: Object.fromEntries(
+        Object.entries(scoreBreakdown(facts)).map(([k, v]) => [k, round(v, 1)]),
+      ),
       weightByType,
       largestResources: [...resources].sort((a, b) => b.transferBytes - a.transferBytes).slice(0, 10),
       uncompressedTextResources: resources.filter((r) => r.uncompressedText).map((r) => r.url),

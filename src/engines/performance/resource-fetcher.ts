@@ -30,10 +30,18 @@ export interface FetchOptions {
   onDone?: (done: number, total: number) => void;
 }
 
-async function fetchOne(ref: ResourceRef, o: FetchOptions): Promise<{ resource: FetchedResource; fonts: ResourceRef[] }> {
+async function fetchOne(
+  ref: ResourceRef,
+  o: FetchOptions,
+): Promise<{ resource: FetchedResource; fonts: ResourceRef[] }> {
   const started = performance.now();
   try {
-    const res = await o.http.request(ref.url, { signal: o.signal, timeoutMs: o.timeoutMs, insecureTls: o.insecureTls, maxRedirects: 5 });
+    const res = await o.http.request(ref.url, {
+      signal: o.signal,
+      timeoutMs: o.timeoutMs,
+      insecureTls: o.insecureTls,
+      maxRedirects: 5,
+    });
     const contentType = (res.headers['content-type'] ?? '').split(';')[0]!.trim();
     const policy = cachePolicy(res.headers);
     const resource: FetchedResource = {
@@ -47,13 +55,31 @@ async function fetchOne(ref: ResourceRef, o: FetchOptions): Promise<{ resource: 
       freshnessSeconds: policy.freshnessSeconds,
       cacheControl: policy.cacheControl,
       durationMs: res.timings.totalMs,
-      uncompressedText: res.status < 400 && !res.encoding && isCompressible(contentType) && res.body.length >= MIN_COMPRESSIBLE_BYTES,
+      uncompressedText:
+        res.status < 400 &&
+        !res.encoding &&
+        isCompressible(contentType) &&
+        res.body.length >= MIN_COMPRESSIBLE_BYTES,
     };
-    const fonts = ref.type === 'style' && res.status < 400 ? extractCssFonts(res.body.toString('utf8'), res.url) : [];
+    const fonts =
+      ref.type === 'style' && res.status < 400 ? extractCssFonts(res.body.toString('utf8'), res.url) : [];
     return { resource, fonts };
   } catch (err) {
     o.signal.throwIfAborted();
-    const resource: FetchedResource = { url: ref.url, type: ref.type, status: 0, transferBytes: 0, bodyBytes: 0, contentType: '', encoding: '', freshnessSeconds: 0, cacheControl: '', durationMs: performance.now() - started, uncompressedText: false, error: (err as Error).message };
+    const resource: FetchedResource = {
+      url: ref.url,
+      type: ref.type,
+      status: 0,
+      transferBytes: 0,
+      bodyBytes: 0,
+      contentType: '',
+      encoding: '',
+      freshnessSeconds: 0,
+      cacheControl: '',
+      durationMs: performance.now() - started,
+      uncompressedText: false,
+      error: (err as Error).message,
+    };
     return { resource, fonts: [] };
   }
 }
@@ -62,7 +88,10 @@ async function fetchOne(ref: ResourceRef, o: FetchOptions): Promise<{ resource: 
  * Fetches subresources with at most `concurrency` in flight (browsers open about six connections per
  * host), adding fonts found in stylesheets, never more than `maxResources` in all.
  */
-export async function fetchResources(refs: ResourceRef[], o: FetchOptions): Promise<{ resources: FetchedResource[]; skipped: number }> {
+export async function fetchResources(
+  refs: ResourceRef[],
+  o: FetchOptions,
+): Promise<{ resources: FetchedResource[]; skipped: number }> {
   const queue = refs.slice(0, o.maxResources);
   const seen = new Set(refs.map((r) => r.url));
   let skipped = Math.max(0, refs.length - o.maxResources);

@@ -5,7 +5,11 @@ export const Duration = Type.Union(
   [
     Type.Number({ exclusiveMinimum: 0 }),
     // The lookahead wants a non-zero digit: "0s" and "0.0m" are no duration.
-    Type.String({ maxLength: 20, pattern: '^(?=[0.]*[1-9])\\d+(\\.\\d+)?(ms|s|m|h)$', errorMessage: { pattern: 'must be a duration above zero such as "500ms", "30s", "2m" or "1h"' } }),
+    Type.String({
+      maxLength: 20,
+      pattern: '^(?=[0.]*[1-9])\\d+(\\.\\d+)?(ms|s|m|h)$',
+      errorMessage: { pattern: 'must be a duration above zero such as "500ms", "30s", "2m" or "1h"' },
+    }),
   ],
   { description: 'seconds, or a string such as "30s" or "2m"' },
 );

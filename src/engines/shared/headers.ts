@@ -4,7 +4,8 @@ import { Type } from 'typebox';
 export const RESERVED_HEADERS = ['host', 'content-length', 'connection', 'transfer-encoding'] as const;
 
 const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
-const anyCase = (word: string) => [...word].map((c) => (/[a-z]/.test(c) ? `[${c}${c.toUpperCase()}]` : c)).join('');
+const anyCase = (word: string) =>
+  [...word].map((c) => (/[a-z]/.test(c) ? `[${c}${c.toUpperCase()}]` : c)).join('');
 
 /**
  * A header name: an RFC 9110 token, and not one of RESERVED_HEADERS (in any case). `errorMessage` gives
@@ -21,8 +22,17 @@ const HeaderName = Type.String({
 });
 
 /** A header value: no CR, LF or NUL (which would let a value inject headers or end the request early). */
-const HeaderValue = Type.String({ maxLength: 8192, pattern: '^[^\\r\\n\\u0000]*$', errorMessage: { pattern: 'must not contain CR, LF or NUL characters' } });
+const HeaderValue = Type.String({
+  maxLength: 8192,
+  pattern: '^[^\\r\\n\\u0000]*$',
+  errorMessage: { pattern: 'must not contain CR, LF or NUL characters' },
+});
 
 /** The one headers schema every engine uses: names and values validated, nothing else let through. */
 // additionalProperties too: a key with a line break does not match the record's `^.*$` pattern.
-export const Headers = Type.Record(Type.String(), HeaderValue, { propertyNames: HeaderName, additionalProperties: HeaderValue, maxProperties: 100, description: 'Extra request headers.' });
+export const Headers = Type.Record(Type.String(), HeaderValue, {
+  propertyNames: HeaderName,
+  additionalProperties: HeaderValue,
+  maxProperties: 100,
+  description: 'Extra request headers.',
+});

@@ -4,7 +4,8 @@ import type { EngineContext } from '../engine.ts';
 /** The context's http client, typed. The contract keeps it `unknown` so the engine file has no imports. */
 export function outboundOf(ctx: EngineContext<unknown>): OutboundClient {
   const http = ctx.http as Partial<OutboundClient> | null;
-  if (!http || typeof http.request !== 'function' || !http.settings) throw new Error('engine context has no outbound HTTP client');
+  if (!http || typeof http.request !== 'function' || !http.settings)
+    throw new Error('engine context has no outbound HTTP client');
   return http as OutboundClient;
 }
 

@@ -1,7 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import * as hdr from 'hdr-histogram-js';
 import { Pool, type Dispatcher } from 'undici';
-import { addressPolicy, checkUrlTarget, createGuardedConnector, errorKind } from '../../shared/outbound/index.ts';
+import {
+  addressPolicy,
+  checkUrlTarget,
+  createGuardedConnector,
+  errorKind,
+} from '../../shared/outbound/index.ts';
 import { usersAt, type LoadPlan } from './load-plan.ts';
 import { RequestHandler, type LoadRecorder } from './request-handler.ts';
 import type { LoadConfig, TickMessage } from './worker-protocol.ts';
@@ -12,7 +17,12 @@ const ERROR_PAUSE_MS = 10;
 const DRAIN_MS = 2000;
 
 export function newHistogram(): hdr.Histogram {
-  return hdr.build({ bitBucketSize: 32, autoResize: true, lowestDiscernibleValue: 1, numberOfSignificantValueDigits: 3 });
+  return hdr.build({
+    bitBucketSize: 32,
+    autoResize: true,
+    lowestDiscernibleValue: 1,
+    numberOfSignificantValueDigits: 3,
+  });
 }
 
 interface Interval {
@@ -53,9 +63,27 @@ class LoadGenerator {
   ) {
     const policy = addressPolicy(config.publicAddresses);
     const url = checkUrlTarget(config.url, config.allowPrivateTargets, policy);
-    const connect = createGuardedConnector({ allowPrivateTargets: config.allowPrivateTargets, rejectUnauthorized: !config.insecureTls, connectTimeoutMs: config.timeoutMs, addressPolicy: policy });
-    this.pool = new Pool(url.origin, { connections: Math.max(1, config.plan.maxUsers), pipelining: 1, connect, headersTimeout: config.timeoutMs, bodyTimeout: config.timeoutMs });
-    this.request = { path: url.pathname + url.search, method: config.method as Dispatcher.HttpMethod, headers: config.headers, body: config.body, headersTimeout: config.timeoutMs, bodyTimeout: config.timeoutMs };
+    const connect = createGuardedConnector({
+      allowPrivateTargets: config.allowPrivateTargets,
+      rejectUnauthorized: !config.insecureTls,
+      connectTimeoutMs: config.timeoutMs,
+      addressPolicy: policy,
+    });
+    this.pool = new Pool(url.origin, {
+      connections: Math.max(1, config.plan.maxUsers),
+      pipelining: 1,
+      connect,
+      headersTimeout: config.timeoutMs,
+      bodyTimeout: config.timeoutMs,
+    });
+    this.request = {
+      path: url.pathname + url.search,
+      method: config.method as Dispatcher.HttpMethod,
+      headers: config.headers,
+      body: config.body,
+      headersTimeout: config.timeoutMs,
+      bodyTimeout: config.timeoutMs,
+    };
     this.done = new Promise<void>((resolve) => (this.finish = resolve));
     const plan = config.plan;
     if (plan.mode === 'vus') this.runUsers(plan.segments);
@@ -100,7 +128,15 @@ class LoadGenerator {
   private tick(final: boolean): void {
     const now = performance.now();
     const active = this.config.plan.mode === 'vus' ? this.running : this.inFlight;
-    this.report({ type: 'tick', second: this.second++, durationMs: now - this.lastTick, ...this.interval, histogram: hdr.encodeIntoCompressedBase64(this.histogram), activeUsers: active, final });
+    this.report({
+      type: 'tick',
+      second: this.second++,
+      durationMs: now - this.lastTick,
+      ...this.interval,
+      histogram: hdr.encodeIntoCompressedBase64(this.histogram),
+      activeUsers: active,
+      final,
+    });
     this.histogram.reset();
     this.interval = emptyInterval();
     this.lastTick = now;
@@ -130,7 +166,11 @@ class LoadGenerator {
       for (let id = 0; id < wanted; id++) {
         if (ids.has(id)) continue;
         ids.add(id);
-        this.user(id, () => wanted, () => ids.delete(id));
+        this.user(
+          id,
+          () => wanted,
+          () => ids.delete(id),
+        );
       }
     };
     adjust();
@@ -160,7 +200,8 @@ class LoadGenerator {
     // A graceful end lets requests in flight complete or time out (they are measured), for at most
     // DRAIN_MS; undici's header/body timers tick about once a second, hence the extra second.
     const deadline = performance.now() + (abort ? 0 : Math.min(DRAIN_MS, this.config.timeoutMs + 1000));
-    while (!abort && this.inFlight > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    while (!abort && this.inFlight > 0 && performance.now() < deadline)
+      await new Promise((r) => setTimeout(r, 5));
     this.discarding = true;
     await this.pool.destroy().catch(() => undefined);
     this.tick(true);
@@ -169,7 +210,10 @@ class LoadGenerator {
   }
 }
 
-export function startLoad(config: LoadConfig, report: (tick: TickMessage) => void): { stop(abort: boolean): Promise<void>; done: Promise<void> } {
+export function startLoad(
+  config: LoadConfig,
+  report: (tick: TickMessage) => void,
+): { stop(abort: boolean): Promise<void>; done: Promise<void> } {
   const generator = new LoadGenerator(config, report);
   return { stop: (abort) => generator.stop(abort), done: generator.done };
 }

@@ -40,7 +40,13 @@ function segmentsOf(o: StressOptions): Segment[] {
 
 /** Turns the options into a plan: stages win over pattern; `rate` switches to arrival-rate mode. */
 export function buildPlan(o: StressOptions): LoadPlan {
-  if (o.rate !== undefined) return { mode: 'rate', rate: o.rate, durationMs: durationMs(o.duration ?? DEFAULT_DURATION), maxUsers: o.vus };
+  if (o.rate !== undefined)
+    return {
+      mode: 'rate',
+      rate: o.rate,
+      durationMs: durationMs(o.duration ?? DEFAULT_DURATION),
+      maxUsers: o.vus,
+    };
   const segments = segmentsOf(o);
   const total = segments.reduce((n, s) => n + s.durationMs, 0);
   const maxUsers = Math.max(...segments.flatMap((s) => [s.from, s.to]));
@@ -63,6 +69,11 @@ export function usersAt(segments: Segment[], elapsedMs: number): number {
 /** The share of a plan one of `workers` threads runs (users and rate split as evenly as possible). */
 export function sharePlan(plan: LoadPlan, index: number, workers: number): LoadPlan {
   const part = (n: number) => Math.floor(n / workers) + (index < n % workers ? 1 : 0);
-  if (plan.mode === 'rate') return { ...plan, rate: plan.rate / workers, maxUsers: Math.max(1, part(plan.maxUsers)) };
-  return { ...plan, segments: plan.segments.map((s) => ({ ...s, from: part(s.from), to: part(s.to) })), maxUsers: part(plan.maxUsers) };
+  if (plan.mode === 'rate')
+    return { ...plan, rate: plan.rate / workers, maxUsers: Math.max(1, part(plan.maxUsers)) };
+  return {
+    ...plan,
+    segments: plan.segments.map((s) => ({ ...s, from: part(s.from), to: part(s.to) })),
+    maxUsers: part(plan.maxUsers),
+  };
 }

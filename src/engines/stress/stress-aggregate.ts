@@ -42,8 +42,10 @@ export class StressAggregate {
     this.requests += tick.requests;
     this.bytes += tick.bytes;
     this.dropped += tick.dropped;
-    for (const [code, n] of Object.entries(tick.statuses)) this.statuses[code] = (this.statuses[code] ?? 0) + n;
-    for (const [kind, n] of Object.entries(tick.errors)) this.networkErrors[kind] = (this.networkErrors[kind] ?? 0) + n;
+    for (const [code, n] of Object.entries(tick.statuses))
+      this.statuses[code] = (this.statuses[code] ?? 0) + n;
+    for (const [kind, n] of Object.entries(tick.errors))
+      this.networkErrors[kind] = (this.networkErrors[kind] ?? 0) + n;
     const entry = this.pending.get(tick.second) ?? { ticks: [], histogram: newHistogram() };
     entry.ticks.push(tick);
     entry.histogram.add(interval);
@@ -69,7 +71,14 @@ export class StressAggregate {
     const durationMs = Math.max(...ticks.map((t) => t.durationMs));
     const users = ticks.reduce((n, t) => n + t.activeUsers, 0);
     this.maxUsers = Math.max(this.maxUsers, users);
-    const httpErrors = ticks.reduce((n, t) => n + Object.entries(t.statuses).filter(([c]) => Number(c) >= 400).reduce((m, [, v]) => m + v, 0), 0);
+    const httpErrors = ticks.reduce(
+      (n, t) =>
+        n +
+        Object.entries(t.statuses)
+          .filter(([c]) => Number(c) >= 400)
+          .reduce((m, [, v]) => m + v, 0),
+      0,
+    );
     const netErrors = ticks.reduce((n, t) => n + Object.values(t.errors).reduce((a, b) => a + b, 0), 0);
     return {
       second,
@@ -88,7 +97,10 @@ export class StressAggregate {
   /** The result metrics (stable names, documented in docs/ENGINES.md). */
   metrics(elapsedMs: number): Record<string, number> {
     const h = this.total;
-    const count = (predicate: (code: number) => boolean) => Object.entries(this.statuses).filter(([c]) => predicate(Number(c))).reduce((n, [, v]) => n + v, 0);
+    const count = (predicate: (code: number) => boolean) =>
+      Object.entries(this.statuses)
+        .filter(([c]) => predicate(Number(c)))
+        .reduce((n, [, v]) => n + v, 0);
     const errors4xx = count((c) => c >= 400 && c < 500);
     const errors5xx = count((c) => c >= 500);
     const net = (k: string) => this.networkErrors[k] ?? 0;

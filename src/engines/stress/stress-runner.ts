@@ -9,7 +9,8 @@ const ABORT_GRACE_MS = 1000;
 // loaded through tsx's API from a tiny bootstrap: Node 20 does not apply `--import tsx` from a worker's
 // execArgv to the worker's own entry module.
 function startWorker(workerData: LoadConfig): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./stress-worker.js', import.meta.url), { workerData });
+  if (!import.meta.url.endsWith('.ts'))
+    return new Worker(new URL('./stress-worker.js', import.meta.url), { workerData });
   const entry = new URL('./stress-worker.ts', import.meta.url).href;
   const api = import.meta.resolve('tsx/esm/api');
   const bootstrap = `import(${JSON.stringify(api)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`;
@@ -26,7 +27,12 @@ export interface LoadRun {
  * their connections at once and are terminated after ABORT_GRACE_MS at the latest, so all traffic stops
  * well within the 2 s the contract allows; the promise then rejects with the signal's reason.
  */
-export function runLoad(configs: LoadConfig[], signal: AbortSignal, maxRunMs: number, onSecond: (s: SecondStats, aggregate: StressAggregate) => void): Promise<LoadRun> {
+export function runLoad(
+  configs: LoadConfig[],
+  signal: AbortSignal,
+  maxRunMs: number,
+  onSecond: (s: SecondStats, aggregate: StressAggregate) => void,
+): Promise<LoadRun> {
   const aggregate = new StressAggregate(configs.length);
   let fatal: Error | null = null;
   return new Promise<LoadRun>((resolve, reject) => {

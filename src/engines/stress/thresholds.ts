@@ -19,9 +19,26 @@ const ALIASES: Record<string, string> = {
 
 /** Result metrics a threshold may name directly. */
 export const THRESHOLD_METRICS = [
-  'requests_total', 'rps_mean', 'rps_max', 'latency_min_ms', 'latency_mean_ms', 'latency_p50_ms', 'latency_p90_ms', 'latency_p95_ms',
-  'latency_p99_ms', 'latency_max_ms', 'error_rate', 'errors_total', 'errors_timeout', 'errors_refused', 'errors_reset', 'errors_4xx',
-  'errors_5xx', 'errors_other', 'bytes_received', 'dropped_requests',
+  'requests_total',
+  'rps_mean',
+  'rps_max',
+  'latency_min_ms',
+  'latency_mean_ms',
+  'latency_p50_ms',
+  'latency_p90_ms',
+  'latency_p95_ms',
+  'latency_p99_ms',
+  'latency_max_ms',
+  'error_rate',
+  'errors_total',
+  'errors_timeout',
+  'errors_refused',
+  'errors_reset',
+  'errors_4xx',
+  'errors_5xx',
+  'errors_other',
+  'bytes_received',
+  'dropped_requests',
 ];
 
 const escape = (s: string) => s.replace(/[()]/g, '\\$&');
@@ -48,13 +65,23 @@ const COMPARE: Record<string, (a: number, b: number) => boolean> = {
   '!=': (a, b) => a !== b,
 };
 
-export function evaluateThresholds(expressions: string[], metrics: Record<string, number>): ThresholdResult[] {
+export function evaluateThresholds(
+  expressions: string[],
+  metrics: Record<string, number>,
+): ThresholdResult[] {
   return expressions.map((expression) => {
     const match = PARSE.exec(expression);
     if (!match) throw new Error(`invalid threshold ${expression}`);
     const metric = ALIASES[match[1]!] ?? match[1]!;
     const threshold = Number(match[3]);
     const actual = metrics[metric] ?? NaN;
-    return { expression, metric, operator: match[2]!, threshold, actual, passed: COMPARE[match[2]!]!(actual, threshold) };
+    return {
+      expression,
+      metric,
+      operator: match[2]!,
+      threshold,
+      actual,
+      passed: COMPARE[match[2]!]!(actual, threshold),
+    };
   });
 }

@@ -22,9 +22,11 @@ export function registerAuthGuard(app: FastifyInstance, tokens: AccessTokens): v
     const level = request.routeOptions.config.auth ?? 'user';
     if (level === 'public') return;
     const token = bearer(request.headers.authorization);
-    if (!token) throw new UnauthorizedError('Missing bearer token: send Authorization: Bearer <access token>');
+    if (!token)
+      throw new UnauthorizedError('Missing bearer token: send Authorization: Bearer <access token>');
     request.user = await tokens.verify(token);
-    if (level === 'admin' && request.user.role !== 'admin') throw new ForbiddenError('This action needs the admin role');
+    if (level === 'admin' && request.user.role !== 'admin')
+      throw new ForbiddenError('This action needs the admin role');
   });
 }
 

@@ -1,5 +1,10 @@
 import type { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import {
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible';
 import { TooManyRequestsError } from '../../shared/http/index.ts';
 import type { RateSpec } from '../../config/parse.ts';
 
@@ -21,7 +26,8 @@ function toSeconds(spec: RateSpec): number {
 }
 
 function rethrow(err: unknown, what: string): never {
-  if (err instanceof RateLimiterRes) throw new TooManyRequestsError(`Too many ${what}; try again later`, err.msBeforeNext / 1000);
+  if (err instanceof RateLimiterRes)
+    throw new TooManyRequestsError(`Too many ${what}; try again later`, err.msBeforeNext / 1000);
   throw err;
 }
 
@@ -46,7 +52,11 @@ function limiter(name: string, spec: RateSpec, redis: RedisStore | null | undefi
   });
 }
 
-export function createAuthRateLimiter(perIp: RateSpec, perAccount: RateSpec, redis?: RedisStore | null): AuthRateLimiter {
+export function createAuthRateLimiter(
+  perIp: RateSpec,
+  perAccount: RateSpec,
+  redis?: RedisStore | null,
+): AuthRateLimiter {
   const ip = limiter('ip', perIp, redis);
   const account = limiter('account', perAccount, redis);
   const key = (email: string) => email.trim().toLowerCase();

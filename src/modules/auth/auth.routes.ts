@@ -22,20 +22,40 @@ export function registerAuthRoutes(fastify: FastifyInstance, service: AuthServic
 
   app.post('/api/auth/register', {
     config: isPublic,
-    schema: { tags, summary: 'Create an account (the first one becomes admin)', body: Credentials, response: { 201: AuthResult, ...problems(400, 409, 413, 415, 429) } },
-    handler: async (req, reply) => noStore(reply).status(201).send(await service.register(req.body.email, req.body.password, client(req))),
+    schema: {
+      tags,
+      summary: 'Create an account (the first one becomes admin)',
+      body: Credentials,
+      response: { 201: AuthResult, ...problems(400, 409, 413, 415, 429) },
+    },
+    handler: async (req, reply) =>
+      noStore(reply)
+        .status(201)
+        .send(await service.register(req.body.email, req.body.password, client(req))),
   });
 
   app.post('/api/auth/login', {
     config: isPublic,
-    schema: { tags, summary: 'Sign in with e-mail and password', body: Credentials, response: { 200: AuthResult, ...problems(400, 401, 429) } },
-    handler: async (req, reply) => noStore(reply).send(await service.login(req.body.email, req.body.password, client(req))),
+    schema: {
+      tags,
+      summary: 'Sign in with e-mail and password',
+      body: Credentials,
+      response: { 200: AuthResult, ...problems(400, 401, 429) },
+    },
+    handler: async (req, reply) =>
+      noStore(reply).send(await service.login(req.body.email, req.body.password, client(req))),
   });
 
   app.post('/api/auth/refresh', {
     config: isPublic,
-    schema: { tags, summary: 'Exchange a refresh token for new tokens (single use)', body: RefreshBody, response: { 200: AuthResult, ...problems(400, 401) } },
-    handler: async (req, reply) => noStore(reply).send(await service.refresh(req.body.refreshToken, client(req))),
+    schema: {
+      tags,
+      summary: 'Exchange a refresh token for new tokens (single use)',
+      body: RefreshBody,
+      response: { 200: AuthResult, ...problems(400, 401) },
+    },
+    handler: async (req, reply) =>
+      noStore(reply).send(await service.refresh(req.body.refreshToken, client(req))),
   });
 
   app.post('/api/auth/logout', {

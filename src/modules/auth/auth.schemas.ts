@@ -1,7 +1,11 @@
 import { Type } from 'typebox';
 import { MAX_PASSWORD_LENGTH } from './password-policy.ts';
 
-const Email = Type.String({ format: 'email', maxLength: 254, description: 'E-mail address (case-insensitive)' });
+const Email = Type.String({
+  format: 'email',
+  maxLength: 254,
+  description: 'E-mail address (case-insensitive)',
+});
 
 export const Credentials = Type.Object(
   { email: Email, password: Type.String({ minLength: 1, maxLength: MAX_PASSWORD_LENGTH }) },

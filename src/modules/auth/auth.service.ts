@@ -48,28 +48,56 @@ function toPublic(u: UserRow): PublicUser {
 }
 
 export function createAuthService(d: Deps) {
-  async function issue(user: UserRow, client: ClientInfo, familyId: string = randomUUID(), trx: Kysely<DB> = d.db) {
+  async function issue(
+    user: UserRow,
+    client: ClientInfo,
+    familyId: string = randomUUID(),
+    trx: Kysely<DB> = d.db,
+  ) {
     const refreshToken = newRefreshToken();
     const session = await d.sessions.create(
-      { userId: user.id, familyId, tokenHash: hashRefreshToken(refreshToken), expiresAt: new Date(Date.now() + d.refreshTtlMs), ...client },
+      {
+        userId: user.id,
+        familyId,
+        tokenHash: hashRefreshToken(refreshToken),
+        expiresAt: new Date(Date.now() + d.refreshTtlMs),
+        ...client,
+      },
       trx,
     );
     const accessToken = await d.tokens.sign(user, session.id);
-    return { session, result: { user: toPublic(user), accessToken, refreshToken, expiresIn: d.tokens.ttlSeconds } };
+    return {
+      session,
+      result: { user: toPublic(user), accessToken, refreshToken, expiresIn: d.tokens.ttlSeconds },
+    };
   }
 
   /** A rotated token came back. Within the grace window (a lost response) re-issue; otherwise it is theft. */
-  async function onRotatedTokenReuse(session: SessionRow, user: UserRow, client: ClientInfo): Promise<AuthResult> {
+  async function onRotatedTokenReuse(
+    session: SessionRow,
+    user: UserRow,
+    client: ClientInfo,
+  ): Promise<AuthResult> {
     const rotatedAgo = Date.now() - (session.rotated_at?.getTime() ?? 0);
     // The successor was never delivered, so it is revoked and replaced rather than left usable.
-    if (rotatedAgo <= d.reuseGraceMs && session.replaced_by && (await d.sessions.supersede(session.replaced_by))) {
+    if (
+      rotatedAgo <= d.reuseGraceMs &&
+      session.replaced_by &&
+      (await d.sessions.supersede(session.replaced_by))
+    ) {
       const { session: next, result } = await issue(user, client, session.family_id);
       await d.sessions.setReplacedBy(session.id, next.id);
       return result;
     }
     await d.sessions.revokeFamily(session.family_id, 'reuse');
-    d.log.warn({ userId: user.id, familyId: session.family_id }, 'refresh token reused; session family revoked');
-    throw new UnauthorizedError('Refresh token was already used; all sessions of this sign-in were revoked', 'ERR_REFRESH_TOKEN_REUSED');
+    d.log.warn(
+      { userId: user.id, familyId: session.family_id },
+      'refresh token reused; session family revoked',
+    );
+    throw new UnauthorizedError(
+      'Refresh token was already used; all sessions of this sign-in were revoked',
+      'ERR_REFRESH_TOKEN_REUSED',
+    );
   }
 
   return {
@@ -88,7 +116,9 @@ export function createAuthService(d: Deps) {
       await d.limiter.hitIp(client.ip);
       await d.limiter.checkAccount(email);
       const user = await d.users.findByEmail(email);
-      const ok = user?.password_hash ? await d.hasher.verify(user.password_hash, password) : (await d.hasher.verifyDummy(password), false);
+      const ok = user?.password_hash
+        ? await d.hasher.verify(user.password_hash, password)
+        : (await d.hasher.verifyDummy(password), false);
       if (!user || !ok) {
         await d.limiter.hitAccount(email);
         throw new UnauthorizedError(INVALID_LOGIN, 'ERR_INVALID_CREDENTIALS');
@@ -100,7 +130,10 @@ export function createAuthService(d: Deps) {
 
     async refresh(refreshToken: string, client: ClientInfo): Promise<AuthResult> {
       const session = await d.sessions.findByTokenHash(hashRefreshToken(refreshToken));
-      const invalid = new UnauthorizedError('Refresh token is invalid or expired', 'ERR_REFRESH_TOKEN_INVALID');
+      const invalid = new UnauthorizedError(
+        'Refresh token is invalid or expired',
+        'ERR_REFRESH_TOKEN_INVALID',
+      );
       if (!session || session.revoked_at || session.expires_at.getTime() <= Date.now()) throw invalid;
       const user = await d.users.getById(session.user_id);
       if (!user) throw invalid;

@@ -35,7 +35,11 @@ export async function authModule(app: FastifyInstance, { config, db, redis }: Au
     hasher: await createPasswordHasher(),
     policy: createPasswordPolicy({ minScore: config.passwordMinScore }),
     tokens,
-    limiter: createAuthRateLimiter(config.authRateLimitIp, config.authRateLimitAccount, redisClient && { client: redisClient, keyPrefix: config.redisKeyPrefix }),
+    limiter: createAuthRateLimiter(
+      config.authRateLimitIp,
+      config.authRateLimitAccount,
+      redisClient && { client: redisClient, keyPrefix: config.redisKeyPrefix },
+    ),
     refreshTtlMs: config.refreshTokenTtlMs,
     reuseGraceMs: config.refreshReuseGraceMs,
     log: app.log,

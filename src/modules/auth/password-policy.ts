@@ -51,11 +51,20 @@ function personalWords(email: string | undefined): string[] {
   return [...new Set(words.filter((w) => w.length >= 3))];
 }
 
-function tooWeak(field: string, score: number, minScore: number, warning: string | null, suggestions: string[]): ValidationError {
-  const advice = [warning, ...(suggestions.length ? suggestions : [FALLBACK_SUGGESTION])].filter(Boolean).join(' ');
-  return new ValidationError(`Password is too easy to guess (strength ${score} of 4, at least ${minScore} needed). ${advice}`, [
-    { field, message: `is too easy to guess: ${advice}` },
-  ]);
+function tooWeak(
+  field: string,
+  score: number,
+  minScore: number,
+  warning: string | null,
+  suggestions: string[],
+): ValidationError {
+  const advice = [warning, ...(suggestions.length ? suggestions : [FALLBACK_SUGGESTION])]
+    .filter(Boolean)
+    .join(' ');
+  return new ValidationError(
+    `Password is too easy to guess (strength ${score} of 4, at least ${minScore} needed). ${advice}`,
+    [{ field, message: `is too easy to guess: ${advice}` }],
+  );
 }
 
 export function createPasswordPolicy({ minScore }: { minScore: number }): PasswordPolicy {

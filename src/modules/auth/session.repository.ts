@@ -31,7 +31,11 @@ export function createSessionRepository(db: Kysely<DB>) {
     },
 
     findByTokenHash(tokenHash: string): Promise<SessionRow | undefined> {
-      return db.selectFrom('refresh_sessions').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+      return db
+        .selectFrom('refresh_sessions')
+        .selectAll()
+        .where('token_hash', '=', tokenHash)
+        .executeTakeFirst();
     },
 
     /** Marks a live session rotated; false when another request rotated or revoked it first. */
@@ -59,7 +63,11 @@ export function createSessionRepository(db: Kysely<DB>) {
     },
 
     async setReplacedBy(id: string, replacedBy: string, trx: Kysely<DB> = db): Promise<void> {
-      await trx.updateTable('refresh_sessions').set({ replaced_by: replacedBy }).where('id', '=', id).execute();
+      await trx
+        .updateTable('refresh_sessions')
+        .set({ replaced_by: replacedBy })
+        .where('id', '=', id)
+        .execute();
     },
 
     async revokeFamily(familyId: string, reason: string): Promise<void> {
@@ -78,7 +86,15 @@ export function createSessionRepository(db: Kysely<DB>) {
         .set({ revoked_at: sql`now()`, revoked_reason: reason })
         .where('user_id', '=', userId)
         .where('revoked_at', 'is', null)
-        .where('family_id', 'in', db.selectFrom('refresh_sessions').select('family_id').where('id', '=', sessionId).where('user_id', '=', userId))
+        .where(
+          'family_id',
+          'in',
+          db
+            .selectFrom('refresh_sessions')
+            .select('family_id')
+            .where('id', '=', sessionId)
+            .where('user_id', '=', userId),
+        )
         .execute();
     },
   };

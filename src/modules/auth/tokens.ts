@@ -20,8 +20,18 @@ const REQUIRED_CLAIMS = ['exp', 'iat', 'iss', 'aud', 'sub'];
  * raw bytes makes it import them on every call, which measured about twice the cost of a verification.
  * `now` (ms since the epoch) is the clock for issuing and checking expiry; tests pass their own.
  */
-export async function createAccessTokens(secret: string, ttlMs: number, now: () => number = () => Date.now()): Promise<AccessTokens> {
-  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+export async function createAccessTokens(
+  secret: string,
+  ttlMs: number,
+  now: () => number = () => Date.now(),
+): Promise<AccessTokens> {
+  const key = await crypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(secret),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign', 'verify'],
+  );
   const ttlSeconds = Math.max(1, Math.round(ttlMs / 1000));
   return {
     ttlSeconds,
@@ -46,13 +56,18 @@ export async function createAccessTokens(secret: string, ttlMs: number, now: () 
           currentDate: new Date(now()),
         });
         const role = payload.role;
-        if (typeof payload.sub !== 'string' || (role !== 'user' && role !== 'admin') || typeof payload.sid !== 'string') {
+        if (
+          typeof payload.sub !== 'string' ||
+          (role !== 'user' && role !== 'admin') ||
+          typeof payload.sid !== 'string'
+        ) {
           throw new UnauthorizedError('Access token is invalid', 'ERR_TOKEN_INVALID');
         }
         return { id: payload.sub, role, sessionId: payload.sid };
       } catch (err) {
         if (err instanceof UnauthorizedError) throw err;
-        if (err instanceof joseErrors.JWTExpired) throw new UnauthorizedError('Access token has expired', 'ERR_TOKEN_EXPIRED');
+        if (err instanceof joseErrors.JWTExpired)
+          throw new UnauthorizedError('Access token has expired', 'ERR_TOKEN_EXPIRED');
         throw new UnauthorizedError('Access token is invalid', 'ERR_TOKEN_INVALID');
       }
     },

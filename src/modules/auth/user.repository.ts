@@ -14,7 +14,11 @@ export function createUserRepository(db: Kysely<DB>) {
     },
 
     findByEmail(email: string): Promise<UserRow | undefined> {
-      return db.selectFrom('users').selectAll().where(sql<string>`lower(email)`, '=', email.toLowerCase()).executeTakeFirst();
+      return db
+        .selectFrom('users')
+        .selectAll()
+        .where(sql<string>`lower(email)`, '=', email.toLowerCase())
+        .executeTakeFirst();
     },
 
     /** Inserts an account; the first account on an empty database becomes admin. Undefined if the e-mail is taken. */
@@ -24,7 +28,11 @@ export function createUserRepository(db: Kysely<DB>) {
         const any = await trx.selectFrom('users').select('id').limit(1).executeTakeFirst();
         return trx
           .insertInto('users')
-          .values({ email: input.email.toLowerCase(), password_hash: input.passwordHash, role: any ? 'user' : 'admin' })
+          .values({
+            email: input.email.toLowerCase(),
+            password_hash: input.passwordHash,
+            role: any ? 'user' : 'admin',
+          })
           .onConflict((oc) => oc.expression(sql`lower(email)`).doNothing())
           .returningAll()
           .executeTakeFirst();
@@ -32,7 +40,11 @@ export function createUserRepository(db: Kysely<DB>) {
     },
 
     async touchLogin(id: string): Promise<void> {
-      await db.updateTable('users').set({ last_login_at: sql`now()` }).where('id', '=', id).execute();
+      await db
+        .updateTable('users')
+        .set({ last_login_at: sql`now()` })
+        .where('id', '=', id)
+        .execute();
     },
   };
 }

@@ -69,7 +69,8 @@ export function createCacheBusTransport(o: CacheBusOptions): BusTransport {
     },
     async unsubscribe(channel) {
       handlers.delete(o.channelPrefix + channel);
-      if (o.subscriber.status === 'ready') await o.subscriber.unsubscribe(o.channelPrefix + channel).catch(o.onError);
+      if (o.subscriber.status === 'ready')
+        await o.subscriber.unsubscribe(o.channelPrefix + channel).catch(o.onError);
     },
     async disconnect() {
       o.subscriber.disconnect();

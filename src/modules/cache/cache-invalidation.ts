@@ -67,15 +67,25 @@ function createTagThrottle(cache: CacheService, intervalMs: number) {
  * process's L1 (and its invalidation log) synchronously, before its first Redis round trip, so a request
  * arriving right after the one that published the event (POST /api/tests) already misses.
  */
-export function subscribeCacheInvalidation(events: EventBus, cache: CacheService, progressIntervalMs = PROGRESS_INVALIDATION_INTERVAL_MS): () => void {
+export function subscribeCacheInvalidation(
+  events: EventBus,
+  cache: CacheService,
+  progressIntervalMs = PROGRESS_INVALIDATION_INTERVAL_MS,
+): () => void {
   const progress = createTagThrottle(cache, progressIntervalMs);
-  const onChange = (name: EventName) => async ({ testId, userId }: TestEvent) => {
-    const drops = [cache.invalidateTags([...cacheTags.testListsOf(userId), cacheTags.test(testId)])];
-    if (RESULT_CHANGES.includes(name)) drops.push(cache.del(cacheKeys.testResult(testId)));
-    await Promise.all(drops);
-  };
+  const onChange =
+    (name: EventName) =>
+    async ({ testId, userId }: TestEvent) => {
+      const drops = [cache.invalidateTags([...cacheTags.testListsOf(userId), cacheTags.test(testId)])];
+      if (RESULT_CHANGES.includes(name)) drops.push(cache.del(cacheKeys.testResult(testId)));
+      await Promise.all(drops);
+    };
   const unsubscribe = LIST_CHANGES.map((name) => events.subscribe(name, onChange(name)));
-  unsubscribe.push(events.subscribe('TestProgress', ({ userId }) => cacheTags.testListsOf(userId).forEach((tag) => progress.touch(tag))));
+  unsubscribe.push(
+    events.subscribe('TestProgress', ({ userId }) =>
+      cacheTags.testListsOf(userId).forEach((tag) => progress.touch(tag)),
+    ),
+  );
   return () => {
     unsubscribe.forEach((u) => u());
     progress.close();

@@ -24,7 +24,8 @@ export const cacheTags = {
   /** Everything cached for one user (responses, permissions). */
   user: (userId: string) => `user:${userId}`,
   /** A viewer's test list views (GET /api/tests): a user's own, or (admins) everyone's. */
-  testList: (viewer: { id: string; role: 'user' | 'admin' }) => (viewer.role === 'admin' ? ALL_TESTS_TAG : `tests:${viewer.id}`),
+  testList: (viewer: { id: string; role: 'user' | 'admin' }) =>
+    viewer.role === 'admin' ? ALL_TESTS_TAG : `tests:${viewer.id}`,
   /** The test list tags a change to one of `userId`'s tests drops: theirs and the admins'. */
   testListsOf: (userId: string) => [`tests:${userId}`, ALL_TESTS_TAG],
 };
@@ -58,6 +59,9 @@ export const PATTERN_RE = /^[\w:./@{}=&%+-]*[*?][\w:./@{}=&%+*?-]*$/;
 export const KEY_RE = /^[\w:./@{}=&%+-]{1,512}$/;
 
 export function globToRegExp(pattern: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${body}$`);
 }

@@ -28,10 +28,30 @@ function rate(hits: number, misses: number): number | null {
 
 export function createCacheMetrics(): CacheMetrics {
   const registry = new Registry();
-  const hits = new Counter({ name: 'testweb_cache_hits_total', help: 'Cache reads answered from the cache', labelNames: ['namespace', 'layer'] as const, registers: [registry] });
-  const misses = new Counter({ name: 'testweb_cache_misses_total', help: 'Cache reads that went to the source', labelNames: ['namespace'] as const, registers: [registry] });
-  const errors = new Counter({ name: 'testweb_cache_errors_total', help: 'Cache operations that failed (the request was served from the source)', labelNames: ['source'] as const, registers: [registry] });
-  const invalidations = new Counter({ name: 'testweb_cache_invalidations_total', help: 'Cache invalidations by kind', labelNames: ['kind'] as const, registers: [registry] });
+  const hits = new Counter({
+    name: 'testweb_cache_hits_total',
+    help: 'Cache reads answered from the cache',
+    labelNames: ['namespace', 'layer'] as const,
+    registers: [registry],
+  });
+  const misses = new Counter({
+    name: 'testweb_cache_misses_total',
+    help: 'Cache reads that went to the source',
+    labelNames: ['namespace'] as const,
+    registers: [registry],
+  });
+  const errors = new Counter({
+    name: 'testweb_cache_errors_total',
+    help: 'Cache operations that failed (the request was served from the source)',
+    labelNames: ['source'] as const,
+    registers: [registry],
+  });
+  const invalidations = new Counter({
+    name: 'testweb_cache_invalidations_total',
+    help: 'Cache invalidations by kind',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  });
   return {
     registry,
     hit: (namespace, layer) => hits.inc({ namespace, layer }),
@@ -39,7 +59,9 @@ export function createCacheMetrics(): CacheMetrics {
     error: (source) => errors.inc({ source }),
     invalidation: (kind) => invalidations.inc({ kind }),
     async snapshot() {
-      const byNs = new Map<string, { hits: number; misses: number }>([...CACHE_NAMESPACES, 'other'].map((ns) => [ns, { hits: 0, misses: 0 }]));
+      const byNs = new Map<string, { hits: number; misses: number }>(
+        [...CACHE_NAMESPACES, 'other'].map((ns) => [ns, { hits: 0, misses: 0 }]),
+      );
       for (const v of (await hits.get()).values) byNs.get(String(v.labels.namespace))!.hits += v.value;
       for (const v of (await misses.get()).values) byNs.get(String(v.labels.namespace))!.misses += v.value;
       let h = 0;

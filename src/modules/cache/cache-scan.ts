@@ -23,7 +23,12 @@ async function* scan(redis: Redis, match: string, maxScans = Infinity): AsyncGen
  * so L2 gets UNLINKs and every other process's L1 gets a bus message. bentocache's tag stamps are kept:
  * deleting one would resurrect the entries it invalidated.
  */
-export async function deleteMatching(store: CacheStore, bento: { deleteMany(o: { keys: string[] }): Promise<boolean> }, re: RegExp, pattern: string): Promise<number> {
+export async function deleteMatching(
+  store: CacheStore,
+  bento: { deleteMany(o: { keys: string[] }): Promise<boolean> },
+  re: RegExp,
+  pattern: string,
+): Promise<number> {
   const p = `${store.prefix}:`;
   const keys = new Set<string>();
   const consider = (full: string) => {
@@ -34,14 +39,19 @@ export async function deleteMatching(store: CacheStore, bento: { deleteMany(o: {
   for (const full of store.l1.keys()) consider(full);
   if (store.redis) for await (const batch of scan(store.redis, p + pattern)) batch.forEach(consider);
   const all = [...keys];
-  for (let i = 0; i < all.length; i += DELETE_BATCH) await bento.deleteMany({ keys: all.slice(i, i + DELETE_BATCH) });
+  for (let i = 0; i < all.length; i += DELETE_BATCH)
+    await bento.deleteMany({ keys: all.slice(i, i + DELETE_BATCH) });
   return all.length;
 }
 
 /** Keys under the cache prefix in Redis (approximate past STATS_MAX_SCANS) and Redis's used memory (whole server). */
-export async function collectL2Stats(redis: Redis, prefix: string): Promise<{ keys: number; usedMemory: number | null }> {
+export async function collectL2Stats(
+  redis: Redis,
+  prefix: string,
+): Promise<{ keys: number; usedMemory: number | null }> {
   let keys = 0;
-  for await (const batch of scan(redis, `${prefix}:*`, STATS_MAX_SCANS)) keys += batch.filter((k) => !k.includes(TAG_KEY_PREFIX)).length;
+  for await (const batch of scan(redis, `${prefix}:*`, STATS_MAX_SCANS))
+    keys += batch.filter((k) => !k.includes(TAG_KEY_PREFIX)).length;
   const info = await redis.info('memory');
   const used = /^used_memory:(\d+)/m.exec(info);
   return { keys, usedMemory: used ? Number(used[1]) : null };

@@ -60,7 +60,10 @@ function createL1(config: CacheConfig): L1Lru {
 function redisConnections(factory: RedisFactory, config: CacheConfig, hooks: CacheStoreHooks) {
   // A slow or absent Redis must cost a request at most `redisTimeoutMs`, never a hang.
   const l2 = factory.create('cache', { commandTimeout: config.redisTimeoutMs, maxRetriesPerRequest: 1 });
-  const publisher = factory.create('cache-bus-pub', { commandTimeout: config.redisTimeoutMs, maxRetriesPerRequest: 1 });
+  const publisher = factory.create('cache-bus-pub', {
+    commandTimeout: config.redisTimeoutMs,
+    maxRetriesPerRequest: 1,
+  });
   const subscriber = factory.create('cache-bus-sub', { maxRetriesPerRequest: null });
   l2.on('error', (err: unknown) => hooks.onRedisError('connection', err));
   // Connection errors of the bus surface through the L2 connection's listener; these only keep
@@ -78,7 +81,9 @@ function redisConnections(factory: RedisFactory, config: CacheConfig, hooks: Cac
 export function createCacheStore({ config, prefix, redis, hooks }: BuildOptions): CacheStore {
   const l1 = createL1(config);
   const emitter = new EventEmitter();
-  let store = bentostore().useL1Layer(memoryDriver({ cacheInstance: l1 } as Parameters<typeof memoryDriver>[0]));
+  let store = bentostore().useL1Layer(
+    memoryDriver({ cacheInstance: l1 } as Parameters<typeof memoryDriver>[0]),
+  );
   let conns: ReturnType<typeof redisConnections> | null = null;
   if (redis) {
     conns = redisConnections(redis, config, hooks);
@@ -91,7 +96,10 @@ export function createCacheStore({ config, prefix, redis, hooks }: BuildOptions)
     });
     store = store
       .useL2Layer(redisDriver({ connection: conns.l2 }))
-      .useBus({ options: { retryQueue: { enabled: true, maxSize: 1000, retryInterval: '2s' } }, factory: () => transport as never });
+      .useBus({
+        options: { retryQueue: { enabled: true, maxSize: 1000, retryInterval: '2s' } },
+        factory: () => transport as never,
+      });
   }
   const bento = new BentoCache({
     default: 'cache',

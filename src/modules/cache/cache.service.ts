@@ -45,7 +45,12 @@ export interface CacheService {
   set<T>(key: string, value: T, options?: SetOptions): Promise<void>;
   del(key: string): Promise<void>;
   /** Cached value of `key`, or `fn()` stored for `ttlMs` (undefined: the namespace TTL). `undefined` results are not stored. */
-  wrap<T>(key: string, ttlMs: number | undefined, fn: () => Promise<T>, options?: { tags?: string[] }): Promise<T>;
+  wrap<T>(
+    key: string,
+    ttlMs: number | undefined,
+    fn: () => Promise<T>,
+    options?: { tags?: string[] },
+  ): Promise<T>;
   invalidateTags(tags: string[]): Promise<void>;
   /** Deletes every key matching a glob (`*`, `?`) in this process's L1 and in Redis (SCAN, never KEYS); returns how many. */
   invalidatePattern(pattern: string): Promise<number>;
@@ -58,7 +63,11 @@ export interface CacheServiceDeps {
   config: CacheConfig;
   /** null: memory only (embedded mode). */
   redis: RedisFactory | null;
-  log: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void; error(obj: object, msg: string): void };
+  log: {
+    warn(obj: object, msg: string): void;
+    info(obj: object, msg: string): void;
+    error(obj: object, msg: string): void;
+  };
 }
 
 function countKeys(l1: CacheStore['l1']): number {
@@ -92,9 +101,18 @@ export function createCacheService({ config, redis, log }: CacheServiceDeps): Ca
     hooks: { onRedisError: health.failed, onBusResubscribed: () => store.l1.clear() },
   });
   const bento = store.bento.use();
-  store.emitter.on('cache:hit', (e: { key: string; layer: 'l1' | 'l2' }) => !e.key.startsWith(TAG_KEY_PREFIX) && metrics.hit(namespaceOf(e.key), e.layer));
-  store.emitter.on('cache:miss', (e: { key: string }) => !e.key.startsWith(TAG_KEY_PREFIX) && metrics.miss(namespaceOf(e.key)));
-  store.emitter.on('bus:message:received', (e: { message: { keys: string[]; type: string } }) => invalidations.fromBus(e.message.type, e.message.keys));
+  store.emitter.on(
+    'cache:hit',
+    (e: { key: string; layer: 'l1' | 'l2' }) =>
+      !e.key.startsWith(TAG_KEY_PREFIX) && metrics.hit(namespaceOf(e.key), e.layer),
+  );
+  store.emitter.on(
+    'cache:miss',
+    (e: { key: string }) => !e.key.startsWith(TAG_KEY_PREFIX) && metrics.miss(namespaceOf(e.key)),
+  );
+  store.emitter.on('bus:message:received', (e: { message: { keys: string[]; type: string } }) =>
+    invalidations.fromBus(e.message.type, e.message.keys),
+  );
 
   /** Runs a cache operation; on failure logs, counts, and answers `fallback`. */
   async function safely<T>(op: string, fallback: T, fn: () => Promise<T>): Promise<T> {
@@ -115,8 +133,14 @@ export function createCacheService({ config, redis, log }: CacheServiceDeps): Ca
     position: () => invalidations.now(),
     async set(key, value, options = {}) {
       if (value === undefined) return;
-      if (options.ifUnchangedSince !== undefined && invalidations.changedSince(options.ifUnchangedSince, key, options.tags ?? [])) return;
-      await safely('set', false, () => bento.set({ key, value, ttl: options.ttlMs ?? defaultTtlMs(key, config.ttl), tags: options.tags }));
+      if (
+        options.ifUnchangedSince !== undefined &&
+        invalidations.changedSince(options.ifUnchangedSince, key, options.tags ?? [])
+      )
+        return;
+      await safely('set', false, () =>
+        bento.set({ key, value, ttl: options.ttlMs ?? defaultTtlMs(key, config.ttl), tags: options.tags }),
+      );
     },
     async del(key) {
       invalidations.key(key);
@@ -157,14 +181,18 @@ export function createCacheService({ config, redis, log }: CacheServiceDeps): Ca
       health.remember({ tags });
       // One deleteByTag per tag, all started at once: bentocache writes a tag's L1 stamp synchronously but
       // awaits Redis before the next tag of one call, and a request in between must already miss.
-      await safely('invalidateTags', false, async () => (await Promise.all(tags.map((tag) => bento.deleteByTag({ tags: [tag] })))).every(Boolean));
+      await safely('invalidateTags', false, async () =>
+        (await Promise.all(tags.map((tag) => bento.deleteByTag({ tags: [tag] })))).every(Boolean),
+      );
       health.remember({ tags });
     },
     async invalidatePattern(pattern) {
       invalidations.all();
       health.remember({ all: true });
       metrics.invalidation('pattern');
-      const deleted = await safely('invalidatePattern', 0, () => deleteMatching(store, bento, globToRegExp(pattern), pattern));
+      const deleted = await safely('invalidatePattern', 0, () =>
+        deleteMatching(store, bento, globToRegExp(pattern), pattern),
+      );
       health.remember({ all: true });
       return deleted;
     },
@@ -177,7 +205,10 @@ export function createCacheService({ config, redis, log }: CacheServiceDeps): Ca
     },
     async stats() {
       const snap = await metrics.snapshot();
-      const l2 = store.redis && health.available() ? await collectL2Stats(store.redis, prefix).catch(() => null) : null;
+      const l2 =
+        store.redis && health.available()
+          ? await collectL2Stats(store.redis, prefix).catch(() => null)
+          : null;
       return {
         driver: cache.driver,
         ...snap.all,

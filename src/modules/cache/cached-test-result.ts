@@ -43,7 +43,11 @@ interface CachedResult<T> {
 export function createResultCache(cache: CacheService) {
   // A user's own read is scoped to them, so success proves ownership (no owner lookup); another user's
   // test is a 404 from the source and nothing is stored. Admins look the owner up.
-  async function load<T>(viewer: ResultViewer, testId: string, source: ResultSource<T>): Promise<CachedResult<T>> {
+  async function load<T>(
+    viewer: ResultViewer,
+    testId: string,
+    source: ResultSource<T>,
+  ): Promise<CachedResult<T>> {
     if (viewer.role !== 'admin') return { ownerId: viewer.id, result: await source.read(viewer.id, testId) };
     const ownerId = await source.ownerOf(testId);
     if (!ownerId) throw new NotFoundError(`No test ${testId}`);
@@ -55,7 +59,12 @@ export function createResultCache(cache: CacheService) {
   }
 
   return {
-    async read<T>(viewer: ResultViewer, testId: string, source: ResultSource<T>, options: ResultReadOptions = {}): Promise<CachedRead<T>> {
+    async read<T>(
+      viewer: ResultViewer,
+      testId: string,
+      source: ResultSource<T>,
+      options: ResultReadOptions = {},
+    ): Promise<CachedRead<T>> {
       const key = cacheKeys.testResult(testId);
       if (options.fresh || options.store === false) {
         const since = cache.position();

@@ -9,9 +9,20 @@ import { createPassThroughCache } from './pass-through-cache.ts';
 import { registerResponseCache } from './response-cache.hook.ts';
 
 export { cacheKeys, cacheTags } from './cache-keys.ts';
-export { createResultCache, type CachedRead, type ResultReadOptions, type ResultSource, type ResultViewer } from './cached-test-result.ts';
+export {
+  createResultCache,
+  type CachedRead,
+  type ResultReadOptions,
+  type ResultSource,
+  type ResultViewer,
+} from './cached-test-result.ts';
 export type { CacheService, CacheStats } from './cache.service.ts';
-export { cacheDirectives, cachedResponse, type ResponseCacheOptIn, type ResponseCacheOptions } from './response-cache.hook.ts';
+export {
+  cacheDirectives,
+  cachedResponse,
+  type ResponseCacheOptIn,
+  type ResponseCacheOptions,
+} from './response-cache.hook.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -32,8 +43,13 @@ export interface CacheModuleDeps {
  * `app.cache`, installs the response-cache hook and /api/cache, and subscribes invalidation to events.
  * Register it before every module whose routes opt in with `cachedResponse` (that throws otherwise).
  */
-export async function cacheModule(app: FastifyInstance, { config, events, redis }: CacheModuleDeps): Promise<{ service: CacheService }> {
-  const service = config.cache.enabled ? createCacheService({ config: config.cache, redis, log: app.log.child({ module: 'cache' }) }) : createPassThroughCache();
+export async function cacheModule(
+  app: FastifyInstance,
+  { config, events, redis }: CacheModuleDeps,
+): Promise<{ service: CacheService }> {
+  const service = config.cache.enabled
+    ? createCacheService({ config: config.cache, redis, log: app.log.child({ module: 'cache' }) })
+    : createPassThroughCache();
   app.decorate('cache', service);
   registerResponseCache(app, service);
   const unsubscribe = subscribeCacheInvalidation(events, service);

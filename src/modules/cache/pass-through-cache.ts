@@ -24,7 +24,14 @@ export function createPassThroughCache(): CacheService {
     flush: async () => undefined,
     async stats() {
       const snap = await metrics.snapshot();
-      return { driver: 'none', ...snap.all, namespaces: snap.namespaces, keys: { l1: 0, l2: null }, memory: { l1Bytes: 0, redisUsedBytes: null }, redis: null };
+      return {
+        driver: 'none',
+        ...snap.all,
+        namespaces: snap.namespaces,
+        keys: { l1: 0, l2: null },
+        memory: { l1Bytes: 0, redisUsedBytes: null },
+        redis: null,
+      };
     },
     close: async () => undefined,
   };

@@ -72,7 +72,10 @@ export function createRedisHealth(d: Deps) {
       const now = Date.now();
       if (!down || now - lastLog > LOG_EVERY_MS) {
         lastLog = now;
-        d.log.warn({ err: err instanceof Error ? err.message : String(err), source, failures }, 'cache: Redis unavailable; serving from the in-process cache and the database');
+        d.log.warn(
+          { err: err instanceof Error ? err.message : String(err), source, failures },
+          'cache: Redis unavailable; serving from the in-process cache and the database',
+        );
       }
       down = true;
       timer ??= setTimeout(() => void check(), d.probeEveryMs).unref();

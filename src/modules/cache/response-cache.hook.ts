@@ -43,7 +43,9 @@ type Registry = Set<ResponseCacheOptIn>;
  */
 export function cachedResponse(app: FastifyInstance, options: ResponseCacheOptions = {}): ResponseCacheOptIn {
   if (!app.hasDecorator(REGISTRY)) {
-    throw new Error('cachedResponse(): the cache module is not registered yet, so this route would never be cached. Register cacheModule(...) before the modules whose routes opt in (src/app.ts).');
+    throw new Error(
+      'cachedResponse(): the cache module is not registered yet, so this route would never be cached. Register cacheModule(...) before the modules whose routes opt in (src/app.ts).',
+    );
   }
   const optIn = new ResponseCacheOptIn(options);
   app.getDecorator<Registry>(REGISTRY).add(optIn);
@@ -74,7 +76,10 @@ export function normalizeQuery(search: string): string {
 export function responseCacheKey(request: FastifyRequest): string {
   const [path = '/', search = ''] = request.url.split('?', 2);
   const who = request.user ? `${request.user.id}/${request.user.role}` : 'anonymous';
-  const hash = createHash('sha256').update(`${who}\n${normalizeQuery(search)}`).digest('base64url').slice(0, 32);
+  const hash = createHash('sha256')
+    .update(`${who}\n${normalizeQuery(search)}`)
+    .digest('base64url')
+    .slice(0, 32);
   return cacheKeys.apiResponse(request.method, path, hash);
 }
 
@@ -88,7 +93,8 @@ export function cacheDirectives(headers: FastifyRequest['headers']): { fresh: bo
   return { fresh: noStore || cc.includes('no-cache') || headers.pragma === 'no-cache', store: !noStore };
 }
 
-const asArray = <T>(hook: T | T[] | undefined): T[] => (hook === undefined ? [] : Array.isArray(hook) ? hook : [hook]);
+const asArray = <T>(hook: T | T[] | undefined): T[] =>
+  hook === undefined ? [] : Array.isArray(hook) ? hook : [hook];
 
 /** The route-level hooks of one opting-in route: lookup before the handler, store after it. */
 function routeHooks(cache: CacheService, opts: ResponseCacheOptions) {
@@ -97,7 +103,10 @@ function routeHooks(cache: CacheService, opts: ResponseCacheOptions) {
     if (request.method !== 'GET') return;
     const key = responseCacheKey(request);
     const mode = cacheDirectives(request.headers);
-    const tags = [...(request.user ? [cacheTags.user(request.user.id)] : []), ...(opts.tags?.(request) ?? [])];
+    const tags = [
+      ...(request.user ? [cacheTags.user(request.user.id)] : []),
+      ...(opts.tags?.(request) ?? []),
+    ];
     pending.set(request, { key, since: cache.position(), store: mode.store, ttlMs: opts.ttlMs, tags });
     reply.header('x-cache', 'MISS');
     if (mode.fresh) return;
@@ -113,7 +122,11 @@ function routeHooks(cache: CacheService, opts: ResponseCacheOptions) {
     if (p.store && reply.statusCode === 200 && typeof payload === 'string') {
       const contentType = String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8');
       // Not awaited: storing must not delay the response, and set() never throws.
-      void cache.set<CachedResponse>(p.key, { body: payload, contentType }, { ttlMs: p.ttlMs, tags: p.tags, ifUnchangedSince: p.since });
+      void cache.set<CachedResponse>(
+        p.key,
+        { body: payload, contentType },
+        { ttlMs: p.ttlMs, tags: p.tags, ifUnchangedSince: p.since },
+      );
     }
     return payload;
   }
@@ -138,10 +151,12 @@ export function registerResponseCache(app: FastifyInstance, cache: CacheService)
     const optIn: unknown = route.config?.responseCache;
     if (optIn === undefined) return;
     const where = `${String(route.method)} ${route.url}`;
-    if (!(optIn instanceof ResponseCacheOptIn)) throw new Error(`${where}: config.responseCache must be made with cachedResponse(app, options)`);
+    if (!(optIn instanceof ResponseCacheOptIn))
+      throw new Error(`${where}: config.responseCache must be made with cachedResponse(app, options)`);
     const methods = asArray(route.method);
     if (methods.length === 1 && methods[0] === 'HEAD') return; // Fastify's automatic HEAD twin of a GET route
-    if (!methods.includes('GET')) throw new Error(`${where}: only GET routes can opt into the response cache`);
+    if (!methods.includes('GET'))
+      throw new Error(`${where}: only GET routes can opt into the response cache`);
     const { responseCacheLookup, responseCacheStore } = routeHooks(cache, optIn.options);
     route.preHandler = [...asArray(route.preHandler), responseCacheLookup];
     route.onSend = [...asArray(route.onSend), responseCacheStore];
@@ -150,7 +165,9 @@ export function registerResponseCache(app: FastifyInstance, cache: CacheService)
   });
   app.addHook('onReady', async () => {
     if (registry.size) {
-      throw new Error(`${registry.size} route(s) opted into the response cache in a context the cache's onRoute hook does not reach (created before the cache module): they would never be cached. Register cacheModule(...) earlier (src/app.ts).`);
+      throw new Error(
+        `${registry.size} route(s) opted into the response cache in a context the cache's onRoute hook does not reach (created before the cache module): they would never be cached. Register cacheModule(...) earlier (src/app.ts).`,
+      );
     }
   });
 }

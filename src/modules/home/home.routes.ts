@@ -2,7 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config/index.ts';
 
 function page(config: Config, version: string): string {
-  const database = config.database.driver === 'pg' ? 'PostgreSQL' : config.database.dir ? `embedded PGlite in ${config.database.dir}` : 'embedded PGlite in memory';
+  const database =
+    config.database.driver === 'pg'
+      ? 'PostgreSQL'
+      : config.database.dir
+        ? `embedded PGlite in ${config.database.dir}`
+        : 'embedded PGlite in memory';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>TestWeb</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -23,5 +28,7 @@ function page(config: Config, version: string): string {
 /** The landing page at `/` until the dashboard replaces it. */
 export function registerHomeRoutes(app: FastifyInstance, config: Config, version: string): void {
   const html = page(config, version);
-  app.get('/', { config: { auth: 'public' }, schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(html));
+  app.get('/', { config: { auth: 'public' }, schema: { hide: true } }, async (_req, reply) =>
+    reply.type('text/html; charset=utf-8').send(html),
+  );
 }

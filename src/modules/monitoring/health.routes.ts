@@ -18,12 +18,23 @@ const Health = Type.Object({
  */
 export function registerHealthRoutes(app: FastifyInstance, checks: ReadinessCheck[]): void {
   const tags = ['health'];
-  app.get('/health/live', { config: { auth: 'public' }, schema: { tags, response: { 200: Health } } }, async () => ({ status: 'ok' as const }));
+  app.get(
+    '/health/live',
+    { config: { auth: 'public' }, schema: { tags, response: { 200: Health } } },
+    async () => ({ status: 'ok' as const }),
+  );
 
-  app.get('/health/ready', { config: { auth: 'public' }, schema: { tags, response: { 200: Health, ...problems(503) } } }, async () => {
-    const results = await Promise.allSettled(checks.map((c) => c.check()));
-    const failed = checks.filter((_, i) => results[i]!.status === 'rejected').map((c) => c.name);
-    if (failed.length > 0) throw new ServiceUnavailableError(`Not ready: ${failed.join(', ')} unavailable`);
-    return { status: 'ok' as const, checks: Object.fromEntries(checks.map((c) => [c.name, 'ok' as const])) };
-  });
+  app.get(
+    '/health/ready',
+    { config: { auth: 'public' }, schema: { tags, response: { 200: Health, ...problems(503) } } },
+    async () => {
+      const results = await Promise.allSettled(checks.map((c) => c.check()));
+      const failed = checks.filter((_, i) => results[i]!.status === 'rejected').map((c) => c.name);
+      if (failed.length > 0) throw new ServiceUnavailableError(`Not ready: ${failed.join(', ')} unavailable`);
+      return {
+        status: 'ok' as const,
+        checks: Object.fromEntries(checks.map((c) => [c.name, 'ok' as const])),
+      };
+    },
+  );
 }

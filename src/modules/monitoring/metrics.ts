@@ -28,11 +28,15 @@ export function registerMetrics(app: FastifyInstance, { registries, token }: Met
   app.addHook('onResponse', async (request, reply) => {
     // The route pattern, not the URL, keeps label cardinality bounded (ids would make one series each).
     const route = request.routeOptions.url ?? 'unmatched';
-    duration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    duration.observe(
+      { method: request.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
   });
 
   app.get('/metrics', { config: { auth: 'public' }, schema: { hide: true } }, async (request, reply) => {
-    if (token && request.headers.authorization !== `Bearer ${token}`) throw new UnauthorizedError('This endpoint needs METRICS_TOKEN as a bearer token');
+    if (token && request.headers.authorization !== `Bearer ${token}`)
+      throw new UnauthorizedError('This endpoint needs METRICS_TOKEN as a bearer token');
     const merged = Registry.merge([own, ...registries]);
     return reply.type(merged.contentType).send(await merged.metrics());
   });

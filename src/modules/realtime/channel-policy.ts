@@ -15,7 +15,8 @@ const STRESS = /^stress-test-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0
 const PER_USER: ChannelKind[] = ['test-updates', 'user-notifications'];
 
 export function parseChannel(name: string): ParsedChannel | null {
-  if (name === 'test-updates' || name === 'user-notifications' || name === 'system-alerts') return { name, kind: name };
+  if (name === 'test-updates' || name === 'user-notifications' || name === 'system-alerts')
+    return { name, kind: name };
   const stress = STRESS.exec(name);
   return stress ? { name, kind: 'stress-test', testId: stress[1]!.toLowerCase() } : null;
 }
@@ -43,7 +44,8 @@ export function streamFor(channel: ParsedChannel, userId: string | undefined): s
 export async function authorize(user: AuthUser, name: string, owners: TestOwnerLookup): Promise<string> {
   const channel = parseChannel(name);
   if (!channel) throw realtimeErrors.unknownChannel(name);
-  if (channel.kind === 'system-alerts' && user.role !== 'admin') throw new ForbiddenError(`Channel "${name}" is for admins only`);
+  if (channel.kind === 'system-alerts' && user.role !== 'admin')
+    throw new ForbiddenError(`Channel "${name}" is for admins only`);
   if (channel.kind === 'stress-test' && user.role !== 'admin') {
     const owner = await owners.ownerOf(channel.testId!);
     if (owner !== user.id) throw new NotFoundError(`Channel "${name}": no such test of yours`);

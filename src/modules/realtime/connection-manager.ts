@@ -31,11 +31,19 @@ export class ConnectionManager {
 
   admit(connection: RealtimeConnection): Admission {
     if (this.byId.size >= this.limits.maxConnections) {
-      return { ok: false, code: 'ERR_TOO_MANY_CONNECTIONS', message: 'This server holds its maximum number of realtime connections' };
+      return {
+        ok: false,
+        code: 'ERR_TOO_MANY_CONNECTIONS',
+        message: 'This server holds its maximum number of realtime connections',
+      };
     }
     const mine = this.byUser.get(connection.user.id);
     if ((mine?.size ?? 0) >= this.limits.maxConnectionsPerUser) {
-      return { ok: false, code: 'ERR_TOO_MANY_CONNECTIONS', message: `At most ${this.limits.maxConnectionsPerUser} realtime connections per user` };
+      return {
+        ok: false,
+        code: 'ERR_TOO_MANY_CONNECTIONS',
+        message: `At most ${this.limits.maxConnectionsPerUser} realtime connections per user`,
+      };
     }
     this.byId.set(connection.id, connection);
     if (mine) mine.add(connection);

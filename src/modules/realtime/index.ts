@@ -61,17 +61,33 @@ export async function realtimeModule(app: FastifyInstance, deps: RealtimeModuleD
   const limits = { size: settings.bufferSize, ageMs: settings.bufferAgeMs };
   // The factory gives each connection its error listener (logged with the purpose); ioredis reconnects by itself.
   const commands = redis ? redis.create('realtime') : null;
-  const store = redis && commands
-    ? createRedisMessageStore({ commands, createSubscriber: () => redis.create('realtime-fanout'), keyPrefix: config.redisKeyPrefix, limits })
-    : createMemoryMessageStore(limits);
+  const store =
+    redis && commands
+      ? createRedisMessageStore({
+          commands,
+          createSubscriber: () => redis.create('realtime-fanout'),
+          keyPrefix: config.redisKeyPrefix,
+          limits,
+        })
+      : createMemoryMessageStore(limits);
   const broker = createMessageBroker(store);
-  const owners = createTestOwnerRegistry({ ownerOf: deps.ownerOf, redis: commands, keyPrefix: config.redisKeyPrefix });
+  const owners = createTestOwnerRegistry({
+    ownerOf: deps.ownerOf,
+    redis: commands,
+    keyPrefix: config.redisKeyPrefix,
+  });
   const stopBridge = bridgeTestEvents({ events: deps.events, broker, owners, streamsLive: deps.streamsLive });
 
   const stats = createRealtimeStats();
   const channels = new ChannelManager();
   const connections = new ConnectionManager(channels, settings);
-  const service = createRealtimeService({ broker, channels, connections, owners, maxSubscriptions: settings.maxSubscriptions });
+  const service = createRealtimeService({
+    broker,
+    channels,
+    connections,
+    owners,
+    maxSubscriptions: settings.maxSubscriptions,
+  });
   const handle = createWsProtocol(service, app.log);
   app.addHook('preClose', async () => {
     // Held polls answer now and sockets get 1001 "going away", so shutdown does not wait out a 25 s hold.
@@ -81,8 +97,20 @@ export async function realtimeModule(app: FastifyInstance, deps: RealtimeModuleD
       else if (connection instanceof PollConnection) connection.release();
     }
   });
-  await registerWsRoute(app, { tokens: deps.tokens, connections, handle, stats, sendBufferBytes: settings.sendBufferBytes, pingIntervalMs: settings.pingIntervalMs });
-  registerPollRoutes(app, { service, connections, holdMs: settings.pollHoldMs, maxSubscriptions: settings.maxSubscriptions });
+  await registerWsRoute(app, {
+    tokens: deps.tokens,
+    connections,
+    handle,
+    stats,
+    sendBufferBytes: settings.sendBufferBytes,
+    pingIntervalMs: settings.pingIntervalMs,
+  });
+  registerPollRoutes(app, {
+    service,
+    connections,
+    holdMs: settings.pollHoldMs,
+    maxSubscriptions: settings.maxSubscriptions,
+  });
 
   const sockets = () => [...connections.all()].filter((c): c is WsConnection => c instanceof WsConnection);
   const heartbeat = createHeartbeatMonitor(settings.pingIntervalMs, sockets);
@@ -92,7 +120,13 @@ export async function realtimeModule(app: FastifyInstance, deps: RealtimeModuleD
     await broker.close();
     await commands?.quit().catch(() => undefined);
   });
-  const realtime = { broker, connections, channels, stats, metrics: { registry: createRealtimeMetrics(connections, channels, stats) } };
+  const realtime = {
+    broker,
+    connections,
+    channels,
+    stats,
+    metrics: { registry: createRealtimeMetrics(connections, channels, stats) },
+  };
   app.decorate('realtime', realtime);
   return realtime;
 }

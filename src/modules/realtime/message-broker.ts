@@ -33,7 +33,8 @@ export function createMessageBroker(store: MessageStore): MessageBroker {
       const timestamp = Date.now();
       const body = messageBody(event, data, channel, timestamp);
       // Clients refuse frames over 64 KiB; the id adds at most ~30 bytes.
-      if (Buffer.byteLength(body) + 32 > MAX_PAYLOAD_BYTES) throw new Error(`realtime: ${event} on ${channel} exceeds ${MAX_PAYLOAD_BYTES} bytes`);
+      if (Buffer.byteLength(body) + 32 > MAX_PAYLOAD_BYTES)
+        throw new Error(`realtime: ${event} on ${channel} exceeds ${MAX_PAYLOAD_BYTES} bytes`);
       const id = await store.append(stream, body, timestamp);
       return { id: String(id), channel, stream };
     },

@@ -15,14 +15,20 @@ describe('memory message store', () => {
     const { head } = await store.read('a');
     expect(head).toBeGreaterThanOrEqual(before);
     const ids: number[] = [];
-    for (let i = 0; i < 5; i++) ids.push(await store.append('a', messageBody('e', { i }, 'system-alerts', Date.now()), Date.now()));
+    for (let i = 0; i < 5; i++)
+      ids.push(await store.append('a', messageBody('e', { i }, 'system-alerts', Date.now()), Date.now()));
     const other = await store.append('b', messageBody('e', {}, 'system-alerts', Date.now()), Date.now());
     expect(ids).toEqual([1, 2, 3, 4, 5].map((k) => head + k));
     expect(other).toBeGreaterThanOrEqual(before);
     const snapshot = await store.read('a');
     expect(snapshot.head).toBe(head + 5);
     expect(snapshot.messages.map((m) => m.id)).toEqual([head + 3, head + 4, head + 5]);
-    expect(JSON.parse(snapshot.messages[0]!.text)).toMatchObject({ id: String(head + 3), event: 'e', data: { i: 2 }, channel: 'system-alerts' });
+    expect(JSON.parse(snapshot.messages[0]!.text)).toMatchObject({
+      id: String(head + 3),
+      event: 'e',
+      data: { i: 2 },
+      channel: 'system-alerts',
+    });
     expect(heard.slice(0, 5)).toEqual(ids.map((id) => `a#${id}`));
   });
 

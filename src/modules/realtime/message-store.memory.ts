@@ -1,4 +1,9 @@
-import { initialSequence, type BufferLimits, type FanoutListener, type MessageStore } from './message-store.ts';
+import {
+  initialSequence,
+  type BufferLimits,
+  type FanoutListener,
+  type MessageStore,
+} from './message-store.ts';
 import { withId, type StoredMessage } from './realtime-message.ts';
 
 interface Stream {
@@ -13,10 +18,13 @@ export function createMemoryMessageStore(limits: BufferLimits): MessageStore {
   const streams = new Map<string, Stream>();
   const listeners: FanoutListener[] = [];
   const fresh = (now: number) => (m: StoredMessage) => m.timestamp >= now - limits.ageMs;
-  const sweep = setInterval(() => {
-    const now = Date.now();
-    for (const [key, stream] of streams) if (stream.touchedAt < now - limits.ageMs) streams.delete(key);
-  }, Math.min(limits.ageMs, 60_000));
+  const sweep = setInterval(
+    () => {
+      const now = Date.now();
+      for (const [key, stream] of streams) if (stream.touchedAt < now - limits.ageMs) streams.delete(key);
+    },
+    Math.min(limits.ageMs, 60_000),
+  );
   sweep.unref();
   const open = (key: string): Stream => {
     let stream = streams.get(key);
@@ -31,7 +39,8 @@ export function createMemoryMessageStore(limits: BufferLimits): MessageStore {
       const id = ++stream.seq;
       const message = { id, timestamp, text: withId(id, body) };
       stream.messages.push(message);
-      if (stream.messages.length > limits.size) stream.messages.splice(0, stream.messages.length - limits.size);
+      if (stream.messages.length > limits.size)
+        stream.messages.splice(0, stream.messages.length - limits.size);
       for (const listener of listeners) listener(key, id, message.text);
       return id;
     },

@@ -1,5 +1,10 @@
 import type { Redis } from 'ioredis';
-import { initialSequence, type BufferLimits, type FanoutListener, type MessageStore } from './message-store.ts';
+import {
+  initialSequence,
+  type BufferLimits,
+  type FanoutListener,
+  type MessageStore,
+} from './message-store.ts';
 import { idOf, parseStored } from './realtime-message.ts';
 
 /**
@@ -22,7 +27,9 @@ return id
 /** A sequence outlives its buffer by far, so ids of an active-then-idle stream never go backwards. */
 const SEQUENCE_TTL_MS = 7 * 86_400_000;
 
-type AppendingRedis = Redis & { realtimeAppend(seq: string, list: string, ...args: (string | number)[]): Promise<number> };
+type AppendingRedis = Redis & {
+  realtimeAppend(seq: string, list: string, ...args: (string | number)[]): Promise<number>;
+};
 
 export interface RedisMessageStoreDeps {
   /** A command connection (the caller owns and closes it). */
@@ -57,7 +64,15 @@ export function createRedisMessageStore(deps: RedisMessageStoreDeps): MessageSto
 
   return {
     async append(stream, body, _timestamp) {
-      const args = [initialSequence(), body, limits.size, limits.ageMs, SEQUENCE_TTL_MS, fanoutChannel, stream];
+      const args = [
+        initialSequence(),
+        body,
+        limits.size,
+        limits.ageMs,
+        SEQUENCE_TTL_MS,
+        fanoutChannel,
+        stream,
+      ];
       return Number(await commands.realtimeAppend(seqKey(stream), listKey(stream), ...args));
     },
     async read(stream) {
@@ -73,7 +88,9 @@ export function createRedisMessageStore(deps: RedisMessageStoreDeps): MessageSto
       if (failed) throw failed;
       const head = Number((results?.[1]?.[1] as string | null) ?? 0);
       const since = Date.now() - limits.ageMs;
-      const messages = ((results?.[2]?.[1] as string[] | undefined) ?? []).map(parseStored).filter((m) => m.timestamp >= since);
+      const messages = ((results?.[2]?.[1] as string[] | undefined) ?? [])
+        .map(parseStored)
+        .filter((m) => m.timestamp >= since);
       return { head, messages };
     },
     async listen(listener) {

@@ -38,7 +38,15 @@ describe('test-event bridge', () => {
     return { events, heard };
   }
 
-  const payload = (type: string) => ({ testId: randomUUID(), userId: randomUUID(), type, url: 'http://127.0.0.1:9/', progress: 10, message: 's1', metrics: { rps: 5 } });
+  const payload = (type: string) => ({
+    testId: randomUUID(),
+    userId: randomUUID(),
+    type,
+    url: 'http://127.0.0.1:9/',
+    progress: 10,
+    message: 's1',
+    metrics: { rps: 5 },
+  });
 
   it('publishes nothing on stress-test-{testId} for a type that does not stream live', async () => {
     const { events, heard } = await bridge((type) => type === 'live-type');

@@ -41,8 +41,10 @@ export function bridgeTestEvents({ events, broker, owners, streamsLive }: Bridge
         const event = TEST_EVENTS[name];
         const pending: Promise<unknown>[] = [broker.publish('test-updates', event, data, { userId })];
         const stressChannel = `stress-test-${payload.testId}`;
-        if (streamsLive(payload.type) && parseChannel(stressChannel)) pending.push(broker.publish(stressChannel, event, data));
-        if (name === 'TestQueued' || name === 'TestStarted') pending.push(owners.remember(payload.testId, userId));
+        if (streamsLive(payload.type) && parseChannel(stressChannel))
+          pending.push(broker.publish(stressChannel, event, data));
+        if (name === 'TestQueued' || name === 'TestStarted')
+          pending.push(owners.remember(payload.testId, userId));
         await Promise.all(pending);
       },
       { localOnly: true },

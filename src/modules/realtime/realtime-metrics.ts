@@ -4,7 +4,11 @@ import type { ConnectionManager } from './connection-manager.ts';
 import type { RealtimeStats } from './realtime-stats.ts';
 
 /** The realtime layer's Prometheus series, read from the live maps at scrape time (nothing to keep in step). */
-export function createRealtimeMetrics(connections: ConnectionManager, channels: ChannelManager, stats: RealtimeStats): Registry {
+export function createRealtimeMetrics(
+  connections: ConnectionManager,
+  channels: ChannelManager,
+  stats: RealtimeStats,
+): Registry {
   const registry = new Registry();
   const gauge = (name: string, help: string, read: () => number) =>
     new Gauge({
@@ -29,9 +33,25 @@ export function createRealtimeMetrics(connections: ConnectionManager, channels: 
   });
   gauge('users', 'Users with at least one realtime connection in this process', () => connections.userCount);
   gauge('subscriptions', 'Channel subscriptions in this process', () => channels.subscriptionCount);
-  gauge('slow_consumers_closed', 'Sockets closed with 1013 for exceeding the send buffer, since start', () => stats.slowConsumersClosed);
-  gauge('heartbeat_terminations', 'Sockets terminated for a missed pong, since start', () => stats.heartbeatTerminations);
-  gauge('refused_connections', 'Sockets refused over the connection limits, since start', () => stats.refusedConnections);
-  gauge('peak_send_buffer_bytes', 'Largest per-socket send buffer seen after a send, since start', () => stats.peakBufferedBytes);
+  gauge(
+    'slow_consumers_closed',
+    'Sockets closed with 1013 for exceeding the send buffer, since start',
+    () => stats.slowConsumersClosed,
+  );
+  gauge(
+    'heartbeat_terminations',
+    'Sockets terminated for a missed pong, since start',
+    () => stats.heartbeatTerminations,
+  );
+  gauge(
+    'refused_connections',
+    'Sockets refused over the connection limits, since start',
+    () => stats.refusedConnections,
+  );
+  gauge(
+    'peak_send_buffer_bytes',
+    'Largest per-socket send buffer seen after a send, since start',
+    () => stats.peakBufferedBytes,
+  );
   return registry;
 }

@@ -48,7 +48,12 @@ export function createRealtimeService(deps: RealtimeServiceDeps) {
    * Authorizes, subscribes, replays, calls `ready` (which sends the client's acknowledgement), then goes live
    * — so the acknowledgement follows the replayed messages and precedes every live one.
    */
-  async function open(connection: RealtimeConnection, channel: string, start: StartAt, ready?: (result: OpenResult) => void): Promise<OpenResult> {
+  async function open(
+    connection: RealtimeConnection,
+    channel: string,
+    start: StartAt,
+    ready?: (result: OpenResult) => void,
+  ): Promise<OpenResult> {
     const stream = await authorize(connection.user, channel, owners);
     const existing = connection.subscriptions.get(channel);
     if (existing && 'head' in start) {
@@ -57,7 +62,8 @@ export function createRealtimeService(deps: RealtimeServiceDeps) {
       return result;
     }
     if (existing) unsubscribe(connection, channel);
-    if (connection.subscriptions.size >= deps.maxSubscriptions) throw realtimeErrors.tooManySubscriptions(deps.maxSubscriptions);
+    if (connection.subscriptions.size >= deps.maxSubscriptions)
+      throw realtimeErrors.tooManySubscriptions(deps.maxSubscriptions);
     await broker.listen(channels.dispatch);
     // The connection may have gone while we awaited; subscribing it now would leave a trace.
     if (connection.closed) throw realtimeErrors.closed();

@@ -41,7 +41,11 @@ function redisCache(redis: Redis, prefix: string): OwnerCache {
   };
 }
 
-export function createTestOwnerRegistry(deps: { ownerOf: (testId: string) => Promise<string | null>; redis: Redis | null; keyPrefix: string }): TestOwnerLookup {
+export function createTestOwnerRegistry(deps: {
+  ownerOf: (testId: string) => Promise<string | null>;
+  redis: Redis | null;
+  keyPrefix: string;
+}): TestOwnerLookup {
   const cache = deps.redis ? redisCache(deps.redis, deps.keyPrefix) : memoryCache();
   return {
     async ownerOf(testId) {

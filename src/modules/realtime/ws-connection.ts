@@ -82,13 +82,21 @@ export class WsConnection implements RealtimeConnection, HeartbeatTarget {
  * a bad opcode, invalid UTF-8; ws has already sent the close frame, 1009 for an oversized one, and the
  * socket gets CLOSE_GRACE_MS to deliver it) is logged at info, a vanished peer at debug. Anything else is ours.
  */
-export function onSocketError(error: Error & { code?: string }, socket: WebSocket, request: FastifyRequest): void {
+export function onSocketError(
+  error: Error & { code?: string },
+  socket: WebSocket,
+  request: FastifyRequest,
+): void {
   if (error.code?.startsWith('WS_ERR_')) {
-    request.log.info({ code: error.code, reason: error.message }, 'websocket closed: the client broke the protocol');
+    request.log.info(
+      { code: error.code, reason: error.message },
+      'websocket closed: the client broke the protocol',
+    );
     setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
     return;
   }
-  if (error.code === 'ECONNRESET' || error.code === 'EPIPE') request.log.debug({ code: error.code }, 'websocket peer went away');
+  if (error.code === 'ECONNRESET' || error.code === 'EPIPE')
+    request.log.debug({ code: error.code }, 'websocket peer went away');
   else request.log.error({ err: error }, 'websocket handler failed');
   socket.terminate();
 }

@@ -51,7 +51,12 @@ async function handshake(tokens: TokenVerifier, request: FastifyRequest): Promis
     const { exp } = decodeJwt(token);
     return { user, expiresAt: typeof exp === 'number' ? exp * 1000 : null };
   } catch (err) {
-    return { reason: (err as { code?: string }).code === 'ERR_TOKEN_EXPIRED' ? 'access token expired' : 'invalid access token' };
+    return {
+      reason:
+        (err as { code?: string }).code === 'ERR_TOKEN_EXPIRED'
+          ? 'access token expired'
+          : 'invalid access token',
+    };
   }
 }
 
@@ -86,7 +91,12 @@ export async function registerWsRoute(app: FastifyInstance, deps: WsRouteDeps): 
     (socket, request) => {
       const shake = request.realtimeHandshake ?? { reason: 'missing access token' };
       if ('reason' in shake) return socket.close(4401, shake.reason);
-      const connection = new WsConnection(shake.user, socket, { sendBufferBytes: deps.sendBufferBytes, expiresAt: shake.expiresAt, stats: deps.stats, onGone });
+      const connection = new WsConnection(shake.user, socket, {
+        sendBufferBytes: deps.sendBufferBytes,
+        expiresAt: shake.expiresAt,
+        stats: deps.stats,
+        onGone,
+      });
       const admission = deps.connections.admit(connection);
       if (!admission.ok) {
         deps.stats.refusedConnections++;
@@ -102,7 +112,13 @@ export async function registerWsRoute(app: FastifyInstance, deps: WsRouteDeps): 
         request.log.debug({ err, connectionId: connection.id }, 'websocket error');
         onGone(connection);
       });
-      connection.send(controlMessage('connected', null, { connectionId: connection.id, userId: shake.user.id, pingIntervalMs: deps.pingIntervalMs }));
+      connection.send(
+        controlMessage('connected', null, {
+          connectionId: connection.id,
+          userId: shake.user.id,
+          pingIntervalMs: deps.pingIntervalMs,
+        }),
+      );
     },
   );
 }

@@ -44,9 +44,16 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 type Query = (text: string, params?: unknown[]) => Promise<{ rows: unknown[] }>;
 const MIGRATION_LOCK = 7_301_001;
 
-async function migrateIn(query: Query, name: string, script: string, exec: (s: string) => Promise<unknown> = query): Promise<boolean> {
+async function migrateIn(
+  query: Query,
+  name: string,
+  script: string,
+  exec: (s: string) => Promise<unknown> = query,
+): Promise<boolean> {
   await query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-  await query('CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
+  await query(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+  );
   const { rows } = await query('SELECT 1 FROM schema_migrations WHERE name = $1', [name]);
   if (rows.length > 0) return false;
   await exec(script);
@@ -55,12 +62,19 @@ async function migrateIn(query: Query, name: string, script: string, exec: (s: s
 }
 
 function createPg(url: string, max: number, log?: Logger): Database {
-  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000 });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    connectionTimeoutMillis: 5000,
+    idleTimeoutMillis: 30_000,
+  });
   // An idle client whose server went away emits 'error'; unhandled, it would crash the process.
   pool.on('error', (err) => log?.warn({ err: { message: err.message } }, 'database connection lost'));
   // pg emits 'error' on a checked-out client whose connection dies, where the pool has no listener:
   // without this one the process would crash when the database goes away mid-query.
-  pool.on('connect', (client) => client.on('error', (err) => log?.warn({ err: { message: err.message } }, 'database connection lost')));
+  pool.on('connect', (client) =>
+    client.on('error', (err) => log?.warn({ err: { message: err.message } }, 'database connection lost')),
+  );
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   let closed = false;
   return {
@@ -80,7 +94,11 @@ function createPg(url: string, max: number, log?: Logger): Database {
         client.release();
       }
     },
-    ping: (timeoutMs = 2000) => withTimeout(sql`select 1`.execute(db).then(() => undefined), timeoutMs),
+    ping: (timeoutMs = 2000) =>
+      withTimeout(
+        sql`select 1`.execute(db).then(() => undefined),
+        timeoutMs,
+      ),
     async close() {
       if (closed) return;
       closed = true;
@@ -103,7 +121,12 @@ async function createPglite(dir: string | null): Promise<Database> {
       return db.connection().execute(async () => {
         await client.exec('BEGIN');
         try {
-          const applied = await migrateIn((text, params) => client.query(text, params), name, script, (s) => client.exec(s));
+          const applied = await migrateIn(
+            (text, params) => client.query(text, params),
+            name,
+            script,
+            (s) => client.exec(s),
+          );
           await client.exec('COMMIT');
           return applied;
         } catch (err) {
@@ -112,7 +135,11 @@ async function createPglite(dir: string | null): Promise<Database> {
         }
       });
     },
-    ping: (timeoutMs = 2000) => withTimeout(sql`select 1`.execute(db).then(() => undefined), timeoutMs),
+    ping: (timeoutMs = 2000) =>
+      withTimeout(
+        sql`select 1`.execute(db).then(() => undefined),
+        timeoutMs,
+      ),
     async close() {
       if (closed) return;
       closed = true;

@@ -10,7 +10,9 @@ export class MigrationError extends Error {
     readonly migration: string,
     cause: unknown,
   ) {
-    super(`migration ${migration} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    super(`migration ${migration} failed: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    });
     this.name = 'MigrationError';
   }
 }

@@ -13,7 +13,11 @@ export interface EventMap {
   TestQueued: TestEventBase & { priority: number };
   TestStarted: TestEventBase & { attempt: number };
   TestProgress: TestEventBase & { progress: number; message: string; metrics?: Record<string, number> };
-  TestCompleted: TestEventBase & { passed: boolean | null; score: number | null; metrics: Record<string, number> };
+  TestCompleted: TestEventBase & {
+    passed: boolean | null;
+    score: number | null;
+    metrics: Record<string, number>;
+  };
   TestFailed: TestEventBase & { error: string; willRetry: boolean };
   TestCancelled: TestEventBase;
 }

@@ -1,3 +1,10 @@
-export type { EventBus, EventMap, EventName, EventHandler, TestEventBase, SubscribeOptions } from './events.ts';
+export type {
+  EventBus,
+  EventMap,
+  EventName,
+  EventHandler,
+  TestEventBase,
+  SubscribeOptions,
+} from './events.ts';
 export { createLocalEventBus } from './local-event-bus.ts';
 export { createRedisEventBus } from './redis-event-bus.ts';

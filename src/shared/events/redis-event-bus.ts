@@ -24,7 +24,11 @@ interface Envelope {
  * process over one Redis pub/sub channel. `localOnly` subscribers see only this process's events.
  * Pub/sub is at-most-once: a process that is disconnected misses events; the database stays the record.
  */
-export async function createRedisEventBus(redis: RedisFactory, log: Logger, subscribeTimeoutMs = 5000): Promise<EventBus> {
+export async function createRedisEventBus(
+  redis: RedisFactory,
+  log: Logger,
+  subscribeTimeoutMs = 5000,
+): Promise<EventBus> {
   const origin = randomUUID();
   const channel = `${redis.keyPrefix}events`;
   const handlers = new Map<EventName, Set<Entry>>();
@@ -59,20 +63,34 @@ export async function createRedisEventBus(redis: RedisFactory, log: Logger, subs
   // Wait for the subscription so events published right after start-up reach this process; a Redis that
   // is down must not block start-up forever (ioredis subscribes as soon as it reconnects).
   let timer: NodeJS.Timeout | undefined;
-  const subscribed = sub.subscribe(channel).then(() => true, (err: unknown) => (log.warn({ err }, 'event bus could not subscribe'), false));
-  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), subscribeTimeoutMs)));
-  if (!(await Promise.race([subscribed, late]))) log.warn({ channel }, 'event bus not subscribed yet; events from other processes may be missed until Redis answers');
+  const subscribed = sub.subscribe(channel).then(
+    () => true,
+    (err: unknown) => (log.warn({ err }, 'event bus could not subscribe'), false),
+  );
+  const late = new Promise<boolean>(
+    (resolve) => (timer = setTimeout(() => resolve(false), subscribeTimeoutMs)),
+  );
+  if (!(await Promise.race([subscribed, late])))
+    log.warn(
+      { channel },
+      'event bus not subscribed yet; events from other processes may be missed until Redis answers',
+    );
   clearTimeout(timer);
 
   return {
     async publish(name, payload) {
       deliver(name, payload, false);
-      await pub.publish(channel, JSON.stringify({ o: origin, n: name, p: payload } satisfies Envelope)).catch((err: unknown) => log.warn({ err, event: name }, 'event not published to other processes'));
+      await pub
+        .publish(channel, JSON.stringify({ o: origin, n: name, p: payload } satisfies Envelope))
+        .catch((err: unknown) => log.warn({ err, event: name }, 'event not published to other processes'));
     },
     subscribe(name, handler, options) {
       let set = handlers.get(name);
       if (!set) handlers.set(name, (set = new Set()));
-      const entry: Entry = { handler: handler as EventHandler<EventName>, localOnly: options?.localOnly === true };
+      const entry: Entry = {
+        handler: handler as EventHandler<EventName>,
+        localOnly: options?.localOnly === true,
+      };
       set.add(entry);
       return () => set.delete(entry);
     },

@@ -8,7 +8,8 @@ import { ValidationError, type FieldError } from './errors.ts';
  */
 function problemWith(text: string): string | null {
   if (text.includes('\u0000')) return 'contains a NUL character (U+0000), which cannot be stored';
-  if (!(text as WellFormed).isWellFormed()) return 'contains an unpaired UTF-16 surrogate, which is not valid Unicode';
+  if (!(text as WellFormed).isWellFormed())
+    return 'contains an unpaired UTF-16 surrogate, which is not valid Unicode';
   return null;
 }
 

@@ -60,9 +60,20 @@ export function loggerOptions(level: string, { pretty = false }: LogFormat = {})
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     serializers: {
       // The query string may carry a token (e.g. the WebSocket fallback), so only the path is logged.
-      req: (req: { method: string; url: string; id: string }) => ({ method: req.method, url: req.url.split('?')[0], id: req.id }),
+      req: (req: { method: string; url: string; id: string }) => ({
+        method: req.method,
+        url: req.url.split('?')[0],
+        id: req.id,
+      }),
       err: serializeError,
     },
-    ...(target ? { transport: { target, options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } } : {}),
+    ...(target
+      ? {
+          transport: {
+            target,
+            options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' },
+          },
+        }
+      : {}),
   };
 }

@@ -47,7 +47,10 @@ function directReason(ip: string, type: 'ipv4' | 'ipv6'): string | null {
 
 /** Why `address` is refused as a target, or null when it is a public address. The default policy. */
 export function blockedAddressReason(address: string): string | null {
-  const ip = address.replace(/^\[|\]$/g, '').replace(/%.*$/, '').toLowerCase();
+  const ip = address
+    .replace(/^\[|\]$/g, '')
+    .replace(/%.*$/, '')
+    .toLowerCase();
   const family = isIP(ip);
   if (family === 0) return 'not an IP address';
   const direct = directReason(ip, family === 4 ? 'ipv4' : 'ipv6');
@@ -66,5 +69,6 @@ export function blockedAddressReason(address: string): string | null {
 export function addressPolicy(publicAddresses: readonly string[] = []): AddressPolicy {
   if (publicAddresses.length === 0) return blockedAddressReason;
   const exempt = new Set(publicAddresses.map((a) => a.toLowerCase()));
-  return (address) => (exempt.has(address.replace(/^\[|\]$/g, '').toLowerCase()) ? null : blockedAddressReason(address));
+  return (address) =>
+    exempt.has(address.replace(/^\[|\]$/g, '').toLowerCase()) ? null : blockedAddressReason(address);
 }

@@ -34,7 +34,8 @@ function collect(into: Collected, chunk: Buffer, max: number): Buffer {
 const bytesOf = (c: Collected) => Buffer.concat(c.chunks, c.size);
 
 // "deflate" is zlib-wrapped by the standard but raw deflate in practice from some servers.
-const isZlibWrapped = (first: Buffer) => first.length >= 2 && (first[0]! & 0x0f) === 8 && ((first[0]! << 8) | first[1]!) % 31 === 0;
+const isZlibWrapped = (first: Buffer) =>
+  first.length >= 2 && (first[0]! & 0x0f) === 8 && ((first[0]! << 8) | first[1]!) % 31 === 0;
 
 /** A streaming decoder for the Content-Encoding, `null` for identity, or a string saying it is unsupported. */
 function decoderFor(encoding: string, first: Buffer): Transform | null | string {
@@ -42,8 +43,10 @@ function decoderFor(encoding: string, first: Buffer): Transform | null | string 
   const flush = { finishFlush: zlib.constants.Z_SYNC_FLUSH };
   if (!encoding || encoding === 'identity') return null;
   if (encoding === 'gzip' || encoding === 'x-gzip') return zlib.createGunzip(flush);
-  if (encoding === 'deflate') return isZlibWrapped(first) ? zlib.createInflate(flush) : zlib.createInflateRaw(flush);
-  if (encoding === 'br') return zlib.createBrotliDecompress({ finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH });
+  if (encoding === 'deflate')
+    return isZlibWrapped(first) ? zlib.createInflate(flush) : zlib.createInflateRaw(flush);
+  if (encoding === 'br')
+    return zlib.createBrotliDecompress({ finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH });
   return `unsupported content-encoding ${encoding}`;
 }
 
@@ -52,7 +55,11 @@ function decoderFor(encoding: string, first: Buffer): Transform | null | string 
  * decoded bytes reach `maxBytes`: a gzip bomb is cut at the cap after decompression, and the rest is
  * neither decompressed nor read (leaving early destroys the stream and its connection).
  */
-export async function readBody(source: Readable, contentEncoding: string | undefined, maxBytes: number): Promise<ReadBody> {
+export async function readBody(
+  source: Readable,
+  contentEncoding: string | undefined,
+  maxBytes: number,
+): Promise<ReadBody> {
   const encoding = (contentEncoding ?? '').trim().toLowerCase();
   const wire: Collected = { chunks: [], size: 0, truncated: false };
   const iterator = (source as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
@@ -73,7 +80,12 @@ export async function readBody(source: Readable, contentEncoding: string | undef
   if (decoder === null || typeof decoder === 'string') {
     for await (const chunk of capped()) void chunk;
     const body = bytesOf(wire);
-    return { body, transferBytes: wire.size, truncated: wire.truncated, ...(typeof decoder === 'string' ? { error: decoder } : {}) };
+    return {
+      body,
+      transferBytes: wire.size,
+      truncated: wire.truncated,
+      ...(typeof decoder === 'string' ? { error: decoder } : {}),
+    };
   }
   const decoded: Collected = { chunks: [], size: 0, truncated: false };
   // One chunk read ahead at most: the wire is read only as far as decoding needs.
@@ -84,7 +96,12 @@ export async function readBody(source: Readable, contentEncoding: string | undef
       if (decoded.truncated) break;
     }
   } catch (err) {
-    return { body: bytesOf(wire), transferBytes: wire.size, truncated: wire.truncated, error: `could not decode ${encoding} body: ${(err as Error).message}` };
+    return {
+      body: bytesOf(wire),
+      transferBytes: wire.size,
+      truncated: wire.truncated,
+      error: `could not decode ${encoding} body: ${(err as Error).message}`,
+    };
   }
   return { body: bytesOf(decoded), transferBytes: wire.size, truncated: wire.truncated || decoded.truncated };
 }

@@ -47,14 +47,17 @@ export function embeddedIpv4(address: string): EmbeddedIpv4[] {
   const out: EmbeddedIpv4[] = [];
   if (zeroTo(6)) out.push({ ipv4: dotted(last), form: 'IPv4-compatible ::/96' });
   if (zeroTo(5) && g[5] === 0xffff) out.push({ ipv4: dotted(last), form: 'IPv4-mapped ::ffff:0:0/96' });
-  if (g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0)) out.push({ ipv4: dotted(last), form: 'NAT64 64:ff9b::/96' });
+  if (g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0))
+    out.push({ ipv4: dotted(last), form: 'NAT64 64:ff9b::/96' });
   if (g[0] === 0x64 && g[1] === 0xff9b && g[2] === 1) {
     // A layout reading 0.x.x.x is the zero padding of another layout, not the address in use.
     const candidates = nat64Candidates(g).filter((n) => n >>> 24 !== 0);
-    for (const n of candidates.length ? candidates : [0]) out.push({ ipv4: dotted(n), form: 'local-use NAT64 64:ff9b:1::/48' });
+    for (const n of candidates.length ? candidates : [0])
+      out.push({ ipv4: dotted(n), form: 'local-use NAT64 64:ff9b:1::/48' });
   }
   if (g[0] === 0x2002) out.push({ ipv4: dotted(join(g[1]!, g[2]!)), form: '6to4 2002::/16' });
-  if (g[0] === 0x2001 && g[1] === 0) out.push({ ipv4: dotted((last ^ 0xffffffff) >>> 0), form: 'Teredo 2001::/32' });
+  if (g[0] === 0x2001 && g[1] === 0)
+    out.push({ ipv4: dotted((last ^ 0xffffffff) >>> 0), form: 'Teredo 2001::/32' });
   if ((g[4]! & 0xfdff) === 0 && g[5] === 0x5efe) out.push({ ipv4: dotted(last), form: 'ISATAP' });
   return out;
 }

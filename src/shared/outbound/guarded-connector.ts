@@ -62,7 +62,10 @@ export function createGuardedConnector(options: ConnectorOptions): buildConnecto
   return (opts, callback) => {
     const start = performance.now();
     // undici's connector returns the socket although its type says void.
-    const socket = (base as unknown as (o: typeof opts, cb: typeof callback) => Socket | undefined)(opts, callback);
+    const socket = (base as unknown as (o: typeof opts, cb: typeof callback) => Socket | undefined)(
+      opts,
+      callback,
+    );
     if (socket) observe(socket, opts.protocol === 'https:', start, report);
   };
 }

@@ -3,15 +3,25 @@ import { isIP } from 'node:net';
 import { blockedAddressReason, type AddressPolicy } from './address-policy.ts';
 import { TargetRefusedError } from './outbound-errors.ts';
 
-type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+type LookupCallback = (
+  err: NodeJS.ErrnoException | null,
+  address: string | LookupAddress[],
+  family?: number,
+) => void;
 export type LookupFunction = (hostname: string, options: LookupOptions, callback: LookupCallback) => void;
 
 /** Throws TargetRefusedError when `address` (resolved for `host`) is not allowed. */
-export function assertAddressAllowed(host: string, address: string, policy: AddressPolicy = blockedAddressReason): void {
+export function assertAddressAllowed(
+  host: string,
+  address: string,
+  policy: AddressPolicy = blockedAddressReason,
+): void {
   const reason = policy(address);
   if (reason) {
     const via = host === address ? '' : ` (${host} resolves to ${address})`;
-    throw new TargetRefusedError(`Target refused: ${address} is a ${reason} address${via}; set ALLOW_PRIVATE_TARGETS=true to allow it`);
+    throw new TargetRefusedError(
+      `Target refused: ${address} is a ${reason} address${via}; set ALLOW_PRIVATE_TARGETS=true to allow it`,
+    );
   }
 }
 
@@ -21,7 +31,10 @@ export function assertAddressAllowed(host: string, address: string, policy: Addr
  * one at connect time) cannot slip past it. IP literals skip lookup in net.connect; callers check those
  * before connecting (see checkUrlTarget).
  */
-export function createGuardedLookup(allowPrivateTargets: boolean, policy: AddressPolicy = blockedAddressReason): LookupFunction {
+export function createGuardedLookup(
+  allowPrivateTargets: boolean,
+  policy: AddressPolicy = blockedAddressReason,
+): LookupFunction {
   return (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
       if (err) return callback(err, []);
@@ -34,7 +47,8 @@ export function createGuardedLookup(allowPrivateTargets: boolean, policy: Addres
       }
       if (options.all) return callback(null, addresses);
       const first = addresses[0];
-      if (!first) return callback(Object.assign(new Error(`${hostname}: no addresses`), { code: 'ENOTFOUND' }), []);
+      if (!first)
+        return callback(Object.assign(new Error(`${hostname}: no addresses`), { code: 'ENOTFOUND' }), []);
       callback(null, first.address, first.family);
     });
   };
@@ -45,6 +59,8 @@ export function resolveAll(hostname: string): Promise<string[]> {
   const host = hostname.replace(/^\[|\]$/g, '');
   if (isIP(host)) return Promise.resolve([host]);
   return new Promise((resolve, reject) => {
-    dnsLookup(host, { all: true }, (err, addresses) => (err ? reject(err) : resolve(addresses.map((a) => a.address))));
+    dnsLookup(host, { all: true }, (err, addresses) =>
+      err ? reject(err) : resolve(addresses.map((a) => a.address)),
+    );
   });
 }

@@ -82,7 +82,8 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 function flatHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  for (const [k, v] of Object.entries(headers))
+    if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
   return out;
 }
 
@@ -98,7 +99,9 @@ function nextHop(hop: Hop, status: number, location: string): Hop {
   const url = new URL(location, hop.url);
   const toGet = status === 303 || ((status === 301 || status === 302) && hop.method === 'POST');
   const headers = { ...hop.headers };
-  if (url.origin !== hop.url.origin) for (const k of Object.keys(headers)) if (/^(authorization|cookie|proxy-authorization)$/i.test(k)) delete headers[k];
+  if (url.origin !== hop.url.origin)
+    for (const k of Object.keys(headers))
+      if (/^(authorization|cookie|proxy-authorization)$/i.test(k)) delete headers[k];
   return { url, method: toGet ? 'GET' : hop.method, headers, body: toGet ? undefined : hop.body };
 }
 
@@ -119,14 +122,25 @@ export function createOutboundClient(settings: OutboundSettings): OutboundClient
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
     const maxRedirects = options.maxRedirects ?? settings.maxRedirects;
-    const headers = { 'user-agent': settings.userAgent, 'accept-encoding': 'gzip, deflate, br', ...lowerKeys(options.headers ?? {}) };
-    let hop: Hop = { url: checkUrlTarget(rawUrl, settings.allowPrivateTargets, policy), method: (options.method ?? 'GET').toUpperCase(), headers, body: options.body };
+    const headers = {
+      'user-agent': settings.userAgent,
+      'accept-encoding': 'gzip, deflate, br',
+      ...lowerKeys(options.headers ?? {}),
+    };
+    let hop: Hop = {
+      url: checkUrlTarget(rawUrl, settings.allowPrivateTargets, policy),
+      method: (options.method ?? 'GET').toUpperCase(),
+      headers,
+      body: options.body,
+    };
     const redirects: RedirectHop[] = [];
     const start = performance.now();
     for (;;) {
       const hopStart = performance.now();
       const connections: ConnectionTimings[] = [];
-      const agent = options.measure ? newAgent(settings, policy, !!options.insecureTls, (t) => connections.push(t)) : agentFor(!!options.insecureTls);
+      const agent = options.measure
+        ? newAgent(settings, policy, !!options.insecureTls, (t) => connections.push(t))
+        : agentFor(!!options.insecureTls);
       try {
         const res = await send(agent, hop, signal, timeoutMs);
         const location = res.headers.location;
@@ -134,13 +148,23 @@ export function createOutboundClient(settings: OutboundSettings): OutboundClient
           // Drop the redirect's body quietly (a plain destroy() would emit an unhandled AbortError).
           await res.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
           redirects.push({ url: hop.url.href, status: res.statusCode, location });
-          if (redirects.length > maxRedirects) throw new OutboundError(`${rawUrl}: more than ${maxRedirects} redirects (last to ${location})`, 'redirects');
+          if (redirects.length > maxRedirects)
+            throw new OutboundError(
+              `${rawUrl}: more than ${maxRedirects} redirects (last to ${location})`,
+              'redirects',
+            );
           hop = nextHop(hop, res.statusCode, location);
           checkUrlTarget(hop.url.href, settings.allowPrivateTargets, policy);
           continue;
         }
         const maxBytes = options.maxBytes ?? settings.maxResponseBytes;
-        return await readResponse(res, maxBytes, { url: hop.url.href, redirects, start, hopStart, connection: connections[connections.length - 1] });
+        return await readResponse(res, maxBytes, {
+          url: hop.url.href,
+          redirects,
+          start,
+          hopStart,
+          connection: connections[connections.length - 1],
+        });
       } catch (err) {
         throw failure(err, hop.url.href, timeout, options.signal);
       } finally {
@@ -170,7 +194,11 @@ interface HopContext {
 }
 
 /** Reads the final response's body (capped), decodes it, and assembles the timings. */
-async function readResponse(res: Dispatcher.ResponseData, maxBytes: number, hop: HopContext): Promise<OutboundResponse> {
+async function readResponse(
+  res: Dispatcher.ResponseData,
+  maxBytes: number,
+  hop: HopContext,
+): Promise<OutboundResponse> {
   const headersAt = performance.now();
   const headers = flatHeaders(res.headers);
   const read = await readBody(res.body, headers['content-encoding'], maxBytes);
@@ -200,12 +228,34 @@ async function readResponse(res: Dispatcher.ResponseData, maxBytes: number, hop:
   };
 }
 
-function newAgent(settings: OutboundSettings, policy: AddressPolicy, insecure: boolean, onConnection?: (t: ConnectionTimings) => void): Agent {
-  const connect = createGuardedConnector({ allowPrivateTargets: settings.allowPrivateTargets, rejectUnauthorized: !insecure, connectTimeoutMs: settings.timeoutMs, allowH2: !!onConnection, onConnection, addressPolicy: policy });
-  return new Agent({ connect, headersTimeout: settings.timeoutMs, bodyTimeout: settings.timeoutMs, allowH2: !!onConnection });
+function newAgent(
+  settings: OutboundSettings,
+  policy: AddressPolicy,
+  insecure: boolean,
+  onConnection?: (t: ConnectionTimings) => void,
+): Agent {
+  const connect = createGuardedConnector({
+    allowPrivateTargets: settings.allowPrivateTargets,
+    rejectUnauthorized: !insecure,
+    connectTimeoutMs: settings.timeoutMs,
+    allowH2: !!onConnection,
+    onConnection,
+    addressPolicy: policy,
+  });
+  return new Agent({
+    connect,
+    headersTimeout: settings.timeoutMs,
+    bodyTimeout: settings.timeoutMs,
+    allowH2: !!onConnection,
+  });
 }
 
-function send(agent: Agent, hop: Hop, signal: AbortSignal, timeoutMs: number): Promise<Dispatcher.ResponseData> {
+function send(
+  agent: Agent,
+  hop: Hop,
+  signal: AbortSignal,
+  timeoutMs: number,
+): Promise<Dispatcher.ResponseData> {
   return undiciRequest(hop.url, {
     dispatcher: agent,
     method: hop.method as Dispatcher.HttpMethod,
@@ -223,7 +273,8 @@ function lowerKeys(headers: Record<string, string>): Record<string, string> {
 
 function failure(err: unknown, url: string, timeout: AbortSignal, callerSignal?: AbortSignal): OutboundError {
   // undici may wrap the guarded lookup's refusal; the refusal must surface as itself.
-  for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause) if (e instanceof OutboundError) return e;
+  for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause)
+    if (e instanceof OutboundError) return e;
   if (callerSignal?.aborted) return new OutboundError(`${url}: cancelled`, 'aborted', { cause: err });
   if (timeout.aborted) return new OutboundError(`${url}: timed out`, 'timeout', { cause: err });
   return toOutboundError(err, url);

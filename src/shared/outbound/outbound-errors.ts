@@ -1,5 +1,15 @@
 /** How an outbound request failed; the stress engine counts errors by these kinds. */
-export type OutboundErrorKind = 'timeout' | 'refused' | 'reset' | 'dns' | 'tls' | 'too_large' | 'redirects' | 'target_refused' | 'aborted' | 'other';
+export type OutboundErrorKind =
+  | 'timeout'
+  | 'refused'
+  | 'reset'
+  | 'dns'
+  | 'tls'
+  | 'too_large'
+  | 'redirects'
+  | 'target_refused'
+  | 'aborted'
+  | 'other';
 
 /** A network-level failure of an outbound request (no HTTP response, or a broken one). */
 export class OutboundError extends Error {

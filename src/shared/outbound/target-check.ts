@@ -14,8 +14,14 @@ export function parseTargetUrl(raw: string): URL {
   } catch {
     throw new TargetRefusedError(`Invalid URL: ${JSON.stringify(raw)}`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TargetRefusedError(`Target refused: only http and https URLs can be tested, not ${url.protocol}`);
-  if (url.username || url.password) throw new TargetRefusedError('Target refused: credentials in the URL are not allowed; send an Authorization header instead');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new TargetRefusedError(
+      `Target refused: only http and https URLs can be tested, not ${url.protocol}`,
+    );
+  if (url.username || url.password)
+    throw new TargetRefusedError(
+      'Target refused: credentials in the URL are not allowed; send an Authorization header instead',
+    );
   return url;
 }
 
@@ -23,7 +29,11 @@ export function parseTargetUrl(raw: string): URL {
  * Checks a URL before any connection: the scheme, and an IP-literal host (which net.connect never passes
  * to the guarded lookup). Named hosts are checked at connect time by the guarded lookup.
  */
-export function checkUrlTarget(raw: string, allowPrivateTargets: boolean, policy: AddressPolicy = blockedAddressReason): URL {
+export function checkUrlTarget(
+  raw: string,
+  allowPrivateTargets: boolean,
+  policy: AddressPolicy = blockedAddressReason,
+): URL {
   const url = parseTargetUrl(raw);
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (!allowPrivateTargets && isIP(host)) assertAddressAllowed(host, host, policy);
@@ -31,7 +41,11 @@ export function checkUrlTarget(raw: string, allowPrivateTargets: boolean, policy
 }
 
 /** The up-front check of a submitted target: scheme, then every address its name resolves to now. */
-export async function assertTargetAllowed(raw: string, allowPrivateTargets: boolean, policy: AddressPolicy = blockedAddressReason): Promise<URL> {
+export async function assertTargetAllowed(
+  raw: string,
+  allowPrivateTargets: boolean,
+  policy: AddressPolicy = blockedAddressReason,
+): Promise<URL> {
   const url = checkUrlTarget(raw, allowPrivateTargets, policy);
   if (allowPrivateTargets) return url;
   let addresses: string[];
@@ -48,7 +62,10 @@ export async function assertTargetAllowed(raw: string, allowPrivateTargets: bool
 function resolveWithin(hostname: string, timeoutMs: number): Promise<string[]> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${timeoutMs / 1000} s`), { code: 'ETIMEOUT' })), timeoutMs);
+    timer = setTimeout(
+      () => reject(Object.assign(new Error(`no answer within ${timeoutMs / 1000} s`), { code: 'ETIMEOUT' })),
+      timeoutMs,
+    );
   });
   return Promise.race([resolveAll(hostname), timeout]).finally(() => clearTimeout(timer));
 }
@@ -58,7 +75,12 @@ function resolveWithin(hostname: string, timeoutMs: number): Promise<string[]> {
  * ALLOW_PRIVATE_TARGETS says: a test of a name that does not resolve cannot run), and, unless private
  * targets are allowed, every address it resolves to. Throws TargetRefusedError or TargetUnresolvedError.
  */
-export async function checkSubmittedTarget(raw: string, allowPrivateTargets: boolean, policy: AddressPolicy = blockedAddressReason, timeoutMs = SUBMIT_RESOLVE_TIMEOUT_MS): Promise<URL> {
+export async function checkSubmittedTarget(
+  raw: string,
+  allowPrivateTargets: boolean,
+  policy: AddressPolicy = blockedAddressReason,
+  timeoutMs = SUBMIT_RESOLVE_TIMEOUT_MS,
+): Promise<URL> {
   const url = checkUrlTarget(raw, allowPrivateTargets, policy);
   let addresses: string[];
   try {
@@ -67,6 +89,7 @@ export async function checkSubmittedTarget(raw: string, allowPrivateTargets: boo
     const code = (err as { code?: string }).code ?? 'EAI_FAIL';
     throw new TargetUnresolvedError(`${url.hostname} does not resolve (${code})`, code);
   }
-  if (!allowPrivateTargets) for (const address of addresses) assertAddressAllowed(url.hostname, address, policy);
+  if (!allowPrivateTargets)
+    for (const address of addresses) assertAddressAllowed(url.hostname, address, policy);
   return url;
 }

@@ -38,7 +38,11 @@ export class ClosableRedis extends Redis {
 
   override quit(callback?: Callback<'OK'>): Promise<'OK'> {
     const done = this.status === 'ready' ? this.boundedQuit() : this.dropped();
-    if (callback) done.then((ok) => callback(null, ok), (err: Error) => callback(err));
+    if (callback)
+      done.then(
+        (ok) => callback(null, ok),
+        (err: Error) => callback(err),
+      );
     return done;
   }
 

@@ -30,7 +30,10 @@ function watch(client: ClosableRedis, purpose: string, log: RedisLogger | undefi
   client.on('error', (err: Error & { code?: string }) => {
     if (down) return;
     down = true;
-    log?.warn({ redis: purpose, err: { message: err.message, code: err.code } }, 'redis connection unavailable; retrying');
+    log?.warn(
+      { redis: purpose, err: { message: err.message, code: err.code } },
+      'redis connection unavailable; retrying',
+    );
   });
   client.on('ready', () => {
     if (!down) return;
@@ -58,6 +61,7 @@ export function createRedisFactory(url: string, keyPrefix = 'testweb:', log?: Re
     url,
     keyPrefix,
     create: (purpose, overrides) => connect(purpose, { ...base(purpose), ...overrides }),
-    bullmq: (purpose) => connect(purpose, { ...base(purpose), maxRetriesPerRequest: null, enableReadyCheck: false }),
+    bullmq: (purpose) =>
+      connect(purpose, { ...base(purpose), maxRetriesPerRequest: null, enableReadyCheck: false }),
   };
 }
