@@ -28,8 +28,12 @@ export function startTestWorker<C extends ClaimedJob>(deps: { driver: TestQueueD
     const c = controllers.get(e.testId);
     if (c) stop(c, 'cancel');
   });
+  let draining = false;
   const consumer: Consumer = deps.driver.consume(async (testId, ctx) => {
     const controller = new AbortController();
+    // A job that reaches a stopping worker anyway (a fetch or claim already in flight when it paused) goes
+    // straight back: the hand-back below has already run, and nothing would ever stop this one.
+    if (draining) stop(controller, 'shutdown');
     controllers.set(testId, controller);
     try {
       return await deps.run(testId, controller.signal, ctx);
@@ -40,6 +44,7 @@ export function startTestWorker<C extends ClaimedJob>(deps: { driver: TestQueueD
   let stopping: Promise<void> | undefined;
 
   async function drain(graceMs: number): Promise<void> {
+    draining = true;
     await consumer.pause();
     const deadline = Date.now() + graceMs;
     while (controllers.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));

@@ -100,11 +100,14 @@ async function settleFailure(deps: RunTestDeps, attempt: Attempt, base: TestEven
  */
 export function createRunTestHandler(deps: RunTestDeps): RunTest {
   return async (testId, signal, ctx = {}) => {
+    // Stopped before it started (a worker shutting down): back to the queue untouched.
+    if (signal.aborted && !ctx.claimed) return { kind: 'handed-back' };
     // A driver that claims in batches (embedded) hands over the attempt it already started.
     const attempt = ctx.claimed ?? (await deps.runs.start(testId, deps.workerId, deps.leaseMs, ctx.exclusive === true));
     if (!attempt) return { kind: 'skipped' };
     const { row, runId } = attempt;
     const base: TestEventBase = { testId, userId: row.user_id, type: row.test_type, url: row.url };
+    if (signal.aborted) return settleFailure(deps, attempt, base, stopOf(signal));
     void deps.events.publish('TestStarted', { ...base, attempt: row.attempts });
     const stop = new AbortController();
     const onStop = () => stop.abort(stopOf(signal));
