@@ -27,8 +27,15 @@ describe.each(QUEUE_MODES)('per-user active-tests limit ($name)', ({ driver, dat
     await cleanRedis(env);
   });
 
-  const submit = (path: string) => app.inject({ method: 'POST', url: '/api/tests', headers: user.auth, payload: { type: 'sleep', url: `http://127.0.0.1:9/${path}`, options: { ms: 5 } } });
-  const action = (testId: string, what: 'cancel' | 'retry') => app.inject({ method: 'POST', url: `/api/queue/jobs/${testId}/${what}`, headers: user.auth });
+  const submit = (path: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/api/tests',
+      headers: user.auth,
+      payload: { type: 'sleep', url: `http://127.0.0.1:9/${path}`, options: { ms: 5 } },
+    });
+  const action = (testId: string, what: 'cancel' | 'retry') =>
+    app.inject({ method: 'POST', url: `/api/queue/jobs/${testId}/${what}`, headers: user.auth });
   const idOf = (res: { json<T>(): T }) => res.json<{ testId: string }>().testId;
 
   function expectLimited(res: Awaited<ReturnType<typeof submit>>): void {
@@ -48,7 +55,9 @@ describe.each(QUEUE_MODES)('per-user active-tests limit ($name)', ({ driver, dat
     expect((await action(idOf(first), 'cancel')).statusCode).toBe(200);
     expect((await submit('d')).statusCode).toBe(202);
     expectLimited(await action(idOf(first), 'retry'));
-    expect((await app.inject({ method: 'GET', url: `/api/tests/${idOf(first)}`, headers: user.auth })).json()).toMatchObject({ status: 'cancelled', retryCount: 0 });
+    expect(
+      (await app.inject({ method: 'GET', url: `/api/tests/${idOf(first)}`, headers: user.auth })).json(),
+    ).toMatchObject({ status: 'cancelled', retryCount: 0 });
 
     expect((await action(idOf(second), 'cancel')).statusCode).toBe(200);
     const retried = await action(idOf(first), 'retry');

@@ -31,7 +31,11 @@ describe('testweb run', () => {
   async function run(...args: string[]) {
     let out = '';
     let err = '';
-    const code = await runTestCommand([...args, '--server', server, '--token', user.accessToken], { out: (t) => void (out += t), err: (t) => void (err += t), isTty: false });
+    const code = await runTestCommand([...args, '--server', server, '--token', user.accessToken], {
+      out: (t) => void (out += t),
+      err: (t) => void (err += t),
+      isTty: false,
+    });
     return { code, out, err };
   }
 
@@ -80,13 +84,20 @@ describe('testweb run', () => {
 
   it('exits 2 when the token is refused', async () => {
     let err = '';
-    const code = await runTestCommand(['sleep', 'http://127.0.0.1:9/', '--server', server, '--token', 'not-a-token'], { out: () => undefined, err: (t) => void (err += t), isTty: false });
+    const code = await runTestCommand(
+      ['sleep', 'http://127.0.0.1:9/', '--server', server, '--token', 'not-a-token'],
+      { out: () => undefined, err: (t) => void (err += t), isTty: false },
+    );
     expect(code).toBe(2);
     expect(err).toContain('401');
   });
 
   it('is wired into the testweb executable', () => {
-    const res = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'run'], { encoding: 'utf8', timeout: 120_000, env: { PATH: process.env.PATH ?? '' } });
+    const res = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'run'], {
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: { PATH: process.env.PATH ?? '' },
+    });
     expect(res.status).toBe(2);
     expect(res.stderr).toContain('Usage: testweb run <type> <url>');
   }, 150_000);

@@ -5,7 +5,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { DatabaseConfig } from '../../src/config/index.ts';
 import { registerUser, type TestUser } from '../support/app.ts';
-import { buildQueueApp, cleanRedis, QUEUE_MODES, queueEnv, recordEvents, waitFor } from './support/queue-app.ts';
+import {
+  buildQueueApp,
+  cleanRedis,
+  QUEUE_MODES,
+  queueEnv,
+  recordEvents,
+  waitFor,
+} from './support/queue-app.ts';
 
 interface TestView {
   status: string;
@@ -15,10 +22,16 @@ interface TestView {
 }
 
 /** A database that outlives the app using it: PGlite on disk, or a fresh PostgreSQL database. */
-async function persistentDatabase(name: 'pglite' | 'postgres', create: () => Promise<{ config: DatabaseConfig; drop(): Promise<void> }>) {
+async function persistentDatabase(
+  name: 'pglite' | 'postgres',
+  create: () => Promise<{ config: DatabaseConfig; drop(): Promise<void> }>,
+) {
   if (name === 'postgres') return create();
   const dir = mkdtempSync(path.join(tmpdir(), 'testweb-shutdown-'));
-  return { config: { driver: 'pglite', dir: path.join(dir, 'pgdata') } as DatabaseConfig, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    config: { driver: 'pglite', dir: path.join(dir, 'pgdata') } as DatabaseConfig,
+    drop: async () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 describe.each(QUEUE_MODES)('graceful shutdown hands running tests back ($name)', ({ driver, database }) => {
@@ -53,40 +66,82 @@ describe.each(QUEUE_MODES)('graceful shutdown hands running tests back ($name)',
     open.splice(open.indexOf(app), 1);
     await app.close();
   }
-  const view = async (app: FastifyInstance, testId: string) => (await app.inject({ method: 'GET', url: `/api/tests/${testId}`, headers: user.auth })).json<TestView>();
-  const until = (app: FastifyInstance, testId: string, check: (v: TestView) => boolean, what: string, timeoutMs = 20_000) =>
-    waitFor(async () => {
-      const v = await view(app, testId);
-      return check(v) ? v : undefined;
-    }, timeoutMs, what);
+  const view = async (app: FastifyInstance, testId: string) =>
+    (await app.inject({ method: 'GET', url: `/api/tests/${testId}`, headers: user.auth })).json<TestView>();
+  const until = (
+    app: FastifyInstance,
+    testId: string,
+    check: (v: TestView) => boolean,
+    what: string,
+    timeoutMs = 20_000,
+  ) =>
+    waitFor(
+      async () => {
+        const v = await view(app, testId);
+        return check(v) ? v : undefined;
+      },
+      timeoutMs,
+      what,
+    );
 
   it.each([
     ['on its first attempt', false, 1],
     ['on its second attempt (the first failed)', true, 2],
-  ])('a test running %s goes back to the queue without spending an attempt, and the next worker runs it', async (_when, failFirst, attempt) => {
-    const worker = await start();
-    const events = recordEvents(worker, ['TestFailed']);
-    const res = await worker.inject({ method: 'POST', url: '/api/tests', headers: user.auth, payload: { type: 'hang', url: `http://127.0.0.1:9/shutdown-${attempt}/${env.QUEUE_PREFIX}`, options: { failFirst } } });
-    expect(res.statusCode).toBe(202);
-    const { testId } = res.json<{ testId: string }>();
-    await until(worker, testId, (v) => v.status === 'running' && v.attempts === attempt, `attempt ${attempt} to run`);
-    await waitFor(() => worker.testQueue.worker!.running().includes(testId), 5000, 'the worker to hold it');
+  ])(
+    'a test running %s goes back to the queue without spending an attempt, and the next worker runs it',
+    async (_when, failFirst, attempt) => {
+      const worker = await start();
+      const events = recordEvents(worker, ['TestFailed']);
+      const res = await worker.inject({
+        method: 'POST',
+        url: '/api/tests',
+        headers: user.auth,
+        payload: {
+          type: 'hang',
+          url: `http://127.0.0.1:9/shutdown-${attempt}/${env.QUEUE_PREFIX}`,
+          options: { failFirst },
+        },
+      });
+      expect(res.statusCode).toBe(202);
+      const { testId } = res.json<{ testId: string }>();
+      await until(
+        worker,
+        testId,
+        (v) => v.status === 'running' && v.attempts === attempt,
+        `attempt ${attempt} to run`,
+      );
+      await waitFor(() => worker.testQueue.worker!.running().includes(testId), 5000, 'the worker to hold it');
 
-    await stop(worker);
-    // Handing back is not a failure: nothing said "failed" during the shutdown.
-    expect(events.filter((e) => e.payload.testId === testId)).toHaveLength(attempt - 1);
+      await stop(worker);
+      // Handing back is not a failure: nothing said "failed" during the shutdown.
+      expect(events.filter((e) => e.payload.testId === testId)).toHaveLength(attempt - 1);
 
-    const api = await start({ worker: false });
-    expect(await view(api, testId)).toMatchObject({ status: 'queued', attempts: attempt - 1, message: 'queued again' });
-    // …and the queue holds it again, ready for the next worker (BullMQ: waiting again in Redis).
-    expect((await api.testQueue.driver.holds([testId])).has(testId)).toBe(true);
-    await stop(api);
+      const api = await start({ worker: false });
+      expect(await view(api, testId)).toMatchObject({
+        status: 'queued',
+        attempts: attempt - 1,
+        message: 'queued again',
+      });
+      // …and the queue holds it again, ready for the next worker (BullMQ: waiting again in Redis).
+      expect((await api.testQueue.driver.holds([testId])).has(testId)).toBe(true);
+      await stop(api);
 
-    const next = await start({ hangCompletes: true });
-    const done = await until(next, testId, (v) => v.status === 'completed', 'the next worker to complete it');
-    expect(done).toMatchObject({ status: 'completed', attempts: attempt, error: null });
-    const result = await next.inject({ method: 'GET', url: `/api/tests/${testId}/result`, headers: user.auth });
-    expect(result.statusCode).toBe(200);
-    expect(result.json()).toMatchObject({ summary: 'completed on takeover' });
-  }, 120_000);
+      const next = await start({ hangCompletes: true });
+      const done = await until(
+        next,
+        testId,
+        (v) => v.status === 'completed',
+        'the next worker to complete it',
+      );
+      expect(done).toMatchObject({ status: 'completed', attempts: attempt, error: null });
+      const result = await next.inject({
+        method: 'GET',
+        url: `/api/tests/${testId}/result`,
+        headers: user.auth,
+      });
+      expect(result.statusCode).toBe(200);
+      expect(result.json()).toMatchObject({ summary: 'completed on takeover' });
+    },
+    120_000,
+  );
 });

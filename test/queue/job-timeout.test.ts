@@ -2,7 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { registerUser, type TestUser } from '../support/app.ts';
 import { expectToHold } from './support/quiet.ts';
-import { buildQueueApp, cleanRedis, QUEUE_MODES, queueEnv, recordEvents, waitFor } from './support/queue-app.ts';
+import {
+  buildQueueApp,
+  cleanRedis,
+  QUEUE_MODES,
+  queueEnv,
+  recordEvents,
+  waitFor,
+} from './support/queue-app.ts';
 import { hangAborts } from './support/test-engines.ts';
 
 /** QUEUE_JOB_TIMEOUT's smallest value; QUEUE_BACKOFF short, so a wrong retry would show within the window. */
@@ -37,19 +44,30 @@ describe.each(QUEUE_MODES)('job timeout ($name)', ({ driver, database }) => {
     await cleanRedis(env);
   });
 
-  const get = async (testId: string) => (await app.inject({ method: 'GET', url: `/api/tests/${testId}`, headers: user.auth })).json<TestView>();
-  const eventsOf = (testId: string, name: string) => events.filter((e) => e.payload.testId === testId && e.name === name);
+  const get = async (testId: string) =>
+    (await app.inject({ method: 'GET', url: `/api/tests/${testId}`, headers: user.auth })).json<TestView>();
+  const eventsOf = (testId: string, name: string) =>
+    events.filter((e) => e.payload.testId === testId && e.name === name);
 
   it('aborts the engine of an attempt that runs longer than QUEUE_JOB_TIMEOUT and fails the test without a retry', async () => {
     const url = `http://127.0.0.1:9/timeout/${env.QUEUE_PREFIX}`;
-    const res = await app.inject({ method: 'POST', url: '/api/tests', headers: user.auth, payload: { type: 'hang', url } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/tests',
+      headers: user.auth,
+      payload: { type: 'hang', url },
+    });
     expect(res.statusCode).toBe(202);
     const { testId } = res.json<{ testId: string }>();
 
-    const failed = await waitFor(async () => {
-      const v = await get(testId);
-      return v.status === 'failed' ? v : undefined;
-    }, 15_000, 'the test to fail on its timeout');
+    const failed = await waitFor(
+      async () => {
+        const v = await get(testId);
+        return v.status === 'failed' ? v : undefined;
+      },
+      15_000,
+      'the test to fail on its timeout',
+    );
     expect(failed).toMatchObject({ status: 'failed', attempts: 1 });
     expect(failed.error).toBe(`the test ran longer than ${TIMEOUT_MS / 1000} s`);
 
@@ -65,8 +83,15 @@ describe.each(QUEUE_MODES)('job timeout ($name)', ({ driver, database }) => {
     await waitFor(async () => eventsOf(testId, 'TestFailed').length === 1, 2000, 'TestFailed');
     expect((eventsOf(testId, 'TestFailed')[0]!.payload as { willRetry: boolean }).willRetry).toBe(false);
     // Well past the backoff and the embedded driver's 1 s poll: no second attempt starts.
-    await expectToHold(async () => eventsOf(testId, 'TestStarted').length === 1 && (await get(testId)).attempts === 1, 1500, 'one attempt only');
+    await expectToHold(
+      async () => eventsOf(testId, 'TestStarted').length === 1 && (await get(testId)).attempts === 1,
+      1500,
+      'one attempt only',
+    );
     expect(await get(testId)).toMatchObject({ status: 'failed', attempts: 1 });
-    expect((await app.inject({ method: 'GET', url: `/api/tests/${testId}/result`, headers: user.auth })).statusCode).toBe(404);
+    expect(
+      (await app.inject({ method: 'GET', url: `/api/tests/${testId}/result`, headers: user.auth }))
+        .statusCode,
+    ).toBe(404);
   });
 });

@@ -15,20 +15,34 @@ interface TestView {
 }
 
 async function submitHang(app: FastifyInstance, user: TestUser): Promise<string> {
-  const res = await app.inject({ method: 'POST', url: '/api/tests', headers: user.auth, payload: { type: 'hang', url: 'http://127.0.0.1:9/hang' } });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/tests',
+    headers: user.auth,
+    payload: { type: 'hang', url: 'http://127.0.0.1:9/hang' },
+  });
   expect(res.statusCode).toBe(202);
   return res.json<{ testId: string }>().testId;
 }
 
-const view = async (app: FastifyInstance, user: TestUser, testId: string) => (await app.inject({ method: 'GET', url: `/api/tests/${testId}`, headers: user.auth })).json<TestView>();
+const view = async (app: FastifyInstance, user: TestUser, testId: string) =>
+  (await app.inject({ method: 'GET', url: `/api/tests/${testId}`, headers: user.auth })).json<TestView>();
 const until = (app: FastifyInstance, user: TestUser, testId: string, status: string, timeoutMs = 20_000) =>
-  waitFor(async () => {
-    const v = await view(app, user, testId);
-    return v.status === status ? v : undefined;
-  }, timeoutMs, `${testId} to be ${status}`);
+  waitFor(
+    async () => {
+      const v = await view(app, user, testId);
+      return v.status === status ? v : undefined;
+    },
+    timeoutMs,
+    `${testId} to be ${status}`,
+  );
 
 async function resultRows(app: FastifyInstance, testId: string): Promise<number> {
-  const rows = await app.database.db.selectFrom('test_results').select('test_id').where('test_id', '=', testId).execute();
+  const rows = await app.database.db
+    .selectFrom('test_results')
+    .select('test_id')
+    .where('test_id', '=', testId)
+    .execute();
   return rows.length;
 }
 
@@ -46,7 +60,10 @@ describe('embedded driver: restarts (PGlite on disk)', () => {
   function fresh(): { env: Record<string, string>; database: DatabaseConfig } {
     const dir = mkdtempSync(path.join(tmpdir(), 'testweb-queue-'));
     dirs.push(dir);
-    return { env: queueEnv('embedded', { DATA_DIR: dir, SHUTDOWN_TIMEOUT: '1s' }), database: { driver: 'pglite', dir: path.join(dir, 'pgdata') } };
+    return {
+      env: queueEnv('embedded', { DATA_DIR: dir, SHUTDOWN_TIMEOUT: '1s' }),
+      database: { driver: 'pglite', dir: path.join(dir, 'pgdata') },
+    };
   }
 
   // Graceful shutdown inside one process (hand-back, then the next worker runs it): graceful-shutdown.test.ts, every mode.
@@ -84,7 +101,10 @@ describe('embedded driver: restarts (PGlite on disk)', () => {
 });
 
 const services = POSTGRES_URL && REDIS_URL;
-if (!services) console.error('[test] services-mode recovery (BullMQ across processes) needs TESTWEB_TEST_DATABASE_URL and TESTWEB_TEST_REDIS_URL: skipped');
+if (!services)
+  console.error(
+    '[test] services-mode recovery (BullMQ across processes) needs TESTWEB_TEST_DATABASE_URL and TESTWEB_TEST_REDIS_URL: skipped',
+  );
 
 // Skipped without PostgreSQL and Redis: two processes cannot share an embedded database.
 describe.skipIf(!services)('BullMQ driver: several processes (PostgreSQL + Redis)', () => {
@@ -115,9 +135,16 @@ describe.skipIf(!services)('BullMQ driver: several processes (PostgreSQL + Redis
     const testId = await submitHang(api, user);
     await child.waitFor(`started ${testId}`);
     const started = Date.now();
-    expect((await api.inject({ method: 'POST', url: `/api/queue/jobs/${testId}/cancel`, headers: user.auth })).statusCode).toBe(200);
+    expect(
+      (await api.inject({ method: 'POST', url: `/api/queue/jobs/${testId}/cancel`, headers: user.auth }))
+        .statusCode,
+    ).toBe(200);
     // The job leaves BullMQ's active set once the other process's engine stopped and its processor returned.
-    await waitFor(async () => (await api.testQueue.driver.holds([testId])).size === 0, 2000, 'the remote engine to stop');
+    await waitFor(
+      async () => (await api.testQueue.driver.holds([testId])).size === 0,
+      2000,
+      'the remote engine to stop',
+    );
     expect(Date.now() - started).toBeLessThan(2000);
     expect(await view(api, user, testId)).toMatchObject({ status: 'cancelled', attempts: 1 });
   }, 120_000);

@@ -51,7 +51,8 @@ describe.skipIf(!REDIS_URL)('Redis event bus', () => {
       }),
       b.subscribe('TestProgress', (e) => void seen.push(e.progress)),
     ];
-    for (let i = 1; i <= 50; i++) await a.publish('TestProgress', { ...payload('t2'), progress: i, message: 'm', metrics: { rps: i } });
+    for (let i = 1; i <= 50; i++)
+      await a.publish('TestProgress', { ...payload('t2'), progress: i, message: 'm', metrics: { rps: i } });
     await waitFor(async () => seen.length === 50, 3000, 'all progress events');
     expect(seen).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
     offs.forEach((off) => off());

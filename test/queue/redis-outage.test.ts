@@ -31,17 +31,31 @@ describe.skipIf(!REDIS_URL)('BullMQ driver while Redis is down', () => {
   it('still accepts tests (the database is the record), answers 503 for queue status, and runs them once Redis is back', async () => {
     await proxy.stop();
     const started = Date.now();
-    const res = await app.inject({ method: 'POST', url: '/api/tests', headers: user.auth, payload: { type: 'sleep', url: 'http://127.0.0.1:9/outage', options: { ms: 5 } } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/tests',
+      headers: user.auth,
+      payload: { type: 'sleep', url: 'http://127.0.0.1:9/outage', options: { ms: 5 } },
+    });
     expect(res.statusCode).toBe(202);
     expect(Date.now() - started).toBeLessThan(6000);
     const { testId } = res.json<{ testId: string }>();
     const status = await app.inject({ method: 'GET', url: '/api/queue/status', headers: user.auth });
     expect(status.statusCode).toBe(503);
     expect(status.headers['content-type']).toContain('application/problem+json');
-    expect((await app.inject({ method: 'GET', url: `/api/tests/${testId}`, headers: user.auth })).json()).toMatchObject({ status: 'queued' });
+    expect(
+      (await app.inject({ method: 'GET', url: `/api/tests/${testId}`, headers: user.auth })).json(),
+    ).toMatchObject({ status: 'queued' });
 
     await proxy.start();
     await app.testQueue.reconciler!.run(0);
-    await waitFor(async () => (await app.inject({ method: 'GET', url: `/api/tests/${testId}`, headers: user.auth })).json<{ status: string }>().status === 'completed', 30_000, 'the test to run after Redis came back');
+    await waitFor(
+      async () =>
+        (await app.inject({ method: 'GET', url: `/api/tests/${testId}`, headers: user.auth })).json<{
+          status: string;
+        }>().status === 'completed',
+      30_000,
+      'the test to run after Redis came back',
+    );
   }, 90_000);
 });

@@ -19,7 +19,12 @@ import { buildQueueApp, queueEnv, recordEvents, waitFor } from './support/queue-
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  return Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms).unref())]);
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms).unref(),
+    ),
+  ]);
 }
 
 /** A driver whose consumer, while closing, receives one more job — what an in-flight fetch delivers. */
@@ -51,11 +56,18 @@ describe('a stopping worker', () => {
     const handler: JobHandler = (testId, signal) =>
       new Promise((resolve) => {
         started.push({ testId, abortedAtStart: signal.aborted });
-        const settle = () => resolve(signal.reason === 'shutdown' ? { kind: 'handed-back' } : { kind: 'cancelled' });
+        const settle = () =>
+          resolve(signal.reason === 'shutdown' ? { kind: 'handed-back' } : { kind: 'cancelled' });
         if (signal.aborted) settle();
         else signal.addEventListener('abort', settle, { once: true });
       });
-    const worker = startTestWorker({ driver, run: handler, events: createLocalEventBus(silent), concurrency: 2, log: silent });
+    const worker = startTestWorker({
+      driver,
+      run: handler,
+      events: createLocalEventBus(silent),
+      concurrency: 2,
+      log: silent,
+    });
     deliver('running');
     expect(worker.running()).toEqual(['running']);
 
@@ -108,34 +120,51 @@ describe.each(TEST_DATABASES)('the run-test handler given a job while stopping (
   /** Priority 10: the next claim takes this test before any other queued one. */
   const submitted: string[] = [];
   async function submit(): Promise<string> {
-    const res = await app.inject({ method: 'POST', url: '/api/tests', headers: user.auth, payload: { type: 'sleep', url: 'http://127.0.0.1:9/stopping', options: { ms: 5 }, priority: 10 } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/tests',
+      headers: user.auth,
+      payload: { type: 'sleep', url: 'http://127.0.0.1:9/stopping', options: { ms: 5 }, priority: 10 },
+    });
     submitted.push(res.json<{ testId: string }>().testId);
     return submitted.at(-1)!;
   }
   // Out of the way of the next case's claim.
   afterEach(async () => {
-    for (const id of submitted.splice(0)) await app.inject({ method: 'POST', url: `/api/queue/jobs/${id}/cancel`, headers: user.auth });
+    for (const id of submitted.splice(0))
+      await app.inject({ method: 'POST', url: `/api/queue/jobs/${id}/cancel`, headers: user.auth });
   });
-  const view = async (testId: string) => (await app.inject({ method: 'GET', url: `/api/tests/${testId}`, headers: user.auth })).json<{ status: string; attempts: number; message: string | null; startedAt: string | null }>();
+  const view = async (testId: string) =>
+    (await app.inject({ method: 'GET', url: `/api/tests/${testId}`, headers: user.auth })).json<{
+      status: string;
+      attempts: number;
+      message: string | null;
+      startedAt: string | null;
+    }>();
 
   it.each([
     ['a job it would start itself (BullMQ)', false],
     ['a job the driver already claimed (embedded)', true],
-  ])('hands back %s without starting it: still queued, attempts unchanged, no TestStarted', async (_what, claimed) => {
-    const events = recordEvents(app, ['TestStarted']);
-    const testId = await submit();
-    const before = engineRuns;
-    const untouched = await view(testId);
-    const claim = claimed ? (await runs().claimNext(1, 'stopping-worker', 30_000))[0] : undefined;
-    if (claimed) expect(claim).toMatchObject({ testId, row: { status: 'running', attempts: 1 } });
+  ])(
+    'hands back %s without starting it: still queued, attempts unchanged, no TestStarted',
+    async (_what, claimed) => {
+      const events = recordEvents(app, ['TestStarted']);
+      const testId = await submit();
+      const before = engineRuns;
+      const untouched = await view(testId);
+      const claim = claimed ? (await runs().claimNext(1, 'stopping-worker', 30_000))[0] : undefined;
+      if (claimed) expect(claim).toMatchObject({ testId, row: { status: 'running', attempts: 1 } });
 
-    expect(await handler()(testId, stopped(), { exclusive: true, claimed: claim })).toEqual({ kind: 'handed-back' });
-    expect(await view(testId)).toMatchObject({ status: 'queued', attempts: 0 });
-    // A job it would start itself is left exactly as it was: it never even looked started.
-    if (!claimed) expect(await view(testId)).toEqual(untouched);
-    expect(engineRuns).toBe(before);
-    // The local bus delivers on a later tick: give it one, then nothing may have said "started".
-    await waitFor(() => new Promise((r) => setImmediate(() => r(true))), 1000, 'a tick');
-    expect(events.filter((e) => e.payload.testId === testId)).toEqual([]);
-  });
+      expect(await handler()(testId, stopped(), { exclusive: true, claimed: claim })).toEqual({
+        kind: 'handed-back',
+      });
+      expect(await view(testId)).toMatchObject({ status: 'queued', attempts: 0 });
+      // A job it would start itself is left exactly as it was: it never even looked started.
+      if (!claimed) expect(await view(testId)).toEqual(untouched);
+      expect(engineRuns).toBe(before);
+      // The local bus delivers on a later tick: give it one, then nothing may have said "started".
+      await waitFor(() => new Promise((r) => setImmediate(() => r(true))), 1000, 'a tick');
+      expect(events.filter((e) => e.payload.testId === testId)).toEqual([]);
+    },
+  );
 });

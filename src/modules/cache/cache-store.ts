@@ -66,10 +66,6 @@ function redisConnections(factory: RedisFactory, config: CacheConfig, hooks: Cac
   });
   const subscriber = factory.create('cache-bus-sub', { maxRetriesPerRequest: null });
   l2.on('error', (err: unknown) => hooks.onRedisError('connection', err));
-  // Connection errors of the bus surface through the L2 connection's listener; these only keep
-  // ioredis from printing "unhandled error event".
-  publisher.on('error', () => undefined);
-  subscriber.on('error', () => undefined);
   return { l2, publisher, subscriber };
 }
 
@@ -94,12 +90,10 @@ export function createCacheStore({ config, prefix, redis, hooks }: BuildOptions)
       onError: (err) => hooks.onRedisError('bus', err),
       onResubscribed: hooks.onBusResubscribed,
     });
-    store = store
-      .useL2Layer(redisDriver({ connection: conns.l2 }))
-      .useBus({
-        options: { retryQueue: { enabled: true, maxSize: 1000, retryInterval: '2s' } },
-        factory: () => transport as never,
-      });
+    store = store.useL2Layer(redisDriver({ connection: conns.l2 })).useBus({
+      options: { retryQueue: { enabled: true, maxSize: 1000, retryInterval: '2s' } },
+      factory: () => transport as never,
+    });
   }
   const bento = new BentoCache({
     default: 'cache',

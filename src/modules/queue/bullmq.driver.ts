@@ -31,12 +31,13 @@ export const bullPriority = (ours: number) => 11 - Math.max(0, Math.min(10, ours
  * exponential backoff, bounded retention, and its stalled-job recovery for workers that die mid-test.
  */
 /** Generic over the claim type only to fit the contract: BullMQ never hands a claimed run to the handler. */
-export function createBullmqDriver<C extends ClaimedJob = ClaimedJob>(opts: BullmqDriverOptions): TestQueueDriver<C> {
+export function createBullmqDriver<C extends ClaimedJob = ClaimedJob>(
+  opts: BullmqDriverOptions,
+): TestQueueDriver<C> {
   const connections: Redis[] = [];
   const connect = (purpose: string) => {
     const c = opts.redis.bullmq(purpose);
-    // BullMQ reports errors on its own objects; the raw connection's errors are reconnect noise.
-    c.on('error', () => undefined);
+    // The factory logs the connection's state; BullMQ reports its own errors on the queue and worker.
     connections.push(c);
     return c;
   };
@@ -129,7 +130,11 @@ export function createBullmqDriver<C extends ClaimedJob = ClaimedJob>(opts: Bull
     },
     async counts(): Promise<QueueCounts> {
       const c = await queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed');
-      return { waiting: (c.waiting ?? 0) + (c.prioritized ?? 0), active: c.active ?? 0, delayed: c.delayed ?? 0 };
+      return {
+        waiting: (c.waiting ?? 0) + (c.prioritized ?? 0),
+        active: c.active ?? 0,
+        delayed: c.delayed ?? 0,
+      };
     },
     workersOnline: () => queue.getWorkersCount(),
     consume,

@@ -25,7 +25,9 @@ const RETRY_WAKE_MARGIN_MS = 10;
  * retries wait in `available_at`; a test whose worker died (expired lease) is queued again by the stalled
  * check, so a restart resumes queued tests and re-runs the ones that were running.
  */
-export function createEmbeddedDriver<C extends ClaimedJob>(opts: EmbeddedDriverOptions<C>): TestQueueDriver<C> {
+export function createEmbeddedDriver<C extends ClaimedJob>(
+  opts: EmbeddedDriverOptions<C>,
+): TestQueueDriver<C> {
   const { store, log } = opts;
   const pollMs = opts.pollMs ?? 1000;
   const wakers = new Set<() => void>();
@@ -80,7 +82,11 @@ export function createEmbeddedDriver<C extends ClaimedJob>(opts: EmbeddedDriverO
         do {
           again = false;
           while (!paused && activeIds.size < concurrency) {
-            const claimed = await store.claim(concurrency - activeIds.size, opts.workerId, opts.stalledIntervalMs);
+            const claimed = await store.claim(
+              concurrency - activeIds.size,
+              opts.workerId,
+              opts.stalledIntervalMs,
+            );
             for (const job of claimed) launch(job);
             if (claimed.length === 0) break;
           }
@@ -93,7 +99,9 @@ export function createEmbeddedDriver<C extends ClaimedJob>(opts: EmbeddedDriverO
       schedule(pollMs);
     }
     const recover = async () => {
-      const ids = await store.recoverStalled().catch((err: unknown) => (log.warn({ err }, 'stalled check failed'), [] as string[]));
+      const ids = await store
+        .recoverStalled()
+        .catch((err: unknown) => (log.warn({ err }, 'stalled check failed'), [] as string[]));
       if (ids.length) log.info({ testIds: ids }, 'tests of a lost worker queued again');
       void pump();
     };

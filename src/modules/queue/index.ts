@@ -12,7 +12,16 @@ import { startReconciler, type Reconciler } from './reconciler.ts';
 import { startTestWorker, type TestWorker } from './test-worker.ts';
 
 export type { RemoveResult, TestJob, TestQueueDriver } from './queue-driver.ts';
-export type { ClaimedJob, JobContext, JobHandler, JobOutcome, QueueCounts, QueueStats, QueueStore, StopReason } from './queue-ports.ts';
+export type {
+  ClaimedJob,
+  JobContext,
+  JobHandler,
+  JobOutcome,
+  QueueCounts,
+  QueueStats,
+  QueueStore,
+  StopReason,
+} from './queue-ports.ts';
 export type { TestWorker } from './test-worker.ts';
 export type { Reconciler } from './reconciler.ts';
 
@@ -47,10 +56,28 @@ declare module 'fastify' {
   }
 }
 
-function createDriver<C extends ClaimedJob>(deps: QueueModuleDeps<C>, app: FastifyInstance): TestQueueDriver<C> {
+function createDriver<C extends ClaimedJob>(
+  deps: QueueModuleDeps<C>,
+  app: FastifyInstance,
+): TestQueueDriver<C> {
   const q = deps.config.queue;
-  if (!deps.redis) return createEmbeddedDriver({ store: deps.store, workerId: deps.workerId, log: app.log, stalledIntervalMs: q.stalledIntervalMs });
-  return createBullmqDriver({ redis: deps.redis, log: app.log, prefix: q.prefix, attempts: q.attempts, backoffMs: q.backoffMs, keepCompleted: q.keepCompleted, keepFailed: q.keepFailed, stalledIntervalMs: q.stalledIntervalMs });
+  if (!deps.redis)
+    return createEmbeddedDriver({
+      store: deps.store,
+      workerId: deps.workerId,
+      log: app.log,
+      stalledIntervalMs: q.stalledIntervalMs,
+    });
+  return createBullmqDriver({
+    redis: deps.redis,
+    log: app.log,
+    prefix: q.prefix,
+    attempts: q.attempts,
+    backoffMs: q.backoffMs,
+    keepCompleted: q.keepCompleted,
+    keepFailed: q.keepFailed,
+    stalledIntervalMs: q.stalledIntervalMs,
+  });
 }
 
 /**
@@ -58,7 +85,10 @@ function createDriver<C extends ClaimedJob>(deps: QueueModuleDeps<C>, app: Fasti
  * otherwise), GET /api/queue/status, and — unless `worker` is false — a worker and the reconciler, which
  * start once the app is ready and stop first on close (running tests finish or go back to the queue).
  */
-export function queueModule<C extends ClaimedJob>(app: FastifyInstance, deps: QueueModuleDeps<C>): TestQueue<C> {
+export function queueModule<C extends ClaimedJob>(
+  app: FastifyInstance,
+  deps: QueueModuleDeps<C>,
+): TestQueue<C> {
   const driver = createDriver(deps, app);
   const service = createQueueService({ driver, store: deps.store });
   const handle: TestQueue<C> = {
@@ -68,8 +98,19 @@ export function queueModule<C extends ClaimedJob>(app: FastifyInstance, deps: Qu
     reconciler: null,
     startWorker() {
       if (handle.worker) return;
-      handle.worker = startTestWorker({ driver, run: deps.handler, events: deps.events, concurrency: deps.config.workerConcurrency, log: app.log });
-      handle.reconciler = startReconciler({ driver, store: deps.store, log: app.log, intervalMs: deps.config.queue.reconcileIntervalMs });
+      handle.worker = startTestWorker({
+        driver,
+        run: deps.handler,
+        events: deps.events,
+        concurrency: deps.config.workerConcurrency,
+        log: app.log,
+      });
+      handle.reconciler = startReconciler({
+        driver,
+        store: deps.store,
+        log: app.log,
+        intervalMs: deps.config.queue.reconcileIntervalMs,
+      });
     },
   };
   app.decorate('testQueue', handle as unknown as TestQueue);

@@ -13,7 +13,10 @@ export interface TestJob {
 export type RemoveResult = 'removed' | 'absent' | 'active';
 
 /** Runs one job to an outcome; the driver says what it guarantees about it in the context. */
-export type JobRunner<C extends ClaimedJob = ClaimedJob> = (testId: string, ctx: JobContext<C>) => Promise<JobOutcome>;
+export type JobRunner<C extends ClaimedJob = ClaimedJob> = (
+  testId: string,
+  ctx: JobContext<C>,
+) => Promise<JobOutcome>;
 
 export interface Consumer {
   /** Stops fetching new jobs; running ones continue. */

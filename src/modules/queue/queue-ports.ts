@@ -32,7 +32,11 @@ export interface JobContext<C extends ClaimedJob = ClaimedJob> {
 }
 
 /** Runs one job; `signal` aborts with a StopReason when the user cancels or the worker shuts down. */
-export type JobHandler<C extends ClaimedJob = ClaimedJob> = (testId: string, signal: AbortSignal, ctx: JobContext<C>) => Promise<JobOutcome>;
+export type JobHandler<C extends ClaimedJob = ClaimedJob> = (
+  testId: string,
+  signal: AbortSignal,
+  ctx: JobContext<C>,
+) => Promise<JobOutcome>;
 
 export interface QueueCounts {
   waiting: number;

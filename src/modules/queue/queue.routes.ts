@@ -11,7 +11,12 @@ export function registerQueueRoutes(fastify: FastifyInstance, service: QueueServ
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
   app.get('/api/queue/status', {
-    schema: { tags, security, summary: 'Tests per state, workers online, throughput and timings of the last minute', response: { 200: QueueStatus, ...problems(401, 503) } },
+    schema: {
+      tags,
+      security,
+      summary: 'Tests per state, workers online, throughput and timings of the last minute',
+      response: { 200: QueueStatus, ...problems(401, 503) },
+    },
     handler: () => service.status(),
   });
 }

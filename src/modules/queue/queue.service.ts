@@ -6,7 +6,9 @@ import type { QueueStatus } from './queue.schemas.ts';
 
 const WINDOW_MS = 60_000;
 const unavailable = (err: unknown) => {
-  throw new ServiceUnavailableError(`The queue is unreachable: ${err instanceof Error ? err.message : String(err)}`);
+  throw new ServiceUnavailableError(
+    `The queue is unreachable: ${err instanceof Error ? err.message : String(err)}`,
+  );
 };
 
 /** The queue's state: the store's view (the record) beside the driver's (the transport). */

@@ -21,7 +21,12 @@ const DEFAULT_GRACE_MS = 10_000;
  * queued or running that the queue does not hold (Redis restarted empty, an enqueue that failed) is
  * enqueued again. Re-running a test that was running is safe: results are fenced by the attempt.
  */
-export function startReconciler(deps: { driver: TestQueueDriver; store: Pick<QueueStore, 'unfinished'>; log: Logger; intervalMs: number }): Reconciler {
+export function startReconciler(deps: {
+  driver: TestQueueDriver;
+  store: Pick<QueueStore, 'unfinished'>;
+  log: Logger;
+  intervalMs: number;
+}): Reconciler {
   let running: Promise<string[]> | undefined;
 
   async function pass(graceMs: number): Promise<string[]> {
@@ -29,8 +34,13 @@ export function startReconciler(deps: { driver: TestQueueDriver; store: Pick<Que
     if (rows.length === 0) return [];
     const held = await deps.driver.holds(rows.map((r) => r.testId));
     const missing = rows.filter((r) => !held.has(r.testId));
-    for (const r of missing) await deps.driver.enqueue({ testId: r.testId, priority: r.priority }, { replaceFinished: true });
-    if (missing.length) deps.log.info({ count: missing.length, testIds: missing.slice(0, 20).map((r) => r.testId) }, 'reconciler enqueued tests the queue had lost');
+    for (const r of missing)
+      await deps.driver.enqueue({ testId: r.testId, priority: r.priority }, { replaceFinished: true });
+    if (missing.length)
+      deps.log.info(
+        { count: missing.length, testIds: missing.slice(0, 20).map((r) => r.testId) },
+        'reconciler enqueued tests the queue had lost',
+      );
     return missing.map((r) => r.testId);
   }
 

@@ -21,7 +21,13 @@ export interface TestWorker {
  * aborts a test when a TestCancelled event arrives — from any process, since in services mode the
  * event bus is Redis pub/sub (that is how a cancel reaches the worker running the test).
  */
-export function startTestWorker<C extends ClaimedJob>(deps: { driver: TestQueueDriver<C>; run: JobHandler<C>; events: EventBus; concurrency: number; log: Logger }): TestWorker {
+export function startTestWorker<C extends ClaimedJob>(deps: {
+  driver: TestQueueDriver<C>;
+  run: JobHandler<C>;
+  events: EventBus;
+  concurrency: number;
+  log: Logger;
+}): TestWorker {
   const stop = (c: AbortController, reason: StopReason) => c.abort(reason);
   const controllers = new Map<string, AbortController>();
   const unsubscribe = deps.events.subscribe('TestCancelled', (e) => {

@@ -13,7 +13,13 @@ import { createTestRepository } from './test.repository.ts';
 import { registerTestsRoutes } from './tests.routes.ts';
 import { createTestsService, type TestsService } from './tests.service.ts';
 
-export type { EngineRegistryPort, EngineRunnerPort, ResultCachePort, ResultSource, TestQueuePort } from './ports.ts';
+export type {
+  EngineRegistryPort,
+  EngineRunnerPort,
+  ResultCachePort,
+  ResultSource,
+  TestQueuePort,
+} from './ports.ts';
 export type { Attempt } from './test-run.repository.ts';
 export type { RunTest } from './run-test.handler.ts';
 export type { Viewer } from './test.repository.ts';
@@ -82,6 +88,15 @@ export function testRunsModule(app: FastifyInstance, deps: TestRunsModuleDeps): 
   });
   app.decorate('tests', service);
   registerTestsRoutes(app, service);
-  registerJobsRoutes(app, createJobsService({ tests, queue: deps.queue, events: deps.events, log: app.log, maxActivePerUser: deps.config.queue.maxActivePerUser }));
+  registerJobsRoutes(
+    app,
+    createJobsService({
+      tests,
+      queue: deps.queue,
+      events: deps.events,
+      log: app.log,
+      maxActivePerUser: deps.config.queue.maxActivePerUser,
+    }),
+  );
   return { service };
 }

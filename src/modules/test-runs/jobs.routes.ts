@@ -12,17 +12,35 @@ export function registerJobsRoutes(fastify: FastifyInstance, service: JobsServic
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
   app.get('/api/queue/jobs', {
-    schema: { tags, security, summary: 'Your jobs, newest first (all jobs for admins)', querystring: ListJobsQuery, response: { 200: JobList, ...problems(400, 401) } },
+    schema: {
+      tags,
+      security,
+      summary: 'Your jobs, newest first (all jobs for admins)',
+      querystring: ListJobsQuery,
+      response: { 200: JobList, ...problems(400, 401) },
+    },
     handler: (req) => service.list(currentUser(req), req.query),
   });
 
   app.post('/api/queue/jobs/:id/cancel', {
-    schema: { tags, security, summary: 'Cancel a queued or running test', params: JobIdParams, response: { 200: JobView, ...problems(400, 401, 404, 409) } },
+    schema: {
+      tags,
+      security,
+      summary: 'Cancel a queued or running test',
+      params: JobIdParams,
+      response: { 200: JobView, ...problems(400, 401, 404, 409) },
+    },
     handler: (req) => service.cancel(currentUser(req), req.params.id),
   });
 
   app.post('/api/queue/jobs/:id/retry', {
-    schema: { tags, security, summary: 'Run a failed or cancelled test again', params: JobIdParams, response: { 200: JobView, ...problems(400, 401, 404, 409, 429, 503) } },
+    schema: {
+      tags,
+      security,
+      summary: 'Run a failed or cancelled test again',
+      params: JobIdParams,
+      response: { 200: JobView, ...problems(400, 401, 404, 409, 429, 503) },
+    },
     handler: (req) => service.retry(currentUser(req), req.params.id),
   });
 }

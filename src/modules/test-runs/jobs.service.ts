@@ -1,5 +1,10 @@
 import type { EventBus } from '../../shared/events/index.ts';
-import { ConflictError, NotFoundError, ServiceUnavailableError, TooManyRequestsError } from '../../shared/http/index.ts';
+import {
+  ConflictError,
+  NotFoundError,
+  ServiceUnavailableError,
+  TooManyRequestsError,
+} from '../../shared/http/index.ts';
 import { QUEUE_CALL_TIMEOUT_MS, withTimeout } from '../../shared/redis/with-timeout.ts';
 import type { TestQueuePort } from './ports.ts';
 import type { TestRepository, TestRow, Viewer } from './test.repository.ts';
@@ -20,7 +25,9 @@ export interface JobsServiceDeps {
 
 const toJobView = (r: TestRow): JobView => ({ ...toTestView(r), jobId: r.test_id, userId: r.user_id });
 const unavailable = (err: unknown) => {
-  throw new ServiceUnavailableError(`The queue is unreachable: ${err instanceof Error ? err.message : String(err)}`);
+  throw new ServiceUnavailableError(
+    `The queue is unreachable: ${err instanceof Error ? err.message : String(err)}`,
+  );
 };
 
 /** Cancel and retry: state transitions of a test, seen as a queue job. Another user's job is a 404. */
@@ -43,9 +50,20 @@ export function createJobsService(deps: JobsServiceDeps) {
     async cancel(viewer: Viewer, testId: string): Promise<JobView> {
       const row = await owned(viewer, testId);
       const cancelled = await tests.cancel(testId);
-      if (!cancelled) throw new ConflictError(`Job ${testId} is already ${row.status}; only queued or running jobs can be cancelled`, 'ERR_JOB_FINISHED');
-      await queueCall(queue.remove(testId)).catch((err: unknown) => log.warn({ err, testId }, 'could not remove the cancelled job from the queue'));
-      await events.publish('TestCancelled', { testId, userId: row.user_id, type: row.test_type, url: row.url });
+      if (!cancelled)
+        throw new ConflictError(
+          `Job ${testId} is already ${row.status}; only queued or running jobs can be cancelled`,
+          'ERR_JOB_FINISHED',
+        );
+      await queueCall(queue.remove(testId)).catch((err: unknown) =>
+        log.warn({ err, testId }, 'could not remove the cancelled job from the queue'),
+      );
+      await events.publish('TestCancelled', {
+        testId,
+        userId: row.user_id,
+        type: row.test_type,
+        url: row.url,
+      });
       return toJobView(cancelled);
     },
 
@@ -53,7 +71,10 @@ export function createJobsService(deps: JobsServiceDeps) {
     async retry(viewer: Viewer, testId: string): Promise<JobView> {
       const row = await owned(viewer, testId);
       if (row.status !== 'failed' && row.status !== 'cancelled') {
-        throw new ConflictError(`Job ${testId} is ${row.status}; only failed or cancelled jobs can be retried`, 'ERR_JOB_NOT_RETRYABLE');
+        throw new ConflictError(
+          `Job ${testId} is ${row.status}; only failed or cancelled jobs can be retried`,
+          'ERR_JOB_NOT_RETRYABLE',
+        );
       }
       if ((await queueCall(queue.remove(testId)).catch(unavailable)) === 'active') {
         throw new ConflictError(`Job ${testId} is still stopping; retry it in a moment`, 'ERR_JOB_STOPPING');
@@ -61,11 +82,23 @@ export function createJobsService(deps: JobsServiceDeps) {
       const queued = await tests.resetForRetry(testId, deps.maxActivePerUser);
       if (!queued) {
         const now = await tests.getById(viewer, testId);
-        if (now?.status === row.status) throw new TooManyRequestsError(`The owner already has ${deps.maxActivePerUser} queued or running tests`, 5);
+        if (now?.status === row.status)
+          throw new TooManyRequestsError(
+            `The owner already has ${deps.maxActivePerUser} queued or running tests`,
+            5,
+          );
         throw new ConflictError(`Job ${testId} changed state; reload it`, 'ERR_JOB_CHANGED');
       }
-      await queueCall(queue.enqueue({ testId, priority: queued.priority }, { replaceFinished: true })).catch((err: unknown) => log.warn({ err, testId }, 'enqueue failed; the reconciler will retry'));
-      await events.publish('TestQueued', { testId, userId: queued.user_id, type: queued.test_type, url: queued.url, priority: queued.priority });
+      await queueCall(queue.enqueue({ testId, priority: queued.priority }, { replaceFinished: true })).catch(
+        (err: unknown) => log.warn({ err, testId }, 'enqueue failed; the reconciler will retry'),
+      );
+      await events.publish('TestQueued', {
+        testId,
+        userId: queued.user_id,
+        type: queued.test_type,
+        url: queued.url,
+        priority: queued.priority,
+      });
       return toJobView(queued);
     },
 

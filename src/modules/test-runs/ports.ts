@@ -45,5 +45,10 @@ export interface ResultReadOptions {
  * says whether the cache answered (`hit`), which the route reports as `X-Cache`.
  */
 export interface ResultCachePort {
-  read<T>(viewer: Viewer, testId: string, source: ResultSource<T>, options?: ResultReadOptions): Promise<{ value: T; hit: boolean }>;
+  read<T>(
+    viewer: Viewer,
+    testId: string,
+    source: ResultSource<T>,
+    options?: ResultReadOptions,
+  ): Promise<{ value: T; hit: boolean }>;
 }

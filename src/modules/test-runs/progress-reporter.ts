@@ -17,7 +17,13 @@ const EVENT_INTERVAL_MS = 100;
  * published — realtime charts need every second; bare percentages are thinned to one per 100 ms unless
  * the percentage moved. Database writes are throttled harder, since only the latest value matters.
  */
-export function createProgressReporter(base: TestEventBase, events: EventBus, sink: ProgressSink, log: Logger, dbIntervalMs = 1000) {
+export function createProgressReporter(
+  base: TestEventBase,
+  events: EventBus,
+  sink: ProgressSink,
+  log: Logger,
+  dbIntervalMs = 1000,
+) {
   let lastEventAt = 0;
   let lastPercent = -1;
   let lastWriteAt = 0;
@@ -27,7 +33,9 @@ export function createProgressReporter(base: TestEventBase, events: EventBus, si
     if (now - lastWriteAt < dbIntervalMs) return;
     lastWriteAt = now;
     // Chained so writes land in order and never pile up concurrently.
-    writing = writing.then(() => sink.save(percent, message)).catch((err: unknown) => log.warn({ err, testId: base.testId }, 'progress write failed'));
+    writing = writing
+      .then(() => sink.save(percent, message))
+      .catch((err: unknown) => log.warn({ err, testId: base.testId }, 'progress write failed'));
   }
 
   return {
@@ -39,7 +47,12 @@ export function createProgressReporter(base: TestEventBase, events: EventBus, si
       if (due) {
         lastEventAt = now;
         lastPercent = p;
-        void events.publish('TestProgress', { ...base, progress: p, message: text, ...(metrics ? { metrics } : {}) });
+        void events.publish('TestProgress', {
+          ...base,
+          progress: p,
+          message: text,
+          ...(metrics ? { metrics } : {}),
+        });
       }
       write(p, text, now);
     },

@@ -16,7 +16,14 @@ export function createQueueStore(db: Kysely<DB>): QueueStore<Attempt> {
     async recoverStalled(): Promise<string[]> {
       const rows = await db
         .updateTable('test_queue')
-        .set({ status: 'queued', run_id: null, lease_until: null, message: 'worker lost; queued again', available_at: sql`now()`, updated_at: sql`now()` })
+        .set({
+          status: 'queued',
+          run_id: null,
+          lease_until: null,
+          message: 'worker lost; queued again',
+          available_at: sql`now()`,
+          updated_at: sql`now()`,
+        })
         .where('status', '=', 'running')
         .where('lease_until', '<', sql<Date>`now()`)
         .returning('test_id')
@@ -46,18 +53,40 @@ export function createQueueStore(db: Kysely<DB>): QueueStore<Attempt> {
     },
 
     async stats(windowMs): Promise<QueueStats> {
-      const byStatus: Record<TestStatus, number> = { queued: 0, running: 0, completed: 0, failed: 0, cancelled: 0 };
-      const grouped = await db.selectFrom('test_queue').select(['status', sql<number>`count(*)::int`.as('n')]).groupBy('status').execute();
+      const byStatus: Record<TestStatus, number> = {
+        queued: 0,
+        running: 0,
+        completed: 0,
+        failed: 0,
+        cancelled: 0,
+      };
+      const grouped = await db
+        .selectFrom('test_queue')
+        .select(['status', sql<number>`count(*)::int`.as('n')])
+        .groupBy('status')
+        .execute();
       for (const g of grouped) byStatus[g.status] = Number(g.n);
-      const { rows } = await sql<{ completed: number; failed: number; wait_ms: number | null; run_ms: number | null }>`
+      const { rows } = await sql<{
+        completed: number;
+        failed: number;
+        wait_ms: number | null;
+        run_ms: number | null;
+      }>`
         SELECT count(*) FILTER (WHERE status = 'completed')::int AS completed,
                count(*) FILTER (WHERE status = 'failed')::int AS failed,
                (avg(extract(epoch FROM started_at - created_at)) FILTER (WHERE status = 'completed') * 1000)::float8 AS wait_ms,
                (avg(extract(epoch FROM completed_at - started_at)) FILTER (WHERE status = 'completed') * 1000)::float8 AS run_ms
         FROM test_queue WHERE completed_at > now() - make_interval(secs => ${windowMs / 1000})`.execute(db);
       const r = rows[0];
-      const round = (v: number | null | undefined) => (v === null || v === undefined ? null : Math.round(Number(v)));
-      return { byStatus, completedLastMinute: r?.completed ?? 0, failedLastMinute: r?.failed ?? 0, meanWaitMs: round(r?.wait_ms), meanRunMs: round(r?.run_ms) };
+      const round = (v: number | null | undefined) =>
+        v === null || v === undefined ? null : Math.round(Number(v));
+      return {
+        byStatus,
+        completedLastMinute: r?.completed ?? 0,
+        failedLastMinute: r?.failed ?? 0,
+        meanWaitMs: round(r?.wait_ms),
+        meanRunMs: round(r?.run_ms),
+      };
     },
   };
 }

@@ -18,7 +18,11 @@ export class RunStopped extends Error {
 export type RunOutcome = JobOutcome;
 
 /** The queue's job handler for RunTest: `ctx.exclusive` lets an attempt take over a test still shown running. */
-export type RunTest = (testId: string, signal: AbortSignal, ctx?: Partial<JobContext<Attempt>>) => Promise<RunOutcome>;
+export type RunTest = (
+  testId: string,
+  signal: AbortSignal,
+  ctx?: Partial<JobContext<Attempt>>,
+) => Promise<RunOutcome>;
 
 /** The queue aborts a job's signal with a StopReason string ('cancel' or 'shutdown'). */
 const stopOf = (signal: AbortSignal) => new RunStopped(signal.reason === 'cancel' ? 'cancel' : 'shutdown');
@@ -58,18 +62,26 @@ function messageOf(err: unknown): string {
 
 /** Renews the lease while the engine runs; a lost lease (cancelled, taken over) stops the engine. */
 function keepLease(deps: RunTestDeps, testId: string, runId: string, stop: AbortController): () => void {
-  const timer = setInterval(() => {
-    deps.runs.renew(testId, runId, deps.leaseMs).then(
-      (owned) => {
-        if (!owned && !stop.signal.aborted) stop.abort(new RunStopped('lost'));
-      },
-      (err: unknown) => deps.log.warn({ err, testId }, 'lease renewal failed'),
-    );
-  }, Math.max(100, Math.floor(deps.leaseMs / 3)));
+  const timer = setInterval(
+    () => {
+      deps.runs.renew(testId, runId, deps.leaseMs).then(
+        (owned) => {
+          if (!owned && !stop.signal.aborted) stop.abort(new RunStopped('lost'));
+        },
+        (err: unknown) => deps.log.warn({ err, testId }, 'lease renewal failed'),
+      );
+    },
+    Math.max(100, Math.floor(deps.leaseMs / 3)),
+  );
   return () => clearInterval(timer);
 }
 
-async function settleFailure(deps: RunTestDeps, attempt: Attempt, base: TestEventBase, err: unknown): Promise<RunOutcome> {
+async function settleFailure(
+  deps: RunTestDeps,
+  attempt: Attempt,
+  base: TestEventBase,
+  err: unknown,
+): Promise<RunOutcome> {
   const { runId, row } = attempt;
   const reason = err instanceof RunStopped ? err.reason : undefined;
   if (reason === 'cancel') return { kind: 'cancelled' };
@@ -103,7 +115,8 @@ export function createRunTestHandler(deps: RunTestDeps): RunTest {
     // Stopped before it started (a worker shutting down): back to the queue untouched.
     if (signal.aborted && !ctx.claimed) return { kind: 'handed-back' };
     // A driver that claims in batches (embedded) hands over the attempt it already started.
-    const attempt = ctx.claimed ?? (await deps.runs.start(testId, deps.workerId, deps.leaseMs, ctx.exclusive === true));
+    const attempt =
+      ctx.claimed ?? (await deps.runs.start(testId, deps.workerId, deps.leaseMs, ctx.exclusive === true));
     if (!attempt) return { kind: 'skipped' };
     const { row, runId } = attempt;
     const base: TestEventBase = { testId, userId: row.user_id, type: row.test_type, url: row.url };
@@ -112,9 +125,18 @@ export function createRunTestHandler(deps: RunTestDeps): RunTest {
     const stop = new AbortController();
     const onStop = () => stop.abort(stopOf(signal));
     signal.addEventListener('abort', onStop, { once: true });
-    const timeout = setTimeout(() => stop.abort(new JobTimeout(`the test ran longer than ${Math.round(deps.jobTimeoutMs / 1000)} s`)), deps.jobTimeoutMs);
+    const timeout = setTimeout(
+      () => stop.abort(new JobTimeout(`the test ran longer than ${Math.round(deps.jobTimeoutMs / 1000)} s`)),
+      deps.jobTimeoutMs,
+    );
     const releaseLease = keepLease(deps, testId, runId, stop);
-    const reporter = createProgressReporter(base, deps.events, { save: (p, m) => deps.runs.progress(testId, runId, p, m) }, deps.log, deps.progressWriteMs);
+    const reporter = createProgressReporter(
+      base,
+      deps.events,
+      { save: (p, m) => deps.runs.progress(testId, runId, p, m) },
+      deps.log,
+      deps.progressWriteMs,
+    );
     try {
       if (signal.aborted) throw stopOf(signal);
       // Once the attempt is stopped, what its engine still reports (stress flushes its last partial second
@@ -122,12 +144,23 @@ export function createRunTestHandler(deps: RunTestDeps): RunTest {
       const progress: typeof reporter.report = (...args) => {
         if (!stop.signal.aborted) reporter.report(...args);
       };
-      const result = await deps.runner.run({ type: row.test_type, url: row.url, options: row.config, signal: stop.signal, progress });
+      const result = await deps.runner.run({
+        type: row.test_type,
+        url: row.url,
+        options: row.config,
+        signal: stop.signal,
+        progress,
+      });
       // An engine that ignores its signal and returns late must not override a cancel.
       if (stop.signal.aborted) throw stop.signal.reason;
       await reporter.flush();
       if (!(await deps.runs.complete(testId, runId, result))) return { kind: 'skipped' };
-      void deps.events.publish('TestCompleted', { ...base, passed: result.passed ?? null, score: result.score ?? null, metrics: result.metrics ?? {} });
+      void deps.events.publish('TestCompleted', {
+        ...base,
+        passed: result.passed ?? null,
+        score: result.score ?? null,
+        metrics: result.metrics ?? {},
+      });
       return { kind: 'completed' };
     } catch (err) {
       await reporter.flush();

@@ -23,7 +23,12 @@ export function createTestRunRepository(db: Kysely<DB>) {
      * Claims a test for an attempt. A `running` row is claimable too: the queue only hands it out again
      * when the worker that had it died (stalled lock, expired lease or a reconciler re-enqueue).
      */
-    async start(testId: string, workerId: string, leaseMs: number, takeOver: boolean): Promise<Attempt | undefined> {
+    async start(
+      testId: string,
+      workerId: string,
+      leaseMs: number,
+      takeOver: boolean,
+    ): Promise<Attempt | undefined> {
       const runId = randomUUID();
       const row = await db
         .updateTable('test_queue')
@@ -59,7 +64,12 @@ export function createTestRunRepository(db: Kysely<DB>) {
         )
         RETURNING *`.execute(db);
       // RETURNING has no order: restore the dispatch order.
-      rows.sort((a, b) => b.priority - a.priority || +new Date(a.created_at) - +new Date(b.created_at) || (a.test_id < b.test_id ? -1 : 1));
+      rows.sort(
+        (a, b) =>
+          b.priority - a.priority ||
+          +new Date(a.created_at) - +new Date(b.created_at) ||
+          (a.test_id < b.test_id ? -1 : 1),
+      );
       return rows.map((row) => ({ testId: row.test_id, row, runId: row.run_id! }));
     },
 
@@ -108,7 +118,13 @@ export function createTestRunRepository(db: Kysely<DB>) {
     },
 
     /** Puts the test back in the queue to run after `delayMs` (a retry, or 0 for a hand-back). */
-    async requeue(testId: string, runId: string, delayMs: number, error: string | null, undoAttempt = false): Promise<boolean> {
+    async requeue(
+      testId: string,
+      runId: string,
+      delayMs: number,
+      error: string | null,
+      undoAttempt = false,
+    ): Promise<boolean> {
       const r = await db
         .updateTable('test_queue')
         .set({
@@ -131,7 +147,14 @@ export function createTestRunRepository(db: Kysely<DB>) {
     async fail(testId: string, runId: string, error: string): Promise<boolean> {
       const r = await db
         .updateTable('test_queue')
-        .set({ status: 'failed', error_message: error, message: 'failed', completed_at: sql`now()`, lease_until: null, updated_at: sql`now()` })
+        .set({
+          status: 'failed',
+          error_message: error,
+          message: 'failed',
+          completed_at: sql`now()`,
+          lease_until: null,
+          updated_at: sql`now()`,
+        })
         .where('test_id', '=', testId)
         .where('run_id', '=', runId)
         .where('status', '=', 'running')
@@ -140,7 +163,11 @@ export function createTestRunRepository(db: Kysely<DB>) {
     },
 
     async status(testId: string): Promise<{ status: string; run_id: string | null } | undefined> {
-      return db.selectFrom('test_queue').select(['status', 'run_id']).where('test_id', '=', testId).executeTakeFirst();
+      return db
+        .selectFrom('test_queue')
+        .select(['status', 'run_id'])
+        .where('test_id', '=', testId)
+        .executeTakeFirst();
     },
   };
 }

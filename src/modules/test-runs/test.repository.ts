@@ -42,19 +42,29 @@ export function encodeCursor(createdAt: string, testId: string): string {
 function decodeCursor(cursor: string): [string, string] {
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(value) && value.length === 2 && !Number.isNaN(Date.parse(String(value[0]))) && /^[0-9a-f-]{36}$/i.test(String(value[1]))) {
+    if (
+      Array.isArray(value) &&
+      value.length === 2 &&
+      !Number.isNaN(Date.parse(String(value[0]))) &&
+      /^[0-9a-f-]{36}$/i.test(String(value[1]))
+    ) {
       return [String(value[0]), String(value[1])];
     }
   } catch {
     // fall through to the validation error
   }
-  throw new ValidationError('cursor is not a cursor this API returned', [{ field: '/querystring/cursor', message: 'is invalid' }]);
+  throw new ValidationError('cursor is not a cursor this API returned', [
+    { field: '/querystring/cursor', message: 'is invalid' },
+  ]);
 }
 
 /** Owner-scoped SQL over test_queue and test_results: another user's test is simply not found. */
 export function createTestRepository(db: Kysely<DB>) {
   const scoped = (viewer: Viewer) =>
-    db.selectFrom('test_queue').selectAll().$if(viewer.role !== 'admin', (q) => q.where('user_id', '=', viewer.id));
+    db
+      .selectFrom('test_queue')
+      .selectAll()
+      .$if(viewer.role !== 'admin', (q) => q.where('user_id', '=', viewer.id));
 
   return {
     /**
@@ -80,7 +90,9 @@ export function createTestRepository(db: Kysely<DB>) {
         .select(sql<string>`created_at::text`.as('cursor_at'))
         .$if(!!f.status, (q) => q.where('status', '=', f.status!))
         .$if(!!f.type, (q) => q.where('test_type', '=', f.type!))
-        .$if(!!after, (q) => q.where(sql<boolean>`(created_at, test_id) < (${after![0]}::timestamptz, ${after![1]}::uuid)`))
+        .$if(!!after, (q) =>
+          q.where(sql<boolean>`(created_at, test_id) < (${after![0]}::timestamptz, ${after![1]}::uuid)`),
+        )
         .orderBy('created_at', 'desc')
         .orderBy('test_id', 'desc')
         .limit(f.limit + 1)
@@ -93,7 +105,11 @@ export function createTestRepository(db: Kysely<DB>) {
 
     /** Who owns a test; null when there is none. The one owner lookup (realtime and the result cache use it). */
     async ownerOf(testId: string): Promise<string | null> {
-      const row = await db.selectFrom('test_queue').select('user_id').where('test_id', '=', testId).executeTakeFirst();
+      const row = await db
+        .selectFrom('test_queue')
+        .select('user_id')
+        .where('test_id', '=', testId)
+        .executeTakeFirst();
       return row?.user_id ?? null;
     },
 
@@ -101,7 +117,14 @@ export function createTestRepository(db: Kysely<DB>) {
     cancel(testId: string): Promise<TestRow | undefined> {
       return db
         .updateTable('test_queue')
-        .set({ status: 'cancelled', message: 'cancelled', completed_at: sql`now()`, run_id: null, lease_until: null, updated_at: sql`now()` })
+        .set({
+          status: 'cancelled',
+          message: 'cancelled',
+          completed_at: sql`now()`,
+          run_id: null,
+          lease_until: null,
+          updated_at: sql`now()`,
+        })
         .where('test_id', '=', testId)
         .where('status', 'in', ['queued', 'running'])
         .returningAll()
@@ -120,10 +143,17 @@ export function createTestRepository(db: Kysely<DB>) {
       return rows[0];
     },
 
-    async getResult(viewer: Viewer, testId: string): Promise<{ test: TestRow; result: ResultRow | undefined } | undefined> {
+    async getResult(
+      viewer: Viewer,
+      testId: string,
+    ): Promise<{ test: TestRow; result: ResultRow | undefined } | undefined> {
       const test = await scoped(viewer).where('test_id', '=', testId).executeTakeFirst();
       if (!test) return undefined;
-      const result = await db.selectFrom('test_results').selectAll().where('test_id', '=', testId).executeTakeFirst();
+      const result = await db
+        .selectFrom('test_results')
+        .selectAll()
+        .where('test_id', '=', testId)
+        .executeTakeFirst();
       return { test, result };
     },
   };

@@ -3,7 +3,15 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { currentUser, problems } from '../../shared/http/index.ts';
 import { cacheDirectives, cachedResponse, cacheTags } from '../cache/index.ts';
 import type { TestsService } from './tests.service.ts';
-import { CreateTestBody, ListTestsQuery, TestAccepted, TestIdParams, TestList, TestResultView, TestView } from './tests.schemas.ts';
+import {
+  CreateTestBody,
+  ListTestsQuery,
+  TestAccepted,
+  TestIdParams,
+  TestList,
+  TestResultView,
+  TestView,
+} from './tests.schemas.ts';
 
 const tags = ['tests'];
 const security = [{ bearerAuth: [] }];
@@ -12,26 +20,56 @@ export function registerTestsRoutes(fastify: FastifyInstance, service: TestsServ
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
   app.post('/api/tests', {
-    schema: { tags, security, summary: 'Queue a test', body: CreateTestBody, response: { 202: TestAccepted, ...problems(400, 401, 413, 415, 429) } },
+    schema: {
+      tags,
+      security,
+      summary: 'Queue a test',
+      body: CreateTestBody,
+      response: { 202: TestAccepted, ...problems(400, 401, 413, 415, 429) },
+    },
     handler: async (req, reply) => reply.status(202).send(await service.create(currentUser(req), req.body)),
   });
 
   app.get('/api/tests', {
     // Cached per user and query (docs/CACHE_STRATEGY.md); the user's test events drop their lists.
-    config: { responseCache: cachedResponse(fastify, { tags: (req) => [cacheTags.testList(currentUser(req))] }) },
-    schema: { tags, security, summary: 'Your tests, newest first (all tests for admins)', querystring: ListTestsQuery, response: { 200: TestList, ...problems(400, 401) } },
+    config: {
+      responseCache: cachedResponse(fastify, { tags: (req) => [cacheTags.testList(currentUser(req))] }),
+    },
+    schema: {
+      tags,
+      security,
+      summary: 'Your tests, newest first (all tests for admins)',
+      querystring: ListTestsQuery,
+      response: { 200: TestList, ...problems(400, 401) },
+    },
     handler: (req) => service.list(currentUser(req), req.query),
   });
 
   app.get('/api/tests/:testId', {
-    schema: { tags, security, summary: 'Status and progress of a test', params: TestIdParams, response: { 200: TestView, ...problems(400, 401, 404) } },
+    schema: {
+      tags,
+      security,
+      summary: 'Status and progress of a test',
+      params: TestIdParams,
+      response: { 200: TestView, ...problems(400, 401, 404) },
+    },
     handler: (req) => service.get(currentUser(req), req.params.testId),
   });
 
   app.get('/api/tests/:testId/result', {
-    schema: { tags, security, summary: 'Result of a completed test (404 until it completed)', params: TestIdParams, response: { 200: TestResultView, ...problems(400, 401, 404) } },
+    schema: {
+      tags,
+      security,
+      summary: 'Result of a completed test (404 until it completed)',
+      params: TestIdParams,
+      response: { 200: TestResultView, ...problems(400, 401, 404) },
+    },
     handler: async (req, reply) => {
-      const { result, hit } = await service.getResult(currentUser(req), req.params.testId, cacheDirectives(req.headers));
+      const { result, hit } = await service.getResult(
+        currentUser(req),
+        req.params.testId,
+        cacheDirectives(req.headers),
+      );
       if (hit !== null) reply.header('x-cache', hit ? 'HIT' : 'MISS');
       return result;
     },

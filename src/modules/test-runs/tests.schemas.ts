@@ -12,10 +12,20 @@ export const TestStatusName = Type.Union([
 
 export const CreateTestBody = Type.Object(
   {
-    type: Type.String({ minLength: 1, maxLength: 64, description: 'Engine name: performance, stress, api, seo, security, accessibility, website' }),
+    type: Type.String({
+      minLength: 1,
+      maxLength: 64,
+      description: 'Engine name: performance, stress, api, seo, security, accessibility, website',
+    }),
     url: Type.String({ minLength: 1, maxLength: 2048, description: 'http(s) URL of the target' }),
-    options: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Engine options; validated against the engine schema' })),
-    priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 10, default: 0, description: '0–10, higher runs sooner' })),
+    options: Type.Optional(
+      Type.Record(Type.String(), Type.Unknown(), {
+        description: 'Engine options; validated against the engine schema',
+      }),
+    ),
+    priority: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 10, default: 0, description: '0–10, higher runs sooner' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -70,12 +80,19 @@ export const PageQuery = {
 };
 
 export const ListTestsQuery = Type.Object(
-  { ...PageQuery, status: Type.Optional(TestStatusName), type: Type.Optional(Type.String({ maxLength: 64 })) },
+  {
+    ...PageQuery,
+    status: Type.Optional(TestStatusName),
+    type: Type.Optional(Type.String({ maxLength: 64 })),
+  },
   { additionalProperties: false },
 );
 export type ListTestsQuery = Static<typeof ListTestsQuery>;
 
-export const TestList = Type.Object({ items: Type.Array(TestView), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+export const TestList = Type.Object({
+  items: Type.Array(TestView),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
 
 export const TestIdParams = Type.Object({ testId: Uuid });
 
@@ -84,7 +101,13 @@ export const JobIdParams = Type.Object({ id: Uuid });
 export const JobView = Type.Object({ ...TestView.properties, jobId: Uuid, userId: Uuid });
 export type JobView = Static<typeof JobView>;
 
-export const ListJobsQuery = Type.Object({ ...PageQuery, status: Type.Optional(TestStatusName) }, { additionalProperties: false });
+export const ListJobsQuery = Type.Object(
+  { ...PageQuery, status: Type.Optional(TestStatusName) },
+  { additionalProperties: false },
+);
 export type ListJobsQuery = Static<typeof ListJobsQuery>;
 
-export const JobList = Type.Object({ items: Type.Array(JobView), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+export const JobList = Type.Object({
+  items: Type.Array(JobView),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});

@@ -5,7 +5,11 @@ import { QUEUE_CALL_TIMEOUT_MS, withTimeout } from '../../shared/redis/with-time
 import type { EngineRegistryPort, ResultCachePort, ResultReadOptions, TestQueuePort } from './ports.ts';
 import type { CreateTestBody, ListTestsQuery, TestResultView, TestView } from './tests.schemas.ts';
 import type { Page, TestRepository, TestRow, Viewer } from './test.repository.ts';
-import { checkSubmittedTarget, TargetRefusedError, TargetUnresolvedError } from '../../shared/outbound/index.ts';
+import {
+  checkSubmittedTarget,
+  TargetRefusedError,
+  TargetUnresolvedError,
+} from '../../shared/outbound/index.ts';
 
 interface Logger {
   warn(obj: object, msg: string): void;
@@ -50,13 +54,19 @@ function checkUrl(url: string): string {
   try {
     parsed = new URL(url);
   } catch {
-    throw new ValidationError('url is not a valid URL', [{ field: '/body/url', message: 'must be an absolute http(s) URL' }]);
+    throw new ValidationError('url is not a valid URL', [
+      { field: '/body/url', message: 'must be an absolute http(s) URL' },
+    ]);
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new ValidationError('url must use http or https', [{ field: '/body/url', message: 'must be an absolute http(s) URL' }]);
+    throw new ValidationError('url must use http or https', [
+      { field: '/body/url', message: 'must be an absolute http(s) URL' },
+    ]);
   }
   if (parsed.username || parsed.password) {
-    throw new ValidationError('url must not carry credentials', [{ field: '/body/url', message: 'must not contain a user name or password' }]);
+    throw new ValidationError('url must not carry credentials', [
+      { field: '/body/url', message: 'must not contain a user name or password' },
+    ]);
   }
   return parsed.toString();
 }
@@ -71,9 +81,17 @@ async function checkTarget(url: string, allowPrivateTargets: boolean): Promise<s
     await checkSubmittedTarget(url, allowPrivateTargets);
     return url;
   } catch (err) {
-    if (err instanceof TargetUnresolvedError) throw new ValidationError(`url: ${err.message}`, [{ field: '/body/url', message: `does not resolve (${err.dnsCode}); check the host name` }]);
+    if (err instanceof TargetUnresolvedError)
+      throw new ValidationError(`url: ${err.message}`, [
+        { field: '/body/url', message: `does not resolve (${err.dnsCode}); check the host name` },
+      ]);
     if (!(err instanceof TargetRefusedError)) throw err;
-    throw new ValidationError(err.message, [{ field: '/body/url', message: 'is a loopback, private, link-local or metadata address, which this server does not test' }]);
+    throw new ValidationError(err.message, [
+      {
+        field: '/body/url',
+        message: 'is a loopback, private, link-local or metadata address, which this server does not test',
+      },
+    ]);
   }
 }
 
@@ -81,7 +99,11 @@ async function checkTarget(url: string, allowPrivateTargets: boolean): Promise<s
 export function createTestsService(deps: TestsServiceDeps) {
   const { tests, registry, queue, events, log } = deps;
 
-  async function readResult(userId: string, testId: string, role: Viewer['role'] = 'user'): Promise<TestResultView> {
+  async function readResult(
+    userId: string,
+    testId: string,
+    role: Viewer['role'] = 'user',
+  ): Promise<TestResultView> {
     const found = await tests.getResult({ id: userId, role }, testId);
     if (!found) throw new NotFoundError(`No test ${testId}`);
     const { test, result } = found;
@@ -102,16 +124,37 @@ export function createTestsService(deps: TestsServiceDeps) {
   return {
     async create(viewer: Viewer, body: CreateTestBody): Promise<{ testId: string; status: 'queued' }> {
       if (!registry.types().includes(body.type)) {
-        throw new ValidationError(`Unknown test type "${body.type}"`, [{ field: '/body/type', message: `must be one of: ${registry.types().join(', ')}` }]);
+        throw new ValidationError(`Unknown test type "${body.type}"`, [
+          { field: '/body/type', message: `must be one of: ${registry.types().join(', ')}` },
+        ]);
       }
       const url = await checkTarget(checkUrl(body.url), deps.allowPrivateTargets);
       const options = registry.validate(body.type, body.options ?? {}) as Record<string, unknown>;
       const priority = body.priority ?? 0;
-      const row = await tests.createWithinLimit({ testId: randomUUID(), userId: viewer.id, type: body.type, url, options, priority }, deps.maxActivePerUser);
-      if (!row) throw new TooManyRequestsError(`You already have ${deps.maxActivePerUser} queued or running tests; wait for some to finish`, 5);
+      const row = await tests.createWithinLimit(
+        { testId: randomUUID(), userId: viewer.id, type: body.type, url, options, priority },
+        deps.maxActivePerUser,
+      );
+      if (!row)
+        throw new TooManyRequestsError(
+          `You already have ${deps.maxActivePerUser} queued or running tests; wait for some to finish`,
+          5,
+        );
       // The row is the system of record: if the queue is unreachable now, the reconciler enqueues it later.
-      await withTimeout(queue.enqueue({ testId: row.test_id, priority }), QUEUE_CALL_TIMEOUT_MS, 'the queue').catch((err: unknown) => log.warn({ err, testId: row.test_id }, 'enqueue failed; the reconciler will retry'));
-      void events.publish('TestQueued', { testId: row.test_id, userId: viewer.id, type: row.test_type, url: row.url, priority });
+      await withTimeout(
+        queue.enqueue({ testId: row.test_id, priority }),
+        QUEUE_CALL_TIMEOUT_MS,
+        'the queue',
+      ).catch((err: unknown) =>
+        log.warn({ err, testId: row.test_id }, 'enqueue failed; the reconciler will retry'),
+      );
+      void events.publish('TestQueued', {
+        testId: row.test_id,
+        userId: viewer.id,
+        type: row.test_type,
+        url: row.url,
+        priority,
+      });
       return { testId: row.test_id, status: 'queued' };
     },
 
@@ -122,7 +165,12 @@ export function createTestsService(deps: TestsServiceDeps) {
     },
 
     async list(viewer: Viewer, q: ListTestsQuery): Promise<Page<TestView>> {
-      const page = await tests.list(viewer, { status: q.status, type: q.type, limit: q.limit ?? 20, cursor: q.cursor });
+      const page = await tests.list(viewer, {
+        status: q.status,
+        type: q.type,
+        limit: q.limit ?? 20,
+        cursor: q.cursor,
+      });
       return { items: page.items.map(toTestView), nextCursor: page.nextCursor };
     },
 
@@ -133,7 +181,11 @@ export function createTestsService(deps: TestsServiceDeps) {
      * The stored result; 404 until the test completed. Read through the result cache when there is one;
      * `hit` says whether the cache answered (null without a cache).
      */
-    async getResult(viewer: Viewer, testId: string, options: ResultReadOptions = {}): Promise<{ result: TestResultView; hit: boolean | null }> {
+    async getResult(
+      viewer: Viewer,
+      testId: string,
+      options: ResultReadOptions = {},
+    ): Promise<{ result: TestResultView; hit: boolean | null }> {
       const source = { read: readResult, ownerOf: tests.ownerOf };
       if (!deps.resultCache) return { result: await readResult(viewer.id, testId, viewer.role), hit: null };
       const { value, hit } = await deps.resultCache.read(viewer, testId, source, options);

@@ -14,7 +14,14 @@ export interface ChildWorker {
 /** Starts `worker-child.ts` in its own Node process with `env` (plus test secrets). */
 export function spawnWorker(env: Record<string, string>): ChildWorker {
   const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'error', ALLOW_PRIVATE_TARGETS: 'true', ...TEST_SECRETS, ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'error',
+      ALLOW_PRIVATE_TARGETS: 'true',
+      ...TEST_SECRETS,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let output = '';
@@ -37,7 +44,11 @@ export function spawnWorker(env: Record<string, string>): ChildWorker {
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`child worker did not print "${line}" within ${timeoutMs} ms (printed: ${output.trim() || 'nothing'})`));
+          reject(
+            new Error(
+              `child worker did not print "${line}" within ${timeoutMs} ms (printed: ${output.trim() || 'nothing'})`,
+            ),
+          );
         }, timeoutMs);
         waiters.add(check);
         void exited.then(() => {

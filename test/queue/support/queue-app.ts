@@ -23,7 +23,10 @@ export const QUEUE_MODES: QueueMode[] = TEST_DATABASES.flatMap((database) => [
   ...(REDIS_URL ? [{ name: `bullmq on ${database.name}`, driver: 'bullmq' as const, database }] : []),
 ]);
 
-if (!REDIS_URL) console.error('[test] TESTWEB_TEST_REDIS_URL is not set: queue suites run on the embedded driver only (BullMQ skipped)');
+if (!REDIS_URL)
+  console.error(
+    '[test] TESTWEB_TEST_REDIS_URL is not set: queue suites run on the embedded driver only (BullMQ skipped)',
+  );
 
 /** Env of an isolated queue: its own BullMQ prefix and Redis key prefix, fast backoff and stall checks. */
 export function queueEnv(driver: DriverName, extra: Record<string, string> = {}): Record<string, string> {
@@ -39,20 +42,33 @@ export function queueEnv(driver: DriverName, extra: Record<string, string> = {})
   };
 }
 
-export async function buildQueueApp(env: Record<string, string>, database: DatabaseConfig, opts: { worker?: boolean; hangCompletes?: boolean } = {}): Promise<FastifyInstance> {
-  const app = await buildApp({ config: testConfig(env, database), extraEngines: testEngines(opts.hangCompletes), worker: opts.worker ?? true });
+export async function buildQueueApp(
+  env: Record<string, string>,
+  database: DatabaseConfig,
+  opts: { worker?: boolean; hangCompletes?: boolean } = {},
+): Promise<FastifyInstance> {
+  const app = await buildApp({
+    config: testConfig(env, database),
+    extraEngines: testEngines(opts.hangCompletes),
+    worker: opts.worker ?? true,
+  });
   await app.ready();
   return app;
 }
 
 /** Deletes every Redis key of the env's prefixes (never FLUSHALL: others share this Redis). */
-export const cleanRedis = (env: Record<string, string>): Promise<void> => dropKeys([`${env.QUEUE_PREFIX}:*`, `${env.REDIS_KEY_PREFIX}*`]);
+export const cleanRedis = (env: Record<string, string>): Promise<void> =>
+  dropKeys([`${env.QUEUE_PREFIX}:*`, `${env.REDIS_KEY_PREFIX}*`]);
 
 export { waitFor };
 
 /** Records every event of the given names the app's bus delivers. */
-export function recordEvents(app: FastifyInstance, names: EventName[]): Array<{ name: EventName; payload: EventMap[EventName]; at: number }> {
+export function recordEvents(
+  app: FastifyInstance,
+  names: EventName[],
+): Array<{ name: EventName; payload: EventMap[EventName]; at: number }> {
   const seen: Array<{ name: EventName; payload: EventMap[EventName]; at: number }> = [];
-  for (const name of names) app.events.subscribe(name, (payload) => void seen.push({ name, payload, at: Date.now() }));
+  for (const name of names)
+    app.events.subscribe(name, (payload) => void seen.push({ name, payload, at: Date.now() }));
   return seen;
 }

@@ -18,7 +18,13 @@ function abortable(ms: number, signal: AbortSignal): Promise<void> {
 export const sleepEngine: TestEngine = {
   name: 'sleep',
   description: 'test only: sleeps',
-  options: Type.Object({ ms: Type.Integer({ minimum: 0, maximum: 120_000, default: 50 }), tickMs: Type.Integer({ minimum: 5, maximum: 10_000, default: 100 }) }, { additionalProperties: false }),
+  options: Type.Object(
+    {
+      ms: Type.Integer({ minimum: 0, maximum: 120_000, default: 50 }),
+      tickMs: Type.Integer({ minimum: 5, maximum: 10_000, default: 100 }),
+    },
+    { additionalProperties: false },
+  ),
   async run({ options, signal, progress }) {
     const { ms, tickMs } = options as { ms: number; tickMs: number };
     const ticks = Math.max(1, Math.ceil(ms / tickMs));
@@ -26,7 +32,14 @@ export const sleepEngine: TestEngine = {
       await abortable(Math.min(tickMs, ms), signal);
       progress((i / ticks) * 100, `tick ${i}/${ticks}`, { tick: i });
     }
-    return { passed: true, score: 100, summary: `slept ${ms} ms`, metrics: { slept_ms: ms, ticks }, findings: [], details: {} };
+    return {
+      passed: true,
+      score: 100,
+      summary: `slept ${ms} ms`,
+      metrics: { slept_ms: ms, ticks },
+      findings: [],
+      details: {},
+    };
   },
 };
 
@@ -39,14 +52,23 @@ export const flakyRuns = new Map<string, number[]>();
 export const flakyEngine: TestEngine = {
   name: 'flaky',
   description: 'test only: fails N times',
-  options: Type.Object({ failTimes: Type.Integer({ minimum: 0, maximum: 10, default: 1 }) }, { additionalProperties: false }),
+  options: Type.Object(
+    { failTimes: Type.Integer({ minimum: 0, maximum: 10, default: 1 }) },
+    { additionalProperties: false },
+  ),
   async run({ url, options }) {
     const { failTimes } = options as { failTimes: number };
     const seen = failures.get(url) ?? 0;
     failures.set(url, seen + 1);
     flakyRuns.set(url, [...(flakyRuns.get(url) ?? []), Date.now()]);
     if (seen < failTimes) throw new Error(`flaky failure ${seen + 1} of ${failTimes}`);
-    return { passed: true, summary: `passed after ${seen} failures`, metrics: { failures: seen }, findings: [], details: {} };
+    return {
+      passed: true,
+      summary: `passed after ${seen} failures`,
+      metrics: { failures: seen },
+      findings: [],
+      details: {},
+    };
   },
 };
 
@@ -64,10 +86,15 @@ export const fatalEngine: TestEngine = {
 export const appErrorEngine: TestEngine = {
   name: 'app-error',
   description: 'test only: throws a 400 or 503 AppError',
-  options: Type.Object({ status: Type.Union([Type.Literal(400), Type.Literal(503)]) }, { additionalProperties: false }),
+  options: Type.Object(
+    { status: Type.Union([Type.Literal(400), Type.Literal(503)]) },
+    { additionalProperties: false },
+  ),
   async run({ options }) {
     const { status } = options as { status: 400 | 503 };
-    throw status === 400 ? new ValidationError('the engine path refused its input (400)') : new ServiceUnavailableError('a dependency was unavailable (503)');
+    throw status === 400
+      ? new ValidationError('the engine path refused its input (400)')
+      : new ServiceUnavailableError('a dependency was unavailable (503)');
   },
 };
 
@@ -77,7 +104,14 @@ export const thresholdEngine: TestEngine = {
   description: 'test only: completes with passed=false',
   options: Type.Object({}, { additionalProperties: false }),
   async run() {
-    return { passed: false, score: 12, summary: 'p95 above threshold', metrics: { latency_p95_ms: 900 }, findings: [{ severity: 'high', title: 'slow', detail: 'p95 900 ms', recommendation: 'cache' }], details: {} };
+    return {
+      passed: false,
+      score: 12,
+      summary: 'p95 above threshold',
+      metrics: { latency_p95_ms: 900 },
+      findings: [{ severity: 'high', title: 'slow', detail: 'p95 900 ms', recommendation: 'cache' }],
+      details: {},
+    };
   },
 };
 
@@ -97,11 +131,14 @@ export function hangEngine(completes: boolean): TestEngine {
     description: 'test only: runs until aborted',
     options: Type.Object({ failFirst: Type.Boolean({ default: false }) }, { additionalProperties: false }),
     async run({ url, options, signal, progress }) {
-      if (completes) return { passed: true, summary: 'completed on takeover', metrics: {}, findings: [], details: {} };
+      if (completes)
+        return { passed: true, summary: 'completed on takeover', metrics: {}, findings: [], details: {} };
       const run = (hangRuns.get(url) ?? 0) + 1;
       hangRuns.set(url, run);
       if ((options as { failFirst: boolean }).failFirst && run === 1) throw new Error('first run fails');
-      signal.addEventListener('abort', () => hangAborts.set(url, { at: Date.now(), reason: signal.reason }), { once: true });
+      signal.addEventListener('abort', () => hangAborts.set(url, { at: Date.now(), reason: signal.reason }), {
+        once: true,
+      });
       progress(1, 'hanging');
       await abortable(600_000, signal);
       throw new Error('unreachable');
@@ -138,7 +175,10 @@ export const gateEngine: TestEngine = {
   async run({ url, signal, progress }) {
     let release!: (what: GateRelease) => void;
     const released = new Promise<GateRelease>((resolve) => (release = resolve));
-    const run: GatedRun = { startedAt: Date.now(), release: (what) => ((run.abortedBeforeRelease = signal.aborted), release(what)) };
+    const run: GatedRun = {
+      startedAt: Date.now(),
+      release: (what) => ((run.abortedBeforeRelease = signal.aborted), release(what)),
+    };
     gatedRuns.set(url, [...(gatedRuns.get(url) ?? []), run]);
     const what = await released;
     progress(what.progress, what.message);
@@ -147,4 +187,12 @@ export const gateEngine: TestEngine = {
   },
 };
 
-export const testEngines = (hangCompletes = false): TestEngine[] => [sleepEngine, flakyEngine, fatalEngine, appErrorEngine, thresholdEngine, hangEngine(hangCompletes), gateEngine];
+export const testEngines = (hangCompletes = false): TestEngine[] => [
+  sleepEngine,
+  flakyEngine,
+  fatalEngine,
+  appErrorEngine,
+  thresholdEngine,
+  hangEngine(hangCompletes),
+  gateEngine,
+];
