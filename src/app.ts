@@ -129,6 +129,11 @@ export async function buildApp({
   app.addSchema(Problem);
 
   await app.register(helmet, { contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:'] } } });
+  // The CORS plugin answers every OPTIONS request (preflights) from its own catch-all route, which carries
+  // no data: public, so an OPTIONS request is a 204 or a 404, never a 401.
+  app.addHook('onRoute', (route) => {
+    if (route.method === 'OPTIONS' && route.url === '*') markRoutesPublic(route);
+  });
   await app.register(cors, {
     origin: config.corsOrigins === '*' ? true : config.corsOrigins.length ? config.corsOrigins : false,
     credentials: false,

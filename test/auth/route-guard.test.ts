@@ -36,6 +36,7 @@ const EXPECTED_PUBLIC = [
   'GET /health/ready',
   'GET /metrics', // checks METRICS_TOKEN itself
   'GET /ws', // checks the access token in the handshake
+  'OPTIONS *', // the CORS plugin's preflight answer; carries no data
 ];
 
 function routes(): Route[] {

@@ -12,6 +12,16 @@ describe('CORS', () => {
           headers: { origin, 'access-control-request-method': 'POST' },
         });
       const allowed = await preflight('https://app.example.test');
+      // A preflight carries no token: it is answered, never refused with 401, even for a private route.
+      expect(
+        (
+          await app.inject({
+            method: 'OPTIONS',
+            url: '/api/tests',
+            headers: { origin: 'https://app.example.test', 'access-control-request-method': 'POST' },
+          })
+        ).statusCode,
+      ).toBe(204);
       expect(allowed.headers['access-control-allow-origin']).toBe('https://app.example.test');
       const other = await preflight('https://evil.example.test');
       expect(other.headers['access-control-allow-origin']).toBeUndefined();
@@ -25,6 +35,8 @@ describe('CORS', () => {
     try {
       const res = await app.inject({ url: '/health/live', headers: { origin: 'https://app.example.test' } });
       expect(res.headers['access-control-allow-origin']).toBeUndefined();
+      // Without CORS an OPTIONS request is a 404 like any other route that is not there, not a 401.
+      expect((await app.inject({ method: 'OPTIONS', url: '/api/tests' })).statusCode).toBe(404);
     } finally {
       await app.close();
     }
