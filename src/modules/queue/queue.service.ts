@@ -1,15 +1,9 @@
-import { ServiceUnavailableError } from '../../shared/http/index.ts';
-import { QUEUE_CALL_TIMEOUT_MS, withTimeout } from '../../shared/redis/with-timeout.ts';
+import { queueCall, queueUnavailable } from '../../shared/redis/with-timeout.ts';
 import type { TestQueueDriver } from './queue-driver.ts';
 import type { QueueStore } from './queue-ports.ts';
 import type { QueueStatus } from './queue.schemas.ts';
 
 const WINDOW_MS = 60_000;
-const unavailable = (err: unknown) => {
-  throw new ServiceUnavailableError(
-    `The queue is unreachable: ${err instanceof Error ? err.message : String(err)}`,
-  );
-};
 
 /** The queue's state: the store's view (the record) beside the driver's (the transport). */
 export function createQueueService(deps: { driver: TestQueueDriver; store: Pick<QueueStore, 'stats'> }) {
@@ -18,8 +12,8 @@ export function createQueueService(deps: { driver: TestQueueDriver; store: Pick<
     async status(): Promise<QueueStatus> {
       const [stats, queue, workersOnline] = await Promise.all([
         store.stats(WINDOW_MS),
-        withTimeout(driver.counts(), QUEUE_CALL_TIMEOUT_MS, 'the queue').catch(unavailable),
-        withTimeout(driver.workersOnline(), QUEUE_CALL_TIMEOUT_MS, 'the queue').catch(unavailable),
+        queueCall(driver.counts()).catch(queueUnavailable),
+        queueCall(driver.workersOnline()).catch(queueUnavailable),
       ]);
       return {
         driver: driver.kind,

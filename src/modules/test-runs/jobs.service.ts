@@ -1,11 +1,6 @@
 import type { EventBus } from '../../shared/events/index.ts';
-import {
-  ConflictError,
-  NotFoundError,
-  ServiceUnavailableError,
-  TooManyRequestsError,
-} from '../../shared/http/index.ts';
-import { QUEUE_CALL_TIMEOUT_MS, withTimeout } from '../../shared/redis/with-timeout.ts';
+import { ConflictError, NotFoundError, TooManyRequestsError } from '../../shared/http/index.ts';
+import { queueCall, queueUnavailable } from '../../shared/redis/with-timeout.ts';
 import type { TestQueuePort } from './ports.ts';
 import type { TestRepository, TestRow, Viewer } from './test.repository.ts';
 import type { JobView, ListJobsQuery } from './tests.schemas.ts';
@@ -24,16 +19,10 @@ export interface JobsServiceDeps {
 }
 
 const toJobView = (r: TestRow): JobView => ({ ...toTestView(r), jobId: r.test_id, userId: r.user_id });
-const unavailable = (err: unknown) => {
-  throw new ServiceUnavailableError(
-    `The queue is unreachable: ${err instanceof Error ? err.message : String(err)}`,
-  );
-};
 
 /** Cancel and retry: state transitions of a test, seen as a queue job. Another user's job is a 404. */
 export function createJobsService(deps: JobsServiceDeps) {
   const { queue, tests, events, log } = deps;
-  const queueCall = <T>(p: Promise<T>) => withTimeout(p, QUEUE_CALL_TIMEOUT_MS, 'the queue');
 
   async function owned(viewer: Viewer, testId: string): Promise<TestRow> {
     const row = await tests.getById(viewer, testId);
@@ -49,7 +38,7 @@ export function createJobsService(deps: JobsServiceDeps) {
      */
     async cancel(viewer: Viewer, testId: string): Promise<JobView> {
       const row = await owned(viewer, testId);
-      const cancelled = await tests.cancel(testId);
+      const cancelled = await tests.cancel(viewer, testId);
       if (!cancelled)
         throw new ConflictError(
           `Job ${testId} is already ${row.status}; only queued or running jobs can be cancelled`,
@@ -76,10 +65,10 @@ export function createJobsService(deps: JobsServiceDeps) {
           'ERR_JOB_NOT_RETRYABLE',
         );
       }
-      if ((await queueCall(queue.remove(testId)).catch(unavailable)) === 'active') {
+      if ((await queueCall(queue.remove(testId)).catch(queueUnavailable)) === 'active') {
         throw new ConflictError(`Job ${testId} is still stopping; retry it in a moment`, 'ERR_JOB_STOPPING');
       }
-      const queued = await tests.resetForRetry(testId, deps.maxActivePerUser);
+      const queued = await tests.resetForRetry(viewer, testId, deps.maxActivePerUser);
       if (!queued) {
         const now = await tests.getById(viewer, testId);
         if (now?.status === row.status)

@@ -114,7 +114,7 @@ export function createTestRepository(db: Kysely<DB>) {
     },
 
     /** Cancels a queued or running test; undefined when it already finished (or raced to finish). */
-    cancel(testId: string): Promise<TestRow | undefined> {
+    cancel(viewer: Viewer, testId: string): Promise<TestRow | undefined> {
       return db
         .updateTable('test_queue')
         .set({
@@ -126,18 +126,20 @@ export function createTestRepository(db: Kysely<DB>) {
           updated_at: sql`now()`,
         })
         .where('test_id', '=', testId)
+        .$if(viewer.role !== 'admin', (q) => q.where('user_id', '=', viewer.id))
         .where('status', 'in', ['queued', 'running'])
         .returningAll()
         .executeTakeFirst();
     },
 
     /** Queues a failed or cancelled test again, unless its owner is at the active-tests limit. */
-    async resetForRetry(testId: string, limit: number): Promise<TestRow | undefined> {
+    async resetForRetry(viewer: Viewer, testId: string, limit: number): Promise<TestRow | undefined> {
       const { rows } = await sql<TestRow>`
         UPDATE test_queue SET status = 'queued', retry_count = retry_count + 1, attempts = 0, progress = 0,
           message = 'queued', error_message = NULL, started_at = NULL, completed_at = NULL, run_id = NULL,
           lease_until = NULL, available_at = now(), updated_at = now()
         WHERE test_id = ${testId} AND status IN ('failed', 'cancelled')
+          AND (${viewer.role === 'admin'} OR user_id = ${viewer.id})
           AND (SELECT count(*) FROM (SELECT 1 FROM test_queue q WHERE q.user_id = test_queue.user_id AND q.status IN ('queued', 'running') LIMIT ${limit}) active) < ${limit}
         RETURNING *`.execute(db);
       return rows[0];

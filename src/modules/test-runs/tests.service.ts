@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventBus } from '../../shared/events/index.ts';
 import { NotFoundError, TooManyRequestsError, ValidationError } from '../../shared/http/index.ts';
-import { QUEUE_CALL_TIMEOUT_MS, withTimeout } from '../../shared/redis/with-timeout.ts';
+import { queueCall } from '../../shared/redis/with-timeout.ts';
 import type { EngineRegistryPort, ResultCachePort, ResultReadOptions, TestQueuePort } from './ports.ts';
 import type { CreateTestBody, ListTestsQuery, TestResultView, TestView } from './tests.schemas.ts';
 import type { Page, TestRepository, TestRow, Viewer } from './test.repository.ts';
@@ -141,11 +141,7 @@ export function createTestsService(deps: TestsServiceDeps) {
           5,
         );
       // The row is the system of record: if the queue is unreachable now, the reconciler enqueues it later.
-      await withTimeout(
-        queue.enqueue({ testId: row.test_id, priority }),
-        QUEUE_CALL_TIMEOUT_MS,
-        'the queue',
-      ).catch((err: unknown) =>
+      await queueCall(queue.enqueue({ testId: row.test_id, priority })).catch((err: unknown) =>
         log.warn({ err, testId: row.test_id }, 'enqueue failed; the reconciler will retry'),
       );
       void events.publish('TestQueued', {
