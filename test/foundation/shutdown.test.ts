@@ -20,25 +20,32 @@ const ready = (port: number) =>
     () => false,
   );
 
+/** `testweb serve` as a child process on a free port, in-memory database; its output collected. */
+async function startServe(env: Record<string, string> = {}) {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'serve'], {
+    env: {
+      ...process.env,
+      ...TEST_SECRETS,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: 'memory://',
+      LOG_LEVEL: 'info',
+      NODE_ENV: 'test',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  child.stdout.on('data', (d: Buffer) => (text += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (text += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { port, child, output: () => text, exited };
+}
+
 describe('graceful shutdown of `testweb serve`', () => {
   it('finishes an in-flight request, stops accepting, and exits 0 on SIGTERM', async () => {
-    const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'serve'], {
-      env: {
-        ...process.env,
-        ...TEST_SECRETS,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        DATABASE_URL: 'memory://',
-        LOG_LEVEL: 'info',
-        NODE_ENV: 'test',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const { port, child, output, exited } = await startServe();
     try {
       await waitFor(() => ready(port), 60_000, 'the server to be ready', 200);
 
@@ -59,7 +66,7 @@ describe('graceful shutdown of `testweb serve`', () => {
 
       const signalledAt = Date.now();
       child.kill('SIGTERM');
-      await waitFor(() => output.includes('shutting down'), 10_000, 'the shutdown log line');
+      await waitFor(() => output().includes('shutting down'), 10_000, 'the shutdown log line');
       await expect(fetch(`http://127.0.0.1:${port}/health/live`)).rejects.toThrow();
 
       socket.write(body.slice(10));
@@ -72,24 +79,7 @@ describe('graceful shutdown of `testweb serve`', () => {
   }, 90_000);
 
   it('exits 1 once SHUTDOWN_TIMEOUT has passed when a request never finishes', async () => {
-    const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'serve'], {
-      env: {
-        ...process.env,
-        ...TEST_SECRETS,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        DATABASE_URL: 'memory://',
-        LOG_LEVEL: 'info',
-        NODE_ENV: 'test',
-        SHUTDOWN_TIMEOUT: '2s',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const { port, child, output, exited } = await startServe({ SHUTDOWN_TIMEOUT: '2s' });
     const socket = new net.Socket();
     try {
       await waitFor(() => ready(port), 60_000, 'the server to be ready', 200);
@@ -99,7 +89,7 @@ describe('graceful shutdown of `testweb serve`', () => {
       socket.write(
         'POST /api/auth/register HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"email":',
       );
-      await waitFor(() => output.includes('/api/auth/register'), 10_000, 'the request log line');
+      await waitFor(() => output().includes('/api/auth/register'), 10_000, 'the request log line');
 
       const signalledAt = Date.now();
       child.kill('SIGTERM');
@@ -107,7 +97,7 @@ describe('graceful shutdown of `testweb serve`', () => {
       const took = Date.now() - signalledAt;
       expect(took).toBeGreaterThanOrEqual(1900);
       expect(took).toBeLessThan(15_000);
-      expect(output).toContain('shutdown timed out');
+      expect(output()).toContain('shutdown timed out');
     } finally {
       socket.destroy();
       child.kill('SIGKILL');
