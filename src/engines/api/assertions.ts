@@ -1,7 +1,7 @@
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { OptionProblem } from '../engine.ts';
-import type { Assertion } from './api.options.ts';
+import { COMPARISONS, type Assertion } from './api.options.ts';
 import { parseJsonPath, readJsonPath } from './json-path.ts';
 
 type AddFormats = (ajv: Ajv) => Ajv;
@@ -29,16 +29,8 @@ export interface AssertionResult {
 }
 
 const NEEDS_PROPERTY = new Set(['header', 'jsonPath']);
-const NEEDS_TARGET = new Set([
-  'equals',
-  'notEquals',
-  'contains',
-  'notContains',
-  'matches',
-  'lessThan',
-  'greaterThan',
-  'in',
-]);
+/** Every comparison but the existence checks compares against a target. */
+const NEEDS_TARGET = new Set<string>(COMPARISONS.filter((c) => c !== 'exists' && c !== 'notExists'));
 
 /** Checks the schema cannot express, each naming the bad field relative to the assertion. */
 export function checkAssertion(a: Assertion, path: string): OptionProblem[] {
