@@ -29,7 +29,9 @@ import {
   createTestOwnerLookup,
   testRunsModule,
 } from './modules/test-runs/index.ts';
-import { authModule, markRoutesPublic } from './modules/auth/index.ts';
+import { authModule, createUserDirectory, markRoutesPublic } from './modules/auth/index.ts';
+import { emailModule } from './modules/email/index.ts';
+import { notificationsModule } from './modules/notifications/index.ts';
 import { cacheModule, createResultCache } from './modules/cache/index.ts';
 import { realtimeModule } from './modules/realtime/index.ts';
 import { registerHealthRoutes, registerMetrics, type ReadinessCheck } from './modules/monitoring/index.ts';
@@ -197,6 +199,18 @@ export async function buildApp({
     registry: engines,
     queue: queue.driver,
     resultCache: createResultCache(cache),
+  });
+  const runsWorker = worker ?? true;
+  const { service: email } = await emailModule(app, { config, db, worker: runsWorker, instanceId });
+  // Notifications subscribe to test and quota events; e-mail goes through the outbox.
+  await notificationsModule(app, {
+    config,
+    db,
+    events,
+    email,
+    users: createUserDirectory(db),
+    worker: runsWorker,
+    instanceId,
   });
   registerHealthRoutes(app, [
     { name: 'database', check: () => database.ping() },

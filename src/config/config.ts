@@ -4,6 +4,12 @@ import { resolveSecrets } from './secrets.ts';
 import { parseRealtimeConfig, type RealtimeConfig } from './realtime-config.ts';
 import { parseCacheConfig, type CacheConfig } from './cache-config.ts';
 import { parseQueueConfig, type QueueConfig } from './queue-config.ts';
+import {
+  parseEmailConfig,
+  parseNotificationsConfig,
+  type EmailConfig,
+  type NotificationsConfig,
+} from './email-config.ts';
 import path from 'node:path';
 
 export type DatabaseConfig =
@@ -49,6 +55,8 @@ export interface Config {
   redisKeyPrefix: string;
   realtime: RealtimeConfig;
   cache: CacheConfig;
+  email: EmailConfig;
+  notifications: NotificationsConfig;
 }
 
 export interface LoadedConfig {
@@ -206,6 +214,8 @@ export function loadConfig(rawEnv: Env = process.env): LoadedConfig {
     ),
     realtime: parseRealtimeConfig(e),
     cache: parseCacheConfig(e),
+    email: parseEmailConfig(e),
+    notifications: parseNotificationsConfig(e),
   };
   return { config, notices: secrets.notices };
 }

@@ -298,4 +298,83 @@ export const ENV_VARS: EnvVar[] = [
     description:
       'After a Redis cache failure, Redis is skipped for this long instead of being retried on every request.',
   },
+  {
+    name: 'SMTP_URL',
+    description:
+      '`smtp://user:pass@host:587` (STARTTLS when offered) or `smtps://…:465` to deliver e-mail; unset keeps every message in the outbox (`GET /api/admin/outbox`) and logs one line per message.',
+  },
+  {
+    name: 'MAIL_FROM',
+    default: 'TestWeb <testweb@localhost>',
+    description: 'Sender of every e-mail (`Name <address>`); its domain also names the Message-IDs.',
+  },
+  {
+    name: 'SMTP_TLS_REJECT_UNAUTHORIZED',
+    default: 'true',
+    description: '`false` accepts an SMTP server certificate that does not verify (self-signed relays only).',
+  },
+  {
+    name: 'SMTP_POOL_SIZE',
+    default: '2',
+    description: 'SMTP connections one process keeps open and reuses.',
+  },
+  {
+    name: 'SMTP_TIMEOUT',
+    default: '30s',
+    description: 'Longest wait for the SMTP server to connect, greet or answer one command.',
+  },
+  {
+    name: 'EMAIL_MAX_ATTEMPTS',
+    default: '5',
+    description: 'Delivery attempts of one message before it is marked failed.',
+  },
+  {
+    name: 'EMAIL_RETRY_BACKOFF',
+    default: '30s',
+    description: 'Wait before the second delivery attempt; each further attempt waits twice as long.',
+  },
+  {
+    name: 'EMAIL_POLL_INTERVAL',
+    default: '2s',
+    description:
+      'How often a process looks for due messages in the outbox (new messages of the same process go at once).',
+  },
+  {
+    name: 'EMAIL_MAX_AGE',
+    default: '24h',
+    description:
+      'A message not delivered this long after it was written is marked failed instead of sent late.',
+  },
+  {
+    name: 'EMAIL_RATE_LIMIT_RECIPIENT',
+    default: '30/1h',
+    description:
+      'Messages one address may be sent per window; beyond it a message is stored as failed (rate limited), not sent.',
+  },
+  {
+    name: 'EMAIL_MAX_BYTES',
+    default: '262144',
+    description: 'Largest rendered message (text plus HTML); a larger one is refused when it is written.',
+  },
+  {
+    name: 'EMAIL_RETENTION',
+    default: '30d',
+    description: 'Sent and failed messages older than this are deleted from the outbox.',
+  },
+  {
+    name: 'USER_DAILY_TEST_QUOTA',
+    default: '0',
+    description:
+      'Tests one user may submit per UTC day (`0` = unlimited); a warning notification at 80 %, 429 at 100 %. Admins may set a per-user quota.',
+  },
+  {
+    name: 'NOTIFICATION_RETENTION',
+    default: '90d',
+    description: 'Notifications older than this are deleted (in batches, by a periodic job).',
+  },
+  {
+    name: 'NOTIFICATION_RETENTION_INTERVAL',
+    default: '1h',
+    description: 'How often the retention job runs in each process.',
+  },
 ];

@@ -1,3 +1,4 @@
 export { loadConfig, type Config, type DatabaseConfig, type LoadedConfig } from './config.ts';
 export { ConfigError } from './parse.ts';
 export { ENV_VARS } from './env.schema.ts';
+export type { EmailConfig, NotificationsConfig } from './email-config.ts';

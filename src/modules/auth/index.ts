@@ -6,6 +6,7 @@ import type { RedisFactory } from '../../shared/redis/index.ts';
 import { registerAuthGuard } from './auth-guard.ts';
 
 export { markRoutesPublic } from './auth-guard.ts';
+export { createUserDirectory } from './user-directory.ts';
 import { createAuthRateLimiter } from './auth-rate-limiter.ts';
 import { registerAuthRoutes } from './auth.routes.ts';
 import { createAuthService } from './auth.service.ts';

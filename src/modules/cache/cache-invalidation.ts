@@ -1,4 +1,4 @@
-import type { EventBus, EventMap, EventName } from '../../shared/events/index.ts';
+import type { EventBus, EventMap, TestEventName } from '../../shared/events/index.ts';
 import { cacheKeys, cacheTags } from './cache-keys.ts';
 import type { CacheService } from './cache.service.ts';
 
@@ -6,13 +6,13 @@ import type { CacheService } from './cache.service.ts';
  * Events that change a test's stored result: a result written (completed/failed), a retry or re-run
  * (queued), a cancel. Each drops `test:result:{testId}`.
  */
-const RESULT_CHANGES: EventName[] = ['TestQueued', 'TestCompleted', 'TestFailed', 'TestCancelled'];
+const RESULT_CHANGES: TestEventName[] = ['TestQueued', 'TestCompleted', 'TestFailed', 'TestCancelled'];
 
 /**
  * Events that change what a test list shows (status, timestamps, attempts, error): those above plus
  * TestStarted. Each drops the owner's and the admins' list views and whatever is tagged with the test.
  */
-const LIST_CHANGES: EventName[] = [...RESULT_CHANGES, 'TestStarted'];
+const LIST_CHANGES: TestEventName[] = [...RESULT_CHANGES, 'TestStarted'];
 
 /**
  * TestProgress changes a list's `progress` and `message`, but the database takes progress at most once
@@ -74,7 +74,7 @@ export function subscribeCacheInvalidation(
 ): () => void {
   const progress = createTagThrottle(cache, progressIntervalMs);
   const onChange =
-    (name: EventName) =>
+    (name: TestEventName) =>
     async ({ testId, userId }: TestEvent) => {
       const drops = [cache.invalidateTags([...cacheTags.testListsOf(userId), cacheTags.test(testId)])];
       if (RESULT_CHANGES.includes(name)) drops.push(cache.del(cacheKeys.testResult(testId)));

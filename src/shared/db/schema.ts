@@ -15,7 +15,10 @@ export interface UsersTable {
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
   last_login_at: NullableTimestamp;
+  locale: Generated<UserLocale>;
 }
+
+export type UserLocale = 'en' | 'zh-CN';
 
 export interface RefreshSessionsTable {
   id: Generated<string>;
@@ -92,6 +95,79 @@ export interface TestResultsTable {
   created_at: Generated<Date>;
 }
 
+export type NotificationType =
+  'test_completed' | 'test_failed' | 'alert_triggered' | 'system_update' | 'quota_warning';
+
+export interface NotificationsTable {
+  id: Generated<string>;
+  user_id: string;
+  type: NotificationType;
+  title: string;
+  content: string | null;
+  data: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+  is_read: Generated<boolean>;
+  action_url: string | null;
+  created_at: Generated<Date>;
+  read_at: NullableTimestamp;
+  dedupe_key: string | null;
+}
+
+/** categories: { [type]: { in_app?: boolean, email?: boolean } }. */
+export interface NotificationPreferencesTable {
+  user_id: string;
+  email_enabled: Generated<boolean>;
+  push_enabled: Generated<boolean>;
+  categories: ColumnType<Record<string, Record<string, boolean>>, string | undefined, string>;
+  updated_at: Generated<Date>;
+}
+
+export interface NotificationBroadcastsTable {
+  id: Generated<string>;
+  created_by: string | null;
+  title: string;
+  content: string | null;
+  action_url: string | null;
+  status: Generated<'pending' | 'running' | 'completed' | 'failed'>;
+  cursor_user_id: string | null;
+  delivered: Generated<number>;
+  error: string | null;
+  created_at: Generated<Date>;
+  started_at: NullableTimestamp;
+  completed_at: NullableTimestamp;
+  lease_until: NullableTimestamp;
+}
+
+export interface UserQuotasTable {
+  user_id: string;
+  daily_test_quota: number | null;
+  /** 'YYYY-MM-DD' (UTC) of the last 80 % warning. */
+  warned_day: ColumnType<string | null, string | null | undefined, string | null>;
+  updated_at: Generated<Date>;
+}
+
+export type EmailStatus = 'pending' | 'sending' | 'sent' | 'failed';
+
+export interface EmailOutboxTable {
+  id: Generated<string>;
+  user_id: string | null;
+  recipient: string;
+  template: string;
+  locale: string;
+  subject: string;
+  body_text: string;
+  body_html: string;
+  message_id: string;
+  status: Generated<EmailStatus>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  next_attempt_at: Generated<Date>;
+  locked_by: string | null;
+  lease_until: NullableTimestamp;
+  created_at: Generated<Date>;
+  sent_at: NullableTimestamp;
+  updated_at: Generated<Date>;
+}
+
 export interface DB {
   users: UsersTable;
   refresh_sessions: RefreshSessionsTable;
@@ -100,4 +176,9 @@ export interface DB {
   schema_migrations: SchemaMigrationsTable;
   test_queue: TestQueueTable;
   test_results: TestResultsTable;
+  notifications: NotificationsTable;
+  notification_preferences: NotificationPreferencesTable;
+  notification_broadcasts: NotificationBroadcastsTable;
+  user_quotas: UserQuotasTable;
+  email_outbox: EmailOutboxTable;
 }

@@ -20,9 +20,31 @@ export interface EventMap {
   };
   TestFailed: TestEventBase & { error: string; willRetry: boolean };
   TestCancelled: TestEventBase;
+  /** A notification was stored for `userId` (the notifications module); realtime pushes it as `notification`. */
+  NotificationCreated: { userId: string; notification: NotificationPayload };
+  /** `userId`'s unread count changed; realtime pushes it as `notification.unread-count`. */
+  NotificationUnreadCount: { userId: string; count: number };
+  /** A user's submissions today reached 80 % of their daily test quota (test-runs; once per day). */
+  QuotaWarning: { userId: string; used: number; quota: number; resetsAt: string };
+}
+
+/** A notification as the API lists it (GET /api/notifications items). */
+export interface NotificationPayload {
+  id: string;
+  type: string;
+  title: string;
+  content: string | null;
+  data: Record<string, unknown> | null;
+  actionUrl: string | null;
+  read: boolean;
+  createdAt: string;
+  readAt: string | null;
 }
 
 export type EventName = keyof EventMap;
+/** The events of a test's lifecycle (all carry TestEventBase). */
+export type TestEventName =
+  'TestQueued' | 'TestStarted' | 'TestProgress' | 'TestCompleted' | 'TestFailed' | 'TestCancelled';
 export type EventHandler<K extends EventName> = (payload: EventMap[K]) => void | Promise<void>;
 
 /**

@@ -2,8 +2,10 @@ export type {
   EventBus,
   EventMap,
   EventName,
+  TestEventName,
   EventHandler,
   TestEventBase,
+  NotificationPayload,
   SubscribeOptions,
 } from './events.ts';
 export { createLocalEventBus } from './local-event-bus.ts';

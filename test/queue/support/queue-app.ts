@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import { buildApp } from '../../../src/app.ts';
 import type { DatabaseConfig } from '../../../src/config/index.ts';
-import type { EventMap, EventName } from '../../../src/shared/events/index.ts';
+import type { EventMap, TestEventName as EventName } from '../../../src/shared/events/index.ts';
 import { testConfig } from '../../support/app.ts';
 import { dropKeys } from '../../support/redis.ts';
 import { waitFor } from '../../support/wait.ts';

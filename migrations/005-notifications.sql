@@ -1,0 +1,67 @@
+-- The in-app notification centre (seed week 2, days 4–5). PostgreSQL 14+ and PGlite.
+-- Seed columns first (timestamps as timestamptz); dedupe_key makes a source's notification idempotent:
+-- the same test's completion, or the same day's quota warning, is stored once per user however often
+-- its event arrives.
+
+CREATE TABLE notifications (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  type varchar(50) NOT NULL
+    CHECK (type IN ('test_completed', 'test_failed', 'alert_triggered', 'system_update', 'quota_warning')),
+  title varchar(255) NOT NULL,
+  content text,
+  data jsonb,
+  is_read boolean NOT NULL DEFAULT false,
+  action_url text,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  read_at timestamptz,
+  dedupe_key text
+);
+-- The seed's indexes.
+CREATE INDEX idx_notifications_user ON notifications (user_id, is_read);
+CREATE INDEX idx_notifications_created ON notifications (created_at DESC);
+-- The inbox: a user's newest first (cursor = created_at, id); the unread count and ?unread=true use the
+-- partial one, which holds only unread rows.
+CREATE INDEX notifications_user_created_idx ON notifications (user_id, created_at DESC, id DESC);
+CREATE INDEX notifications_user_unread_idx ON notifications (user_id, created_at DESC, id DESC)
+  WHERE NOT is_read;
+CREATE UNIQUE INDEX notifications_dedupe_key ON notifications (user_id, dedupe_key);
+
+-- Preferences: the seed's row, with email_enabled / push_enabled as the channel master switches and
+-- categories = { "<type>": { "in_app": bool, "email": bool } } (missing entries take the defaults).
+CREATE TABLE notification_preferences (
+  user_id uuid PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+  email_enabled boolean NOT NULL DEFAULT true,
+  push_enabled boolean NOT NULL DEFAULT false,
+  categories jsonb NOT NULL DEFAULT '{}'::jsonb,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- Admin broadcasts (system_update): fanned out to every user in batches by a background loop that resumes
+-- from `cursor_user_id` after a restart.
+CREATE TABLE notification_broadcasts (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  created_by uuid REFERENCES users (id) ON DELETE SET NULL,
+  title varchar(255) NOT NULL,
+  content text,
+  action_url text,
+  status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'running', 'completed', 'failed')),
+  cursor_user_id uuid,
+  delivered integer NOT NULL DEFAULT 0,
+  error text,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  started_at timestamptz,
+  completed_at timestamptz,
+  lease_until timestamptz
+);
+CREATE INDEX notification_broadcasts_open_idx ON notification_broadcasts (created_at) WHERE status IN ('pending', 'running');
+
+-- Per-user daily test quota (test submissions): an admin's override of USER_DAILY_TEST_QUOTA, and the day
+-- (UTC) the 80 % warning was last given, so it is given once a day.
+CREATE TABLE user_quotas (
+  user_id uuid PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+  daily_test_quota integer CHECK (daily_test_quota >= 0),
+  warned_day date,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+-- Counting a user's submissions since midnight UTC uses test_queue_user_id_idx (user_id, created_at DESC, ...).
