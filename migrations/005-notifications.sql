@@ -27,12 +27,14 @@ CREATE INDEX notifications_user_unread_idx ON notifications (user_id, created_at
   WHERE NOT is_read;
 CREATE UNIQUE INDEX notifications_dedupe_key ON notifications (user_id, dedupe_key);
 
--- Preferences: the seed's row, with email_enabled / push_enabled as the channel master switches and
--- categories = { "<type>": { "in_app": bool, "email": bool } } (missing entries take the defaults).
+-- Preferences: the seed's row, with email_enabled / push_enabled as the master switches of the e-mail and
+-- in-app channels and categories = { "<type>": { "in_app": bool, "email": bool } } (missing entries take
+-- the defaults). push_enabled defaults to true, not the seed's false: in-app notifications are on unless
+-- the user turns them off.
 CREATE TABLE notification_preferences (
   user_id uuid PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
   email_enabled boolean NOT NULL DEFAULT true,
-  push_enabled boolean NOT NULL DEFAULT false,
+  push_enabled boolean NOT NULL DEFAULT true,
   categories jsonb NOT NULL DEFAULT '{}'::jsonb,
   updated_at timestamptz NOT NULL DEFAULT now()
 );
