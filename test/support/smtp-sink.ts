@@ -10,7 +10,7 @@ export interface ReceivedMail {
   messageId: string | undefined;
   subject: string | undefined;
   text: string | undefined;
-  html: string | false;
+  html: string | false | undefined;
 }
 
 export type RefusalPhase = 'mail' | 'rcpt' | 'data';
