@@ -377,4 +377,15 @@ export const ENV_VARS: EnvVar[] = [
     default: '1h',
     description: 'How often the retention job runs in each process.',
   },
+  {
+    name: 'MONITORING_INTERVAL',
+    default: '10s',
+    description:
+      'How often each process records a platform sample (CPU, memory, event loop, API latency, queue, …) and renews its heartbeat.',
+  },
+  {
+    name: 'MONITORING_RETENTION',
+    default: '24h',
+    description: 'How long platform samples are kept (downsampled to one per minute after the first hour).',
+  },
 ];
