@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { currentUser, problems } from '../../shared/http/index.ts';
 import type { AuthService, ClientInfo } from './auth.service.ts';
-import { AuthResult, Credentials, PublicUser, RefreshBody } from './auth.schemas.ts';
+import { AuthResult, Credentials, PublicUser, RefreshBody, UpdateProfileBody } from './auth.schemas.ts';
 
 const tags = ['auth'];
 
@@ -70,5 +70,15 @@ export function registerAuthRoutes(fastify: FastifyInstance, service: AuthServic
   app.get('/api/auth/me', {
     schema: { tags, summary: 'The signed-in account', response: { 200: PublicUser, ...problems(401) } },
     handler: (req) => service.me(currentUser(req).id),
+  });
+
+  app.patch('/api/auth/me', {
+    schema: {
+      tags,
+      summary: 'Change your language (locale) or display name',
+      body: UpdateProfileBody,
+      response: { 200: PublicUser, ...problems(400, 401, 413, 415) },
+    },
+    handler: (req) => service.updateProfile(currentUser(req).id, req.body),
   });
 }

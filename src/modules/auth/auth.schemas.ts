@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { MAX_PASSWORD_LENGTH } from './password-policy.ts';
 
 const Email = Type.String({
@@ -17,12 +17,33 @@ export const RefreshBody = Type.Object(
   { additionalProperties: false },
 );
 
+export const Locale = Type.Union([Type.Literal('en'), Type.Literal('zh-CN')], {
+  description: 'Language of your e-mails and notifications',
+});
+
+export const DISPLAY_NAME_MAX = 100;
+
 export const PublicUser = Type.Object({
   id: Type.String({ format: 'uuid' }),
   email: Type.String(),
   role: Type.Union([Type.Literal('user'), Type.Literal('admin')]),
   createdAt: Type.String({ format: 'date-time' }),
+  locale: Locale,
+  displayName: Type.Union([Type.String(), Type.Null()]),
 });
+
+export const UpdateProfileBody = Type.Object(
+  {
+    locale: Type.Optional(Locale),
+    displayName: Type.Optional(
+      Type.Union([Type.String({ minLength: 1, maxLength: DISPLAY_NAME_MAX }), Type.Null()], {
+        description: `1–${DISPLAY_NAME_MAX} characters, stored trimmed; null removes it`,
+      }),
+    ),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type UpdateProfileBody = Static<typeof UpdateProfileBody>;
 
 export const AuthResult = Type.Object({
   user: PublicUser,

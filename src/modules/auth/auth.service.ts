@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../shared/db/index.ts';
-import { ConflictError, NotFoundError, UnauthorizedError } from '../../shared/http/index.ts';
+import type { UserLocale } from '../../shared/db/index.ts';
+import { ConflictError, NotFoundError, UnauthorizedError, ValidationError } from '../../shared/http/index.ts';
 import type { AuthRateLimiter } from './auth-rate-limiter.ts';
 import type { PasswordHasher } from './password-hasher.ts';
 import type { PasswordPolicy } from './password-policy.ts';
@@ -19,6 +20,14 @@ export interface PublicUser {
   email: string;
   role: 'user' | 'admin';
   createdAt: string;
+  locale: UserLocale;
+  displayName: string | null;
+}
+
+/** PATCH /api/auth/me: the fields given change, the others stay. */
+export interface ProfileChange {
+  locale?: UserLocale;
+  displayName?: string | null;
 }
 
 export interface AuthResult {
@@ -44,7 +53,25 @@ interface Deps {
 const INVALID_LOGIN = 'E-mail or password is incorrect';
 
 function toPublic(u: UserRow): PublicUser {
-  return { id: u.id, email: u.email, role: u.role, createdAt: u.created_at.toISOString() };
+  return {
+    id: u.id,
+    email: u.email,
+    role: u.role,
+    createdAt: u.created_at.toISOString(),
+    locale: u.locale,
+    displayName: u.display_name,
+  };
+}
+
+/** A display name as stored: trimmed, and not empty once trimmed (null removes it). */
+function displayName(value: string | null): string | null {
+  if (value === null) return null;
+  const trimmed = value.trim();
+  if (!trimmed)
+    throw new ValidationError('displayName is blank', [
+      { field: '/body/displayName', message: 'must contain a non-blank character, or be null to remove it' },
+    ]);
+  return trimmed;
 }
 
 export function createAuthService(d: Deps) {
@@ -157,6 +184,15 @@ export function createAuthService(d: Deps) {
 
     async me(userId: string): Promise<PublicUser> {
       const user = await d.users.getById(userId);
+      if (!user) throw new NotFoundError('Account no longer exists');
+      return toPublic(user);
+    },
+
+    async updateProfile(userId: string, change: ProfileChange): Promise<PublicUser> {
+      const user = await d.users.updateProfile(userId, {
+        ...(change.locale !== undefined && { locale: change.locale }),
+        ...(change.displayName !== undefined && { display_name: displayName(change.displayName) }),
+      });
       if (!user) throw new NotFoundError('Account no longer exists');
       return toPublic(user);
     },

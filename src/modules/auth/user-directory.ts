@@ -12,6 +12,10 @@ export function createUserDirectory(db: Kysely<DB>) {
         .executeTakeFirst();
       return row ?? null;
     },
+    async exists(userId: string): Promise<boolean> {
+      const row = await db.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst();
+      return row !== undefined;
+    },
     async pageUserIds(afterId: string | null, limit: number): Promise<string[]> {
       let query = db.selectFrom('users').select('id').orderBy('id').limit(limit);
       if (afterId) query = query.where('id', '>', afterId);

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { DB } from '../../shared/db/index.ts';
+import type { DB, UserLocale } from '../../shared/db/index.ts';
 import type { UsersTable } from '../../shared/db/schema.ts';
 
 export type UserRow = Selectable<UsersTable>;
@@ -37,6 +37,19 @@ export function createUserRepository(db: Kysely<DB>) {
           .returningAll()
           .executeTakeFirst();
       });
+    },
+
+    /** Changes the given profile fields; undefined when the account is gone. */
+    updateProfile(
+      id: string,
+      fields: { locale?: UserLocale; display_name?: string | null },
+    ): Promise<UserRow | undefined> {
+      return db
+        .updateTable('users')
+        .set({ ...fields, updated_at: sql`now()` })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
     },
 
     async touchLogin(id: string): Promise<void> {
