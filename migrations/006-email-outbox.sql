@@ -26,6 +26,8 @@ CREATE TABLE email_outbox (
   locked_by text,
   lease_until timestamptz,
   created_at timestamptz NOT NULL DEFAULT now(),
+  -- When it was last queued (written, or put back by an admin's retry): EMAIL_MAX_AGE counts from here.
+  queued_at timestamptz NOT NULL DEFAULT now(),
   sent_at timestamptz,
   updated_at timestamptz NOT NULL DEFAULT now()
 );

@@ -164,6 +164,8 @@ export interface EmailOutboxTable {
   locked_by: string | null;
   lease_until: NullableTimestamp;
   created_at: Generated<Date>;
+  /** When it was last queued (written, or retried by an admin); EMAIL_MAX_AGE counts from here. */
+  queued_at: Generated<Date>;
   sent_at: NullableTimestamp;
   updated_at: Generated<Date>;
 }

@@ -1,0 +1,34 @@
+import type { UserLocale } from '../../../shared/db/index.ts';
+import type { EmailTemplateName, EmailTemplates } from '../email.types.ts';
+import type { RenderedEmail } from './layout.ts';
+import { renderNotification } from './notification.template.ts';
+
+export type { RenderedEmail } from './layout.ts';
+
+export interface RenderContext {
+  locale: UserLocale;
+  /** PUBLIC_URL without a trailing slash: links in messages are resolved against it. */
+  publicUrl: string;
+}
+
+type Renderers = { [K in EmailTemplateName]: (data: EmailTemplates[K], ctx: RenderContext) => RenderedEmail };
+
+/**
+ * Every template by name. A new message (verification, password reset…) is an entry in EmailTemplates
+ * (email.types.ts), its strings in messages.ts, and a renderer here (the compiler insists on the renderer).
+ */
+export const TEMPLATES: Renderers = {
+  notification: renderNotification,
+};
+
+export function isTemplateName(name: string): name is EmailTemplateName {
+  return Object.hasOwn(TEMPLATES, name);
+}
+
+export function renderEmail<T extends EmailTemplateName>(
+  template: T,
+  data: EmailTemplates[T],
+  ctx: RenderContext,
+): RenderedEmail {
+  return (TEMPLATES[template] as (d: EmailTemplates[T], c: RenderContext) => RenderedEmail)(data, ctx);
+}
