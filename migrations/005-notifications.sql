@@ -27,6 +27,18 @@ CREATE INDEX notifications_user_unread_idx ON notifications (user_id, created_at
   WHERE NOT is_read;
 CREATE UNIQUE INDEX notifications_dedupe_key ON notifications (user_id, dedupe_key);
 
+-- The sources' idempotency for every channel: a source claims (user, key) here in the transaction that
+-- writes its in-app row and its e-mail, so a duplicated event sends no second e-mail even when the user
+-- turned in-app notifications off (no notifications row to conflict with), nor brings back one the user
+-- deleted. Retention drops keys as old as the notifications it deletes.
+CREATE TABLE notification_dedupe (
+  user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  dedupe_key text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (user_id, dedupe_key)
+);
+CREATE INDEX notification_dedupe_created_idx ON notification_dedupe (created_at);
+
 -- Preferences: the seed's row, with email_enabled / push_enabled as the master switches of the e-mail and
 -- in-app channels and categories = { "<type>": { "in_app": bool, "email": bool } } (missing entries take
 -- the defaults). push_enabled defaults to true, not the seed's false: in-app notifications are on unless
@@ -54,6 +66,8 @@ CREATE TABLE notification_broadcasts (
   created_at timestamptz NOT NULL DEFAULT now(),
   started_at timestamptz,
   completed_at timestamptz,
+  -- The process fanning it out and until when; every batch's commit is fenced by it.
+  locked_by text,
   lease_until timestamptz
 );
 CREATE INDEX notification_broadcasts_open_idx ON notification_broadcasts (created_at) WHERE status IN ('pending', 'running');

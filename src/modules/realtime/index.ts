@@ -12,7 +12,7 @@ import { createRedisMessageStore } from './message-store.redis.ts';
 import { PollConnection } from './poll-connection.ts';
 import { registerPollRoutes } from './poll.routes.ts';
 import { createRealtimeMetrics } from './realtime-metrics.ts';
-import { bridgeTestEvents } from './realtime-bridge.ts';
+import { bridgeNotificationEvents, bridgeTestEvents } from './realtime-bridge.ts';
 import { createRealtimeStats, type RealtimeStats } from './realtime-stats.ts';
 import { createRealtimeService } from './realtime.service.ts';
 import { createTestOwnerRegistry } from './test-owner.registry.ts';
@@ -76,7 +76,14 @@ export async function realtimeModule(app: FastifyInstance, deps: RealtimeModuleD
     redis: commands,
     keyPrefix: config.redisKeyPrefix,
   });
-  const stopBridge = bridgeTestEvents({ events: deps.events, broker, owners, streamsLive: deps.streamsLive });
+  const stopTestBridge = bridgeTestEvents({
+    events: deps.events,
+    broker,
+    owners,
+    streamsLive: deps.streamsLive,
+  });
+  const stopNotificationBridge = bridgeNotificationEvents({ events: deps.events, broker });
+  const stopBridge = () => (stopTestBridge(), stopNotificationBridge());
 
   const stats = createRealtimeStats();
   const channels = new ChannelManager();

@@ -52,3 +52,32 @@ export function bridgeTestEvents({ events, broker, owners, streamsLive }: Bridge
   );
   return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
 }
+
+/**
+ * Forwards the notification centre's events to the owner's `user-notifications` stream: `notification`
+ * (the notification as the API lists it) and `notification.unread-count` (`{ count }`). Subscribed
+ * `localOnly` for the same reason as the test events: the process that changed the notification publishes
+ * it once, and the broker fans it out to every API process (and keeps it for resume).
+ */
+export function bridgeNotificationEvents({
+  events,
+  broker,
+}: Pick<BridgeDeps, 'events' | 'broker'>): () => void {
+  const unsubscribers = [
+    events.subscribe(
+      'NotificationCreated',
+      async ({ userId, notification }) => {
+        await broker.publish('user-notifications', 'notification', notification, { userId });
+      },
+      { localOnly: true },
+    ),
+    events.subscribe(
+      'NotificationUnreadCount',
+      async ({ userId, count }) => {
+        await broker.publish('user-notifications', 'notification.unread-count', { count }, { userId });
+      },
+      { localOnly: true },
+    ),
+  ];
+  return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
+}

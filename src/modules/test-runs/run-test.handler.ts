@@ -94,11 +94,11 @@ async function settleFailure(
   if (isRetryable(err) && row.attempts < deps.attempts) {
     const delayMs = deps.backoffMs * 2 ** (row.attempts - 1);
     if (!(await deps.runs.requeue(row.test_id, runId, delayMs, error))) return { kind: 'skipped' };
-    void deps.events.publish('TestFailed', { ...base, error, willRetry: true });
+    void deps.events.publish('TestFailed', { ...base, runId, error, willRetry: true });
     return { kind: 'retry', error, delayMs };
   }
   if (!(await deps.runs.fail(row.test_id, runId, error))) return { kind: 'skipped' };
-  void deps.events.publish('TestFailed', { ...base, error, willRetry: false });
+  void deps.events.publish('TestFailed', { ...base, runId, error, willRetry: false });
   return { kind: 'failed', error };
 }
 
@@ -157,6 +157,7 @@ export function createRunTestHandler(deps: RunTestDeps): RunTest {
       if (!(await deps.runs.complete(testId, runId, result))) return { kind: 'skipped' };
       void deps.events.publish('TestCompleted', {
         ...base,
+        runId,
         passed: result.passed ?? null,
         score: result.score ?? null,
         metrics: result.metrics ?? {},

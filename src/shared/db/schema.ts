@@ -134,7 +134,15 @@ export interface NotificationBroadcastsTable {
   created_at: Generated<Date>;
   started_at: NullableTimestamp;
   completed_at: NullableTimestamp;
+  locked_by: string | null;
   lease_until: NullableTimestamp;
+}
+
+/** A source's (user, dedupe key) claim: one notification and one e-mail per source event. */
+export interface NotificationDedupeTable {
+  user_id: string;
+  dedupe_key: string;
+  created_at: Generated<Date>;
 }
 
 export interface UserQuotasTable {
@@ -181,6 +189,7 @@ export interface DB {
   notifications: NotificationsTable;
   notification_preferences: NotificationPreferencesTable;
   notification_broadcasts: NotificationBroadcastsTable;
+  notification_dedupe: NotificationDedupeTable;
   user_quotas: UserQuotasTable;
   email_outbox: EmailOutboxTable;
 }

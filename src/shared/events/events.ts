@@ -13,12 +13,17 @@ export interface EventMap {
   TestQueued: TestEventBase & { priority: number };
   TestStarted: TestEventBase & { attempt: number };
   TestProgress: TestEventBase & { progress: number; message: string; metrics?: Record<string, number> };
+  /**
+   * `runId` is the attempt that finished (a new one per run: a manual retry's outcome is a new event,
+   * a duplicated delivery of one is not). The job handler always sets it.
+   */
   TestCompleted: TestEventBase & {
+    runId?: string;
     passed: boolean | null;
     score: number | null;
     metrics: Record<string, number>;
   };
-  TestFailed: TestEventBase & { error: string; willRetry: boolean };
+  TestFailed: TestEventBase & { runId?: string; error: string; willRetry: boolean };
   TestCancelled: TestEventBase;
   /** A notification was stored for `userId` (the notifications module); realtime pushes it as `notification`. */
   NotificationCreated: { userId: string; notification: NotificationPayload };
