@@ -147,15 +147,13 @@ export function createOutboxRepository(db: Kysely<DB>) {
 
     /**
      * Fails rows whose attempt outlived its lease (the sender died or lost the database mid-send): the
-     * SMTP server may have accepted the message, so it is not sent again. `except`: attempts still in
-     * flight in this process.
+     * SMTP server may have accepted the message, so it is not sent again.
      */
-    async failInterrupted(error: string, except: string[], limit: number): Promise<OutboxRow[]> {
-      const skip = except.length ? sql`AND id NOT IN (${sql.join(except)})` : sql``;
+    async failInterrupted(error: string, limit: number): Promise<OutboxRow[]> {
       const { rows } = await sql<OutboxRow>`
         UPDATE email_outbox SET status = 'failed', last_error = ${clip(error)}, lease_until = null, updated_at = now()
         WHERE id IN (
-          SELECT id FROM email_outbox WHERE status = 'sending' AND lease_until < now() ${skip}
+          SELECT id FROM email_outbox WHERE status = 'sending' AND lease_until < now()
           ORDER BY lease_until LIMIT ${limit} FOR UPDATE SKIP LOCKED
         )
         RETURNING *`.execute(db);

@@ -1,0 +1,125 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { registerUser, type TestUser } from '../support/app.ts';
+import { TEST_DATABASES } from '../support/databases.ts';
+import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.ts';
+import { waitFor } from '../support/wait.ts';
+import { buildEmailApp, notification, smtpEnv, waitForStatus } from './email-helpers.ts';
+
+describe.each(TEST_DATABASES)('e-mail delivery over SMTP ($name)', (database) => {
+  let sink: SmtpSink;
+  let app: FastifyInstance;
+  let admin: TestUser;
+  let drop: () => Promise<void>;
+
+  beforeAll(async () => {
+    sink = await startSmtpSink();
+    const db = await database.create();
+    drop = db.drop;
+    ({ app } = await buildEmailApp(
+      smtpEnv(sink.port, {
+        PUBLIC_URL: 'https://testweb.example',
+        MAIL_FROM: 'TestWeb <noreply@mail.example>',
+      }),
+      db.config,
+    ));
+    admin = await registerUser(app);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await sink?.close();
+    await drop?.();
+  });
+  beforeEach(() => sink.clear());
+
+  it('delivers recipient, subject, text and HTML parts with the Message-ID stored in the outbox', async () => {
+    const sent = await app.email.send(
+      notification('owner@example.test', {
+        title: 'Test failed: https://shop.example',
+        content: 'The API test failed 3 of 5 checks.',
+        actionUrl: '/tests/0b7c4a53-39a4-4d0e-9b52-7f4d8a3b6f10',
+      }),
+    );
+    const mail = await waitFor(() => sink.messages[0], 10_000, 'the message at the SMTP server');
+    expect(mail.envelope.to).toEqual(['owner@example.test']);
+    expect(mail.envelope.from).toBe('noreply@mail.example');
+    expect(mail.subject).toBe('Test failed: https://shop.example');
+    expect(mail.text).toContain('The API test failed 3 of 5 checks.');
+    expect(mail.text).toContain(
+      'Open in TestWeb: https://testweb.example/tests/0b7c4a53-39a4-4d0e-9b52-7f4d8a3b6f10',
+    );
+    expect(mail.text).toContain('Settings → Notifications');
+    expect(mail.html).toContain('The API test failed 3 of 5 checks.');
+    expect(mail.html).toContain('href="https://testweb.example/tests/0b7c4a53-39a4-4d0e-9b52-7f4d8a3b6f10"');
+
+    const stored = await waitForStatus(app, admin, sent.id, 'sent');
+    expect(stored.messageId).toBe(`<${sent.id}@mail.example>`);
+    expect(mail.messageId).toBe(stored.messageId);
+    expect(stored.attempts).toBe(1);
+    expect(stored.sentAt).not.toBeNull();
+  });
+
+  it('escapes <script> from user data in the HTML part and keeps it as text in the text part', async () => {
+    const evil = '<script>alert("x")</script>';
+    const sent = await app.email.send(
+      notification('owner@example.test', { title: `Site ${evil}`, content: `Body ${evil} & more` }),
+    );
+    const mail = await waitFor(() => sink.messages[0], 10_000, 'the message');
+    expect(mail.html).not.toContain('<script>');
+    expect(mail.html).toContain('Body &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; more');
+    expect(mail.html).toContain('<title>Site &lt;script&gt;');
+    expect(mail.text).toContain(`Body ${evil} & more`);
+    expect(mail.subject).toBe(`Site ${evil}`);
+    await waitForStatus(app, admin, sent.id, 'sent');
+  });
+
+  it('emits no link for an actionUrl that is not http(s)', async () => {
+    await app.email.send(
+      notification('owner@example.test', { content: 'x', actionUrl: 'javascript:alert(1)' }),
+    );
+    const mail = await waitFor(() => sink.messages[0], 10_000, 'the message');
+    expect(mail.html).not.toContain('javascript:');
+    expect(mail.html).not.toContain('Open in TestWeb');
+    expect(mail.text).not.toContain('Open in TestWeb');
+  });
+
+  it('writes in Simplified Chinese for the zh-CN locale', async () => {
+    const sent = await app.email.send(
+      notification(
+        'owner@example.test',
+        { title: '测试失败：首页', content: '5 项检查中有 3 项失败。', actionUrl: '/tests/1' },
+        'zh-CN',
+      ),
+    );
+    const mail = await waitFor(() => sink.messages[0], 10_000, 'the message');
+    expect(mail.subject).toBe('测试失败：首页');
+    expect(mail.text).toContain('5 项检查中有 3 项失败。');
+    expect(mail.text).toContain('在 TestWeb 中查看: https://testweb.example/tests/1');
+    expect(mail.text).toContain('设置 → 通知');
+    expect(mail.html).toContain('lang="zh-CN"');
+    expect(mail.html).toContain('在 TestWeb 中查看');
+    expect((await waitForStatus(app, admin, sent.id, 'sent')).locale).toBe('zh-CN');
+  });
+
+  it('retries after the server refused the first attempt: one message arrives, attempts 2', async () => {
+    sink.refuseNext(1, 451);
+    const sent = await app.email.send(notification('greylisted@example.test', { title: 'Retry me' }));
+    const stored = await waitForStatus(app, admin, sent.id, 'sent');
+    expect(sink.refused).toBe(1);
+    expect(sink.messages).toHaveLength(1);
+    expect(sink.messages[0]!.subject).toBe('Retry me');
+    expect(stored.attempts).toBe(2);
+    expect(stored.lastError).toBeNull();
+  });
+
+  it('fails at once without a retry on a permanent 5xx', async () => {
+    sink.refuseNext(5, 550);
+    const sent = await app.email.send(notification('nobody@example.test', { title: 'No such user' }));
+    const stored = await waitForStatus(app, admin, sent.id, 'failed');
+    expect(stored.attempts).toBe(1);
+    expect(stored.lastError).toContain('550');
+    expect(sink.refused).toBe(1);
+    expect(sink.messages).toHaveLength(0);
+    sink.refuseNext(0, 550);
+  });
+});
