@@ -3,8 +3,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { registerUser, type TestUser } from '../support/app.ts';
 import { TEST_DATABASES } from '../support/databases.ts';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.ts';
+import { startTcpProxy } from '../support/tcp-proxy.ts';
 import { waitFor } from '../support/wait.ts';
-import { buildEmailApp, notification, smtpEnv, waitForStatus } from './email-helpers.ts';
+import { buildEmailApp, notification, outboxMessage, smtpEnv, waitForStatus } from './email-helpers.ts';
 
 describe.each(TEST_DATABASES)('e-mail delivery over SMTP ($name)', (database) => {
   let sink: SmtpSink;
@@ -121,5 +122,77 @@ describe.each(TEST_DATABASES)('e-mail delivery over SMTP ($name)', (database) =>
     expect(sink.refused).toBe(1);
     expect(sink.messages).toHaveLength(0);
     sink.refuseNext(0, 550);
+  });
+
+  it('delivers a title with CR/LF as one subject line: no injected header, no extra recipient', async () => {
+    const sent = await app.email.send(
+      notification('owner@example.test', { title: 'Hi\r\nBcc: victim@example.test\r\nX-Evil: 1' }),
+    );
+    const mail = await waitFor(() => sink.messages[0], 10_000, 'the message');
+    expect(mail.envelope.to).toEqual(['owner@example.test']);
+    expect(mail.subject).toBe('Hi Bcc: victim@example.test X-Evil: 1');
+    expect(mail.parsed.headers.has('bcc')).toBe(false);
+    expect(mail.parsed.headers.has('x-evil')).toBe(false);
+    await waitForStatus(app, admin, sent.id, 'sent');
+  });
+
+  it('backs off exponentially on 4xx and fails once EMAIL_MAX_ATTEMPTS (5) are used', async () => {
+    sink.refuseNext(5, 451);
+    const started = Date.now();
+    const sent = await app.email.send(notification('full@example.test', { title: 'Mailbox full' }));
+    const stored = await waitForStatus(app, admin, sent.id, 'failed', 20_000);
+    // Waits of 50, 100, 200 and 400 ms between the five attempts.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(750);
+    expect(stored.attempts).toBe(5);
+    expect(stored.lastError).toMatch(/451.*gave up after 5 attempts/);
+    expect(sink.refused).toBe(5);
+    expect(sink.messages).toHaveLength(0);
+  });
+
+  it('delivers a permanently failed message after an admin retries it', async () => {
+    sink.refuseNext(1, 554);
+    const sent = await app.email.send(notification('later@example.test', { title: 'Second chance' }));
+    await waitForStatus(app, admin, sent.id, 'failed');
+    const res = await app.inject({
+      method: 'POST',
+      url: `/api/admin/outbox/${sent.id}/retry`,
+      headers: admin.auth,
+    });
+    expect(res.statusCode).toBe(200);
+    const stored = await waitForStatus(app, admin, sent.id, 'sent');
+    expect(stored.attempts).toBe(1);
+    expect(sink.messages.map((m) => m.subject)).toEqual(['Second chance']);
+  });
+});
+
+describe.each(TEST_DATABASES)('e-mail delivery while the SMTP server is unreachable ($name)', (database) => {
+  it('keeps the message pending with the connection error, and delivers it once the server is back', async () => {
+    const sink = await startSmtpSink();
+    const proxy = await startTcpProxy('127.0.0.1', sink.port);
+    const db = await database.create();
+    const { app } = await buildEmailApp(smtpEnv(proxy.port, { EMAIL_RETRY_BACKOFF: '200ms' }), db.config);
+    try {
+      const admin = await registerUser(app);
+      await proxy.stop();
+      const sent = await app.email.send(notification('patient@example.test', { title: 'Eventually' }));
+      const waiting = await waitFor(
+        async () => {
+          const m = await outboxMessage(app, admin, sent.id);
+          return m.status === 'pending' && m.attempts >= 1 ? m : null;
+        },
+        10_000,
+        'a failed first attempt',
+      );
+      expect(waiting.lastError).toMatch(/ECONNECTION|ECONNREFUSED/);
+      await proxy.start();
+      const stored = await waitForStatus(app, admin, sent.id, 'sent', 20_000);
+      expect(stored.attempts).toBeGreaterThanOrEqual(2);
+      expect(sink.messages.map((m) => m.subject)).toEqual(['Eventually']);
+    } finally {
+      await app.close();
+      await proxy.close();
+      await sink.close();
+      await db.drop();
+    }
   });
 });

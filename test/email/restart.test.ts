@@ -8,7 +8,14 @@ import { registerUser, type TestUser } from '../support/app.ts';
 import { TEST_DATABASES } from '../support/databases.ts';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.ts';
 import { waitFor } from '../support/wait.ts';
-import { buildEmailApp, notification, outboxMessage, smtpEnv, type OutboxView } from './email-helpers.ts';
+import {
+  buildEmailApp,
+  notification,
+  outboxMessage,
+  smtpEnv,
+  waitForStatus,
+  type OutboxView,
+} from './email-helpers.ts';
 
 // A persistent database: PGlite in a temporary directory, or the suite's own PostgreSQL database.
 async function persistent(database: (typeof TEST_DATABASES)[number]) {
@@ -33,11 +40,12 @@ describe.each(TEST_DATABASES)('the outbox across a restart ($name)', (database) 
     await db?.drop();
   });
 
-  it('delivers a message written before the restart, and retention drops old sent and failed ones', async () => {
+  it('delivers a message written before the restart, fails an expired one, and drops old sent and failed ones', async () => {
     // Before: no SMTP. One message waits; one old sent and one old failed message from long ago.
     const first = await buildEmailApp({ EMAIL_RATE_LIMIT_RECIPIENT: '1/1h' }, db.config);
     let admin: TestUser;
     let waiting: string;
+    let stale: string;
     let old: string[];
     try {
       admin = await registerUser(first.app, 'admin@example.test');
@@ -50,6 +58,11 @@ describe.each(TEST_DATABASES)('the outbox across a restart ($name)', (database) 
       await sql`UPDATE email_outbox SET created_at = now() - interval '2 hours'
         WHERE id IN (${a.id}, ${b.id})`.execute(first.app.database.db);
       waiting = (await first.app.email.send(notification('waiting@example.test', { title: 'Survivor' }))).id;
+      // Queued two days ago: older than EMAIL_MAX_AGE (24 h) by the time a dispatcher sees it.
+      stale = (await first.app.email.send(notification('stale@example.test', { title: 'Too late' }))).id;
+      await sql`UPDATE email_outbox SET queued_at = now() - interval '2 days' WHERE id = ${stale}`.execute(
+        first.app.database.db,
+      );
     } finally {
       await first.app.close();
     }
@@ -66,10 +79,14 @@ describe.each(TEST_DATABASES)('the outbox across a restart ($name)', (database) 
         10_000,
         'sent',
       );
+      await waitForStatus(second.app, admin, stale, 'failed');
       const list = await second.app.inject({ url: '/api/admin/outbox', headers: admin.auth });
       const ids = list.json<{ items: OutboxView[] }>().items.map((i) => i.id);
-      expect(ids).toEqual([waiting]);
+      expect(ids).toEqual([stale, waiting]);
       expect(ids).not.toContain(old[0]);
+      const expired = await waitForStatus(second.app, admin, stale, 'failed');
+      expect(expired).toMatchObject({ status: 'failed', attempts: 1 });
+      expect(expired.lastError).toMatch(/^expired/);
       expect(sink.messages).toHaveLength(1);
     } finally {
       await second.app.close();
