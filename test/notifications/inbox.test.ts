@@ -64,7 +64,7 @@ describe.each(TEST_DATABASES)('notification inbox ($name)', (database) => {
       id: expect.any(String),
       type: 'test_completed',
       title: `Test completed: api ${event.url}`,
-      content: 'Score 87, all checks passed',
+      content: 'All checks passed (score 87).',
       data: { testId: event.testId, type: 'api', url: event.url, score: 87, passed: true, error: null },
       actionUrl: `/tests/${event.testId}`,
       read: false,

@@ -23,7 +23,7 @@ export interface Page {
 
 /** HTTP calls of one user against one app. */
 export function inbox(app: FastifyInstance, user: TestUser) {
-  const call = (method: 'GET' | 'PUT' | 'DELETE' | 'POST', url: string, payload?: object) =>
+  const call = (method: 'GET' | 'PUT' | 'PATCH' | 'DELETE' | 'POST', url: string, payload?: object) =>
     app.inject({ method, url, headers: user.auth, ...(payload ? { payload } : {}) });
   return {
     call,

@@ -30,17 +30,32 @@ interface Catalog {
   quota(used: number, quota: number, resetsAt: string): MessageText;
 }
 
-const score = (t: TestOutcome, word: string) => (t.score === null ? '' : `${word} ${t.score}`);
+interface Words {
+  score: string;
+  open: string;
+  close: string;
+  stop: string;
+}
+
+/** "All checks passed (score 92)." — the score only where the engine gives one; null when there is nothing to say. */
+function sentence(base: string | null, score: number | null, w: Words): string | null {
+  if (base === null) return score === null ? null : `${w.score} ${score}${w.stop}`;
+  return score === null
+    ? `${base}${w.stop}`
+    : `${base}${w.open}${w.score.toLowerCase()} ${score}${w.close}${w.stop}`;
+}
+
+const EN: Words = { score: 'Score', open: ' (', close: ')', stop: '.' };
+const ZH: Words = { score: '得分', open: '（', close: '）', stop: '。' };
 
 const en: Catalog = {
   completed: (t) => ({
     title: `Test completed: ${t.type} ${t.url}`,
-    content:
-      [score(t, 'Score'), t.passed === true ? 'all checks passed' : ''].filter(Boolean).join(', ') || null,
+    content: sentence(t.passed === true ? 'All checks passed' : null, t.score, EN),
   }),
   checksFailed: (t) => ({
     title: `Test failed: ${t.type} ${t.url}`,
-    content: ['The checks did not pass', score(t, 'score')].filter(Boolean).join(', ') + '.',
+    content: sentence('The checks did not pass', t.score, EN),
   }),
   errored: (t) => ({ title: `Test failed: ${t.type} ${t.url}`, content: `Error: ${t.error}` }),
   quota: (used, quota, resetsAt) => ({
@@ -52,11 +67,11 @@ const en: Catalog = {
 const zhCN: Catalog = {
   completed: (t) => ({
     title: `测试完成：${t.type} ${t.url}`,
-    content: [score(t, '得分'), t.passed === true ? '全部检查通过' : ''].filter(Boolean).join('，') || null,
+    content: sentence(t.passed === true ? '全部检查通过' : null, t.score, ZH),
   }),
   checksFailed: (t) => ({
     title: `测试失败：${t.type} ${t.url}`,
-    content: ['检查未通过', score(t, '得分')].filter(Boolean).join('，') + '。',
+    content: sentence('检查未通过', t.score, ZH),
   }),
   errored: (t) => ({ title: `测试失败：${t.type} ${t.url}`, content: `错误：${t.error}` }),
   quota: (used, quota, resetsAt) => ({
