@@ -14,12 +14,13 @@ export interface Figures {
   errors: number;
 }
 
-/** `pathFor` picks each request's path; `authFor` its bearer token (default: none). */
+/** `pathFor` picks each request's path, then `authFor` its bearer token (default: none). */
 export async function load(
   port: number,
   seconds: number,
   pathFor: () => string,
   authFor?: () => string,
+  connections = CONNECTIONS,
 ): Promise<Figures> {
   const histogram = hdr.build({
     lowestDiscernibleValue: 1,
@@ -28,7 +29,7 @@ export async function load(
   });
   const instance = autocannon({
     url: `http://127.0.0.1:${port}`,
-    connections: CONNECTIONS,
+    connections,
     duration: seconds,
     requests: [
       {
