@@ -199,6 +199,7 @@ export async function buildApp({
     registry: engines,
     queue: queue.driver,
     resultCache: createResultCache(cache),
+    users: createUserDirectory(db),
   });
   const runsWorker = worker ?? true;
   const { service: email } = await emailModule(app, { config, db, worker: runsWorker, instanceId });

@@ -7,6 +7,9 @@ import { createJobsService } from './jobs.service.ts';
 import { registerJobsRoutes } from './jobs.routes.ts';
 import type { EngineRegistryPort, EngineRunnerPort, ResultCachePort, TestQueuePort } from './ports.ts';
 import { createQueueStore } from './queue-store.repository.ts';
+import { createQuotaRepository } from './quota.repository.ts';
+import { registerQuotaRoutes } from './quota.routes.ts';
+import { createQuotaService, type AccountLookup } from './quota.service.ts';
 import { createRunTestHandler, type RunTest } from './run-test.handler.ts';
 import { createTestRunRepository } from './test-run.repository.ts';
 import { createTestRepository } from './test.repository.ts';
@@ -20,6 +23,7 @@ export type {
   ResultSource,
   TestQueuePort,
 } from './ports.ts';
+export type { AccountLookup } from './quota.service.ts';
 export type { Attempt } from './test-run.repository.ts';
 export type { RunTest } from './run-test.handler.ts';
 export type { Viewer } from './test.repository.ts';
@@ -71,13 +75,27 @@ export interface TestRunsModuleDeps {
   registry: EngineRegistryPort;
   queue: TestQueuePort;
   resultCache?: ResultCachePort;
+  /** Who has an account (the auth module's user directory): the admin quota routes answer 404 for no one. */
+  users: AccountLookup;
 }
 
-/** The tests API (submit, list, status, result) and /api/queue/jobs (list, cancel, retry). */
+/**
+ * The tests API (submit, list, status, result), the daily test quota (/api/tests/quota and the admin
+ * routes) and /api/queue/jobs (list, cancel, retry).
+ */
 export function testRunsModule(app: FastifyInstance, deps: TestRunsModuleDeps): { service: TestsService } {
   const tests = createTestRepository(deps.db);
+  const quota = createQuotaService({
+    db: deps.db,
+    quotas: createQuotaRepository(deps.db),
+    tests,
+    events: deps.events,
+    users: deps.users,
+    defaultQuota: deps.config.notifications.userDailyTestQuota,
+  });
   const service = createTestsService({
     tests,
+    quota,
     registry: deps.registry,
     queue: deps.queue,
     resultCache: deps.resultCache,
@@ -87,6 +105,7 @@ export function testRunsModule(app: FastifyInstance, deps: TestRunsModuleDeps): 
     allowPrivateTargets: deps.config.allowPrivateTargets,
   });
   app.decorate('tests', service);
+  registerQuotaRoutes(app, quota);
   registerTestsRoutes(app, service);
   registerJobsRoutes(
     app,

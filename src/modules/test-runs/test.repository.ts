@@ -19,6 +19,18 @@ export interface NewTest {
   url: string;
   options: Record<string, unknown>;
   priority: number;
+  /** When it was submitted, by the quota's clock (the day it counts towards); the database's now() otherwise. */
+  createdAt?: Date;
+}
+
+export interface CreateOptions {
+  /** The submission's transaction (the daily quota's), so the insert commits or rolls back with it. */
+  trx?: Kysely<DB>;
+  /**
+   * Insert only when the user has no positive daily-quota override, so that on a server without a default
+   * quota the one INSERT also checks for an admin's per-user quota (submission then takes the counted path).
+   */
+  unlessQuotaOverride?: boolean;
 }
 
 export interface ListFilter {
@@ -71,12 +83,21 @@ export function createTestRepository(db: Kysely<DB>) {
      * Inserts a queued test unless the user already has `limit` queued or running tests. One statement,
      * so concurrent submissions cannot both slip under the limit by much.
      */
-    async createWithinLimit(t: NewTest, limit: number): Promise<TestRow | undefined> {
+    async createWithinLimit(
+      t: NewTest,
+      limit: number,
+      opts: CreateOptions = {},
+    ): Promise<TestRow | undefined> {
+      const noOverride = opts.unlessQuotaOverride
+        ? sql`AND NOT EXISTS (SELECT 1 FROM user_quotas WHERE user_id = ${t.userId} AND daily_test_quota > 0)`
+        : sql``;
       const { rows } = await sql<TestRow>`
-        INSERT INTO test_queue (test_id, test_type, url, config, priority, user_id)
-        SELECT ${t.testId}, ${t.type}, ${t.url}, ${JSON.stringify(t.options)}::jsonb, ${t.priority}, ${t.userId}
+        INSERT INTO test_queue (test_id, test_type, url, config, priority, user_id, created_at)
+        SELECT ${t.testId}, ${t.type}, ${t.url}, ${JSON.stringify(t.options)}::jsonb, ${t.priority}, ${t.userId},
+          COALESCE(${t.createdAt?.toISOString() ?? null}::timestamptz, now())
         WHERE (SELECT count(*) FROM (SELECT 1 FROM test_queue WHERE user_id = ${t.userId} AND status IN ('queued', 'running') LIMIT ${limit}) active) < ${limit}
-        RETURNING *`.execute(db);
+          ${noOverride}
+        RETURNING *`.execute(opts.trx ?? db);
       return rows[0];
     },
 

@@ -5,6 +5,7 @@ import { queueCall } from '../../shared/redis/with-timeout.ts';
 import type { EngineRegistryPort, ResultCachePort, ResultReadOptions, TestQueuePort } from './ports.ts';
 import type { CreateTestBody, ListTestsQuery, TestResultView, TestView } from './tests.schemas.ts';
 import type { Page, TestRepository, TestRow, Viewer } from './test.repository.ts';
+import type { QuotaService } from './quota.service.ts';
 import {
   checkSubmittedTarget,
   TargetRefusedError,
@@ -17,6 +18,8 @@ interface Logger {
 
 export interface TestsServiceDeps {
   tests: TestRepository;
+  /** Writes a submitted test within the user's daily quota (and the active-tests limit). */
+  quota: Pick<QuotaService, 'insert'>;
   registry: EngineRegistryPort;
   queue: Pick<TestQueuePort, 'enqueue'>;
   /** Optional read-through cache for stored results (the cache module's). */
@@ -131,7 +134,7 @@ export function createTestsService(deps: TestsServiceDeps) {
       const url = await checkTarget(checkUrl(body.url), deps.allowPrivateTargets);
       const options = registry.validate(body.type, body.options ?? {}) as Record<string, unknown>;
       const priority = body.priority ?? 0;
-      const row = await tests.createWithinLimit(
+      const row = await deps.quota.insert(
         { testId: randomUUID(), userId: viewer.id, type: body.type, url, options, priority },
         deps.maxActivePerUser,
       );
@@ -140,7 +143,7 @@ export function createTestsService(deps: TestsServiceDeps) {
           `You already have ${deps.maxActivePerUser} queued or running tests; wait for some to finish`,
           5,
         );
-      // The row is the system of record: if the queue is unreachable now, the reconciler enqueues it later.
+      // After the commit. The row is the system of record: if the queue is unreachable now, the reconciler enqueues it later.
       await queueCall(queue.enqueue({ testId: row.test_id, priority })).catch((err: unknown) =>
         log.warn({ err, testId: row.test_id }, 'enqueue failed; the reconciler will retry'),
       );
