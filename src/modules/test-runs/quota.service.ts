@@ -20,7 +20,7 @@ export class QuotaExceededError extends AppError {
   readonly title = 'Too Many Requests';
   constructor(quota: number, resetsAt: Date, now: Date) {
     super(
-      `Your daily test quota of ${quota} tests is reached; it resets at ${resetsAt.toISOString()} (00:00 UTC)`,
+      `Your daily test quota of ${quota} test${quota === 1 ? '' : 's'} is reached; it resets at ${resetsAt.toISOString()} (00:00 UTC)`,
     );
     this.headers['retry-after'] = String(Math.max(1, Math.ceil((resetsAt.getTime() - now.getTime()) / 1000)));
   }
