@@ -6,8 +6,15 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { buildApp } from '../../src/app.ts';
 import type { DatabaseConfig } from '../../src/config/index.ts';
+import { createUserDirectory } from '../../src/modules/auth/index.ts';
+import { createBroadcastRepository } from '../../src/modules/notifications/broadcast.repository.ts';
+import { createBroadcasts } from '../../src/modules/notifications/broadcast.ts';
+import { createNotificationRepository } from '../../src/modules/notifications/notification.repository.ts';
+import { createPreferencesRepository } from '../../src/modules/notifications/preferences.repository.ts';
+import { expectToHold } from '../queue/support/quiet.ts';
 import { buildTestApp, registerUser, testConfig, type TestUser } from '../support/app.ts';
 import { POSTGRES_URL, TEST_DATABASES } from '../support/databases.ts';
+import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.ts';
 import { inbox, waitFor } from './notifications-helpers.ts';
 
 /** Room for 30 sign-ups from one address. */
@@ -43,18 +50,24 @@ describe.each(TEST_DATABASES)('admin broadcasts ($name)', (database) => {
   let app: FastifyInstance;
   let drop: () => Promise<void>;
   let admin: TestUser;
+  let sink: SmtpSink;
   const users: TestUser[] = [];
 
   beforeAll(async () => {
+    sink = await startSmtpSink();
     const db = await database.create();
     drop = db.drop;
-    app = await buildTestApp(MANY_USERS, db.config);
+    app = await buildTestApp(
+      { ...MANY_USERS, SMTP_URL: `smtp://127.0.0.1:${sink.port}`, EMAIL_POLL_INTERVAL: '50ms' },
+      db.config,
+    );
     admin = await registerUser(app);
     for (let i = 0; i < 30; i++) users.push(await registerUser(app));
   });
   afterAll(async () => {
     await app?.close();
     await drop?.();
+    await sink?.close();
   });
 
   const broadcast = (user: TestUser, payload: object) =>
@@ -64,6 +77,11 @@ describe.each(TEST_DATABASES)('admin broadcasts ($name)', (database) => {
     const quiet = users[3]!;
     await inbox(app, quiet).call('PUT', '/api/notifications/preferences', {
       categories: { system_update: { in_app: false } },
+    });
+    // E-mail for broadcasts is off by default; one user asked for it.
+    const reader = users[7]!;
+    await inbox(app, reader).call('PUT', '/api/notifications/preferences', {
+      categories: { system_update: { email: true } },
     });
     const res = await broadcast(admin, {
       title: 'Maintenance tonight',
@@ -93,6 +111,51 @@ describe.each(TEST_DATABASES)('admin broadcasts ($name)', (database) => {
       });
     }
     expect(await inbox(app, users[0]!).count()).toBe(1);
+    // Only the user who asked for broadcast e-mail gets one.
+    const mail = await waitFor(() => sink.messages[0], 15_000, 'the broadcast e-mail');
+    expect(mail).toMatchObject({ subject: 'Maintenance tonight', envelope: { to: [reader.email] } });
+    await expectToHold(() => sink.messages.length === 1, 500, 'one broadcast e-mail');
+  });
+
+  it('walks the users in batches; a second process finds the broadcast held and delivers nothing twice', async () => {
+    const db = app.database.db;
+    const batches: string[][] = [];
+    const processOf = (instanceId: string) =>
+      createBroadcasts({
+        db,
+        broadcasts: createBroadcastRepository(db),
+        notifications: createNotificationRepository(db),
+        preferences: createPreferencesRepository(db),
+        service: {
+          publishCreated: async () => undefined,
+          publishCounts: async (ids) => void batches.push(ids),
+        },
+        users: createUserDirectory(db),
+        email: app.email,
+        instanceId,
+        log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+        batchSize: 4,
+      });
+    const one = processOf('process-one');
+    const two = processOf('process-two');
+    sink.clear();
+    const { broadcastId } = await one.create(admin.id, { title: 'In batches' });
+    two.kick();
+    const done = await finished(app, admin, broadcastId);
+    await Promise.all([one.stop(), two.stop()]);
+    expect(done).toMatchObject({ status: 'completed', delivered: 30 });
+    const rows = await db
+      .selectFrom('notifications')
+      .select(['user_id'])
+      .where('dedupe_key', '=', `broadcast:${broadcastId}`)
+      .execute();
+    // Everyone but the user whose in-app system updates are off, each once; 31 users in batches of 4.
+    expect(rows).toHaveLength(30);
+    expect(new Set(rows.map((r) => r.user_id)).size).toBe(30);
+    expect(batches).toHaveLength(8);
+    expect(batches.every((b) => b.length <= 4)).toBe(true);
+    await waitFor(() => sink.messages.length === 1, 15_000, 'the one broadcast e-mail');
+    await expectToHold(() => sink.messages.length === 1, 500, 'one e-mail');
   });
 
   it('is for admins only (403), and an unknown broadcast is 404', async () => {
@@ -219,5 +282,44 @@ describe.each(DURABLE)('a broadcast interrupted by a restart ($name)', (durable)
         user.id,
       ).toEqual(user === deleter ? [] : ['Resumed']);
     }
+  });
+});
+
+describe.each(TEST_DATABASES)('broadcast leases ($name)', (database) => {
+  let app: FastifyInstance;
+  let drop: () => Promise<void>;
+
+  beforeAll(async () => {
+    const db = await database.create();
+    drop = db.drop;
+    // No loop of its own: the test plays the processes.
+    app = await buildApp({ config: testConfig({}, db.config), worker: false });
+    await app.ready();
+  });
+  afterAll(async () => {
+    await app?.close();
+    await drop?.();
+  });
+
+  it('a process whose lease ran out can no longer commit a batch; the one that took over can', async () => {
+    const admin = await registerUser(app);
+    const db = app.database.db;
+    const repo = createBroadcastRepository(db);
+    const b = await repo.create({ createdBy: admin.id, title: 'Leased', content: null, actionUrl: null });
+    expect((await repo.claim('one', 60_000))?.id).toBe(b.id);
+    // Held: nobody else gets it.
+    expect(await repo.claim('two', 60_000)).toBeUndefined();
+    // One stalls past its lease; two takes over from the same cursor.
+    await db
+      .updateTable('notification_broadcasts')
+      .set({ lease_until: new Date(Date.now() - 1000) })
+      .where('id', '=', b.id)
+      .execute();
+    expect((await repo.claim('two', 60_000))?.locked_by).toBe('two');
+    const advance = (instanceId: string) =>
+      db.transaction().execute((trx) => repo.advance(trx, b.id, instanceId, admin.id, 1, 60_000));
+    expect(await advance('one')).toBe(false);
+    expect(await advance('two')).toBe(true);
+    expect(await repo.get(b.id)).toMatchObject({ delivered: 1, cursor_user_id: admin.id, locked_by: 'two' });
   });
 });
