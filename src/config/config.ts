@@ -4,6 +4,7 @@ import { resolveSecrets } from './secrets.ts';
 import { parseRealtimeConfig, type RealtimeConfig } from './realtime-config.ts';
 import { parseCacheConfig, type CacheConfig } from './cache-config.ts';
 import { parseQueueConfig, type QueueConfig } from './queue-config.ts';
+import { parseMonitoringConfig, type MonitoringConfig } from './monitoring-config.ts';
 import {
   parseEmailConfig,
   parseNotificationsConfig,
@@ -57,6 +58,7 @@ export interface Config {
   cache: CacheConfig;
   email: EmailConfig;
   notifications: NotificationsConfig;
+  monitoring: MonitoringConfig;
 }
 
 export interface LoadedConfig {
@@ -216,6 +218,7 @@ export function loadConfig(rawEnv: Env = process.env): LoadedConfig {
     cache: parseCacheConfig(e),
     email: parseEmailConfig(e),
     notifications: parseNotificationsConfig(e),
+    monitoring: parseMonitoringConfig(e),
   };
   return { config, notices: secrets.notices };
 }

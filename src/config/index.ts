@@ -2,3 +2,4 @@ export { loadConfig, type Config, type DatabaseConfig, type LoadedConfig } from 
 export { ConfigError } from './parse.ts';
 export { ENV_VARS } from './env.schema.ts';
 export type { EmailConfig, NotificationsConfig } from './email-config.ts';
+export type { MonitoringConfig } from './monitoring-config.ts';

@@ -1,4 +1,10 @@
-import { createOutboundClient, OutboundError, TargetRefusedError } from '../shared/outbound/index.ts';
+import {
+  createOutboundClient,
+  errorKind,
+  OutboundError,
+  TargetRefusedError,
+  type OutboundClient,
+} from '../shared/outbound/index.ts';
 import {
   DEFAULT_ENGINE_LIMITS,
   NonRetryableError,
@@ -19,6 +25,31 @@ export interface EngineRunnerOptions {
   maxResponseBytes?: number;
   /** Addresses the SSRF guard treats as public (tests stand a loopback fixture in for a public host). */
   publicAddresses?: readonly string[];
+  /** Told about each request an engine sends through the outbound client (the monitoring module counts them). */
+  metrics?: OutboundMetrics;
+}
+
+/** `outcome` is 'ok' for a response (whatever its status) or the OutboundErrorKind of a failure. */
+export interface OutboundMetrics {
+  outboundRequest(engine: string, outcome: string): void;
+}
+
+/** The client an engine gets: the shared one, each request counted under the engine's name. */
+function countedClient(http: OutboundClient, engine: string, metrics?: OutboundMetrics): OutboundClient {
+  if (!metrics) return http;
+  return {
+    settings: http.settings,
+    assertTarget: (url) => http.assertTarget(url),
+    close: () => http.close(),
+    request: (url, opts) =>
+      http.request(url, opts).then(
+        (res) => (metrics.outboundRequest(engine, 'ok'), res),
+        (err: unknown) => {
+          metrics.outboundRequest(engine, errorKind(err));
+          throw err;
+        },
+      ),
+  };
 }
 
 export interface EngineRunInput {
@@ -76,7 +107,7 @@ export function createEngineRunner(options: EngineRunnerOptions): EngineRunner {
           options: engineOptions,
           signal: input.signal,
           progress: input.progress,
-          http,
+          http: countedClient(http, engine.name, options.metrics),
           log,
           limits,
         });

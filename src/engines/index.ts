@@ -19,5 +19,6 @@ export {
   type EngineRunner,
   type EngineRunInput,
   type EngineRunnerOptions,
+  type OutboundMetrics,
 } from './engine-runner.ts';
 export * from './engine.ts';

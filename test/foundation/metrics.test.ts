@@ -12,10 +12,10 @@ describe('GET /metrics', () => {
       expect(res.headers['content-type']).toMatch(/^text\/plain/);
       expect(res.body).toContain('testweb_process_resident_memory_bytes');
       expect(res.body).toMatch(
-        /testweb_http_request_duration_seconds_count\{method="POST",route="\/api\/auth\/register",status="201"\} 1/,
+        /testweb_http_request_duration_seconds_count\{method="POST",route="\/api\/auth\/register",status_class="2xx"\} 1/,
       );
       expect(res.body).toMatch(
-        /testweb_http_request_duration_seconds_count\{method="GET",route="\/api\/auth\/me",status="401"\} 1/,
+        /testweb_http_request_duration_seconds_count\{method="GET",route="\/api\/auth\/me",status_class="4xx"\} 1/,
       );
       expect(res.body).toContain('# TYPE testweb_cache_hits_total counter');
     } finally {

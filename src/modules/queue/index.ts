@@ -6,6 +6,7 @@ import { createBullmqDriver } from './bullmq.driver.ts';
 import { createEmbeddedDriver } from './embedded.driver.ts';
 import type { TestQueueDriver } from './queue-driver.ts';
 import type { ClaimedJob, JobHandler, QueueStore } from './queue-ports.ts';
+import { createQueueMetrics, type QueueMetrics } from './queue-metrics.ts';
 import { registerQueueRoutes } from './queue.routes.ts';
 import { createQueueService, type QueueService } from './queue.service.ts';
 import { startReconciler, type Reconciler } from './reconciler.ts';
@@ -23,6 +24,7 @@ export type {
   StopReason,
 } from './queue-ports.ts';
 export type { TestWorker } from './test-worker.ts';
+export type { QueueMetrics } from './queue-metrics.ts';
 export type { Reconciler } from './reconciler.ts';
 
 export interface QueueModuleDeps<C extends ClaimedJob> {
@@ -46,6 +48,8 @@ export interface TestQueue<C extends ClaimedJob = ClaimedJob> {
   service: QueueService;
   worker: TestWorker | null;
   reconciler: Reconciler | null;
+  /** Prometheus series (`metrics.registry`) and this process's finished-test totals. */
+  metrics: QueueMetrics;
   /** Starts this process's worker and reconciler (idempotent); done on ready unless `worker: false`. */
   startWorker(): void;
 }
@@ -91,11 +95,13 @@ export function queueModule<C extends ClaimedJob>(
 ): TestQueue<C> {
   const driver = createDriver(deps, app);
   const service = createQueueService({ driver, store: deps.store });
+  const metrics = createQueueMetrics({ events: deps.events, driver });
   const handle: TestQueue<C> = {
     driver,
     service,
     worker: null,
     reconciler: null,
+    metrics,
     startWorker() {
       if (handle.worker) return;
       handle.worker = startTestWorker({
@@ -121,6 +127,9 @@ export function queueModule<C extends ClaimedJob>(
     // Leave room within SHUTDOWN_TIMEOUT for closing connections after the hand-back.
     await handle.worker?.stop(Math.floor(deps.config.shutdownTimeoutMs * 0.6));
   });
-  app.addHook('onClose', async () => driver.close());
+  app.addHook('onClose', async () => {
+    metrics.close();
+    await driver.close();
+  });
   return handle;
 }

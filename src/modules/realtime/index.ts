@@ -13,6 +13,7 @@ import { PollConnection } from './poll-connection.ts';
 import { registerPollRoutes } from './poll.routes.ts';
 import { createRealtimeMetrics } from './realtime-metrics.ts';
 import { bridgeNotificationEvents, bridgeTestEvents } from './realtime-bridge.ts';
+import { bridgeMonitoringStatus } from './monitoring-bridge.ts';
 import { createRealtimeStats, type RealtimeStats } from './realtime-stats.ts';
 import { createRealtimeService } from './realtime.service.ts';
 import { createTestOwnerRegistry } from './test-owner.registry.ts';
@@ -83,7 +84,8 @@ export async function realtimeModule(app: FastifyInstance, deps: RealtimeModuleD
     streamsLive: deps.streamsLive,
   });
   const stopNotificationBridge = bridgeNotificationEvents({ events: deps.events, broker });
-  const stopBridge = () => (stopTestBridge(), stopNotificationBridge());
+  const stopMonitoringBridge = bridgeMonitoringStatus({ events: deps.events, broker });
+  const stopBridge = () => (stopTestBridge(), stopNotificationBridge(), stopMonitoringBridge());
 
   const stats = createRealtimeStats();
   const channels = new ChannelManager();

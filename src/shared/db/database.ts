@@ -1,5 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql, type LogEvent } from 'kysely';
 import pg from 'pg';
 import { mkdirSync } from 'node:fs';
 import type { DatabaseConfig } from '../../config/index.ts';
@@ -19,7 +19,31 @@ export interface Database {
   applyMigration(name: string, script: string): Promise<boolean>;
   /** Resolves when the database answers `SELECT 1` within `timeoutMs`. */
   ping(timeoutMs?: number): Promise<void>;
+  /** Connections of the pool right now (PGlite: its one connection, held or not). */
+  pool(): PoolStats;
   close(): Promise<void>;
+}
+
+export interface PoolStats {
+  /** Connections checked out by a query or transaction. */
+  inUse: number;
+  idle: number;
+  /** Callers waiting for a connection. */
+  waiting: number;
+  max: number;
+}
+
+/**
+ * Told about every query that goes through Kysely (the monitoring module's metrics implement it); a port,
+ * so that shared infrastructure does not import the module.
+ */
+export interface DatabaseObserver {
+  query(seconds: number, failed: boolean): void;
+}
+
+function observe(observer: DatabaseObserver | undefined) {
+  if (!observer) return undefined;
+  return (event: LogEvent) => observer.query(event.queryDurationMillis / 1000, event.level === 'error');
 }
 
 interface Logger {
@@ -29,8 +53,14 @@ interface Logger {
 // Return timestamptz and bigint count() values in a JSON-friendly way on both drivers.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
-export async function createDatabase(config: DatabaseConfig, log?: Logger): Promise<Database> {
-  return config.driver === 'pg' ? createPg(config.url, config.poolMax, log) : createPglite(config.dir);
+export async function createDatabase(
+  config: DatabaseConfig,
+  log?: Logger,
+  observer?: DatabaseObserver,
+): Promise<Database> {
+  return config.driver === 'pg'
+    ? createPg(config.url, config.poolMax, log, observer)
+    : createPglite(config.dir, observer);
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
@@ -61,7 +91,7 @@ async function migrateIn(
   return true;
 }
 
-function createPg(url: string, max: number, log?: Logger): Database {
+function createPg(url: string, max: number, log?: Logger, observer?: DatabaseObserver): Database {
   const pool = new pg.Pool({
     connectionString: url,
     max,
@@ -75,7 +105,7 @@ function createPg(url: string, max: number, log?: Logger): Database {
   pool.on('connect', (client) =>
     client.on('error', (err) => log?.warn({ err: { message: err.message } }, 'database connection lost')),
   );
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log: observe(observer) });
   let closed = false;
   return {
     db,
@@ -99,6 +129,12 @@ function createPg(url: string, max: number, log?: Logger): Database {
         sql`select 1`.execute(db).then(() => undefined),
         timeoutMs,
       ),
+    pool: () => ({
+      inUse: pool.totalCount - pool.idleCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+      max,
+    }),
     async close() {
       if (closed) return;
       closed = true;
@@ -107,11 +143,12 @@ function createPg(url: string, max: number, log?: Logger): Database {
   };
 }
 
-async function createPglite(dir: string | null): Promise<Database> {
+async function createPglite(dir: string | null, observer?: DatabaseObserver): Promise<Database> {
   if (dir) mkdirSync(dir, { recursive: true });
   const client = dir ? new PGlite(dir) : new PGlite();
   await client.waitReady;
-  const db = new Kysely<DB>({ dialect: new PGliteDialect(client) });
+  const dialect = new PGliteDialect(client);
+  const db = new Kysely<DB>({ dialect, log: observe(observer) });
   let closed = false;
   return {
     db,
@@ -140,6 +177,10 @@ async function createPglite(dir: string | null): Promise<Database> {
         sql`select 1`.execute(db).then(() => undefined),
         timeoutMs,
       ),
+    pool: () => {
+      const { held, waiting } = dialect.stats();
+      return { inUse: held ? 1 : 0, idle: held ? 0 : 1, waiting, max: 1 };
+    },
     async close() {
       if (closed) return;
       closed = true;

@@ -17,12 +17,18 @@ import {
  * (kysely-pglite's driver shares the connection freely, which is why it is not used.)
  */
 export class PGliteDialect implements Dialect {
+  private driver: PGliteDriver | undefined;
   constructor(private readonly client: PGlite) {}
+  /** Whether the connection is held and how many callers wait for it (the pool gauges). */
+  stats(): { held: boolean; waiting: number } {
+    return { held: this.driver?.held ?? false, waiting: this.driver?.waiting ?? 0 };
+  }
   createAdapter() {
     return new PostgresAdapter();
   }
   createDriver(): Driver {
-    return new PGliteDriver(this.client);
+    this.driver = new PGliteDriver(this.client);
+    return this.driver;
   }
   createIntrospector(db: Kysely<unknown>) {
     return new PostgresIntrospector(db);
@@ -36,6 +42,8 @@ class PGliteDriver implements Driver {
   private readonly connection: PGliteConnection;
   private tail: Promise<void> = Promise.resolve();
   private release: (() => void) | undefined;
+  held = false;
+  waiting = 0;
 
   constructor(private readonly client: PGlite) {
     this.connection = new PGliteConnection(client);
@@ -46,13 +54,20 @@ class PGliteDriver implements Driver {
     const previous = this.tail;
     let release!: () => void;
     this.tail = new Promise<void>((resolve) => (release = resolve));
-    await previous;
+    this.waiting++;
+    try {
+      await previous;
+    } finally {
+      this.waiting--;
+    }
     this.release = release;
+    this.held = true;
     return this.connection;
   }
   async releaseConnection(): Promise<void> {
     const release = this.release;
     this.release = undefined;
+    this.held = false;
     release?.();
   }
   async beginTransaction(conn: DatabaseConnection): Promise<void> {

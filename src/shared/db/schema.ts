@@ -178,6 +178,55 @@ export interface EmailOutboxTable {
   updated_at: Generated<Date>;
 }
 
+/** A process of the deployment (monitoring); down after three missed heartbeats. */
+export interface MonitoringInstancesTable {
+  id: string;
+  role: InstanceRole;
+  host: string;
+  pid: number;
+  version: string;
+  started_at: Timestamp;
+  last_heartbeat: Timestamp;
+  stopped_at: NullableTimestamp;
+  concurrency: Generated<number>;
+  running: Generated<number>;
+}
+
+export type InstanceRole = 'api' | 'worker' | 'api+worker';
+
+/** One platform sample (raw), or the average of a minute's (resolution 'minute'). */
+export interface PlatformSamplesTable {
+  instance_id: string;
+  role: InstanceRole;
+  sampled_at: Timestamp;
+  resolution: Generated<'raw' | 'minute'>;
+  sample_count: Generated<number>;
+  cpu_ratio: number | null;
+  rss_bytes: number | null;
+  heap_used_bytes: number | null;
+  event_loop_p99_seconds: number | null;
+  api_requests_per_minute: number | null;
+  api_p95_seconds: number | null;
+  api_error_ratio: number | null;
+  queue_waiting: number | null;
+  queue_active: number | null;
+  tests_completed_per_minute: number | null;
+  tests_failed_per_minute: number | null;
+  running_tests: number | null;
+  ws_connections: number | null;
+  cache_hit_ratio: number | null;
+  cache_errors_per_minute: number | null;
+  db_rtt_seconds: number | null;
+  redis_rtt_seconds: number | null;
+}
+
+export interface MonitoringStatusTable {
+  id: Generated<number>;
+  status: 'unknown' | 'ok' | 'degraded' | 'down';
+  previous: string | null;
+  changed_at: Generated<Date>;
+}
+
 export interface DB {
   users: UsersTable;
   refresh_sessions: RefreshSessionsTable;
@@ -192,4 +241,7 @@ export interface DB {
   notification_dedupe: NotificationDedupeTable;
   user_quotas: UserQuotasTable;
   email_outbox: EmailOutboxTable;
+  monitoring_instances: MonitoringInstancesTable;
+  platform_samples: PlatformSamplesTable;
+  monitoring_status: MonitoringStatusTable;
 }

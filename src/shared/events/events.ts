@@ -31,6 +31,45 @@ export interface EventMap {
   NotificationUnreadCount: { userId: string; count: number };
   /** A user's submissions today reached 80 % of their daily test quota (test-runs; once per day). */
   QuotaWarning: { userId: string; used: number; quota: number; resetsAt: string };
+  /** A process recorded its platform sample (monitoring, every MONITORING_INTERVAL); platform alert rules read these. */
+  PlatformSampled: PlatformSample;
+  /** The overall platform status changed (published once per change cluster-wide); realtime sends `monitoring.status`. */
+  PlatformStatusChanged: PlatformStatusChange;
+}
+
+/** One process's figures at `at`; rates and percentiles cover the last minute, null where there is nothing to measure. */
+export interface PlatformSample {
+  instanceId: string;
+  role: 'api' | 'worker' | 'api+worker';
+  /** ISO time of the sample. */
+  at: string;
+  cpuRatio: number | null;
+  rssBytes: number | null;
+  heapUsedBytes: number | null;
+  eventLoopP99Seconds: number | null;
+  apiRequestsPerMinute: number | null;
+  apiP95Seconds: number | null;
+  apiErrorRatio: number | null;
+  queueWaiting: number | null;
+  queueActive: number | null;
+  testsCompletedPerMinute: number | null;
+  testsFailedPerMinute: number | null;
+  runningTests: number | null;
+  wsConnections: number | null;
+  cacheHitRatio: number | null;
+  cacheErrorsPerMinute: number | null;
+  dbRttSeconds: number | null;
+  redisRttSeconds: number | null;
+}
+
+export type HealthStatus = 'ok' | 'degraded' | 'down';
+
+export interface PlatformStatusChange {
+  status: HealthStatus;
+  previous: HealthStatus | 'unknown';
+  /** Each component that is not ok, with why. */
+  problems: Array<{ component: string; status: HealthStatus; reason: string }>;
+  at: string;
 }
 
 /** A notification as the API lists it (GET /api/notifications items). */

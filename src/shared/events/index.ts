@@ -7,6 +7,9 @@ export type {
   TestEventBase,
   NotificationPayload,
   SubscribeOptions,
+  PlatformSample,
+  PlatformStatusChange,
+  HealthStatus,
 } from './events.ts';
 export { createLocalEventBus } from './local-event-bus.ts';
 export { createRedisEventBus } from './redis-event-bus.ts';

@@ -1,7 +1,35 @@
+import { performance } from 'node:perf_hooks';
 import { Redis, type Callback, type RedisOptions } from 'ioredis';
 
 /** How long QUIT may wait for Redis to answer before the connection is simply dropped. */
 export const QUIT_TIMEOUT_MS = 1000;
+
+/**
+ * Commands that wait on the server by design (blocking pops, BullMQ's worker fetch) or that only change
+ * the connection's mode: timing them would measure idle time, not Redis.
+ */
+const UNTIMED = new Set([
+  'blpop',
+  'brpop',
+  'brpoplpush',
+  'blmove',
+  'blmpop',
+  'bzpopmin',
+  'bzpopmax',
+  'bzmpop',
+  'xread',
+  'xreadgroup',
+  'subscribe',
+  'psubscribe',
+  'ssubscribe',
+  'unsubscribe',
+  'punsubscribe',
+  'sunsubscribe',
+  'monitor',
+  'wait',
+]);
+
+type SendCommand = Redis['sendCommand'];
 
 /** The two ioredis internals its own close path uses (`event_handler.ts` closeHandler → close()). */
 interface Internals {
@@ -25,6 +53,21 @@ interface Internals {
 export class ClosableRedis extends Redis {
   /** Called with every duplicate, so the factory can watch connections BullMQ makes from ours. */
   onDuplicate?: (copy: ClosableRedis) => void;
+  /** Called when each command settles, with its round trip (seconds from send to reply) and whether it failed. */
+  onCommand?: (seconds: number, failed: boolean) => void;
+
+  override sendCommand(...args: Parameters<SendCommand>): ReturnType<SendCommand> {
+    const timed = this.onCommand;
+    const [command] = args;
+    if (timed && !UNTIMED.has(command.name)) {
+      const start = performance.now();
+      command.promise.then(
+        () => timed((performance.now() - start) / 1000, false),
+        () => timed((performance.now() - start) / 1000, true),
+      );
+    }
+    return super.sendCommand(...args);
+  }
 
   override disconnect(reconnect = false): void {
     const wasWaitingToReconnect = this.status === 'reconnecting';

@@ -1,2 +1,2 @@
-export { createRedisFactory, type RedisFactory, type RedisLogger } from './redis.ts';
+export { createRedisFactory, type RedisFactory, type RedisLogger, type RedisObserver } from './redis.ts';
 export { ClosableRedis, QUIT_TIMEOUT_MS } from './closable-redis.ts';

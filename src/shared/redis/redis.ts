@@ -15,6 +15,15 @@ export interface RedisFactory {
   readonly keyPrefix: string;
 }
 
+/**
+ * Told about every connection's commands and reconnects (the monitoring module's metrics implement it);
+ * `connection` is the purpose the connection was created for, a small fixed set of names.
+ */
+export interface RedisObserver {
+  command(connection: string, seconds: number, failed: boolean): void;
+  reconnecting(connection: string): void;
+}
+
 export interface RedisLogger {
   warn(obj: object, msg: string): void;
   info(obj: object, msg: string): void;
@@ -25,8 +34,17 @@ export interface RedisLogger {
  * event. ioredis emits one error per reconnect attempt; this logs once when a connection goes down and
  * once when it is back, naming its purpose.
  */
-function watch(client: ClosableRedis, purpose: string, log: RedisLogger | undefined): void {
+function watch(
+  client: ClosableRedis,
+  purpose: string,
+  log: RedisLogger | undefined,
+  observer: RedisObserver | undefined,
+): void {
   let down = false;
+  if (observer) {
+    client.onCommand = (seconds, failed) => observer.command(purpose, seconds, failed);
+    client.on('reconnecting', () => observer.reconnecting(purpose));
+  }
   client.on('error', (err: Error & { code?: string }) => {
     if (down) return;
     down = true;
@@ -40,10 +58,15 @@ function watch(client: ClosableRedis, purpose: string, log: RedisLogger | undefi
     down = false;
     log?.info({ redis: purpose }, 'redis connection restored');
   });
-  client.onDuplicate = (copy) => watch(copy, `${purpose} (duplicate)`, log);
+  client.onDuplicate = (copy) => watch(copy, `${purpose} (duplicate)`, log, observer);
 }
 
-export function createRedisFactory(url: string, keyPrefix = 'testweb:', log?: RedisLogger): RedisFactory {
+export function createRedisFactory(
+  url: string,
+  keyPrefix = 'testweb:',
+  log?: RedisLogger,
+  observer?: RedisObserver,
+): RedisFactory {
   const base = (purpose: string): RedisOptions => ({
     connectionName: `testweb:${purpose}`,
     lazyConnect: false,
@@ -54,7 +77,7 @@ export function createRedisFactory(url: string, keyPrefix = 'testweb:', log?: Re
   });
   const connect = (purpose: string, options: RedisOptions) => {
     const client = new ClosableRedis(url, options);
-    watch(client, purpose, log);
+    watch(client, purpose, log, observer);
     return client;
   };
   return {
