@@ -388,4 +388,25 @@ export const ENV_VARS: EnvVar[] = [
     default: '24h',
     description: 'How long platform samples are kept (downsampled to one per minute after the first hour).',
   },
+  {
+    name: 'SCHEDULE_MIN_INTERVAL',
+    default: '30s',
+    description: 'Shortest interval a schedule may have.',
+  },
+  {
+    name: 'SCHEDULE_MAX_PER_USER',
+    default: '100',
+    description: 'Schedules one user may have (enabled or paused).',
+  },
+  {
+    name: 'BASELINE_WINDOW',
+    default: '20',
+    description: "Successful runs of a schedule that make each metric's rolling baseline (median and MAD).",
+  },
+  {
+    name: 'RESULT_RETENTION',
+    default: '30d',
+    description:
+      'Results of scheduled runs older than this keep their metrics (history) but drop their details, nightly in batches.',
+  },
 ];
