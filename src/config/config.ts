@@ -5,6 +5,7 @@ import { parseRealtimeConfig, type RealtimeConfig } from './realtime-config.ts';
 import { parseCacheConfig, type CacheConfig } from './cache-config.ts';
 import { parseQueueConfig, type QueueConfig } from './queue-config.ts';
 import { parseMonitoringConfig, type MonitoringConfig } from './monitoring-config.ts';
+import { parseSchedulesConfig, type SchedulesConfig } from './schedules-config.ts';
 import {
   parseEmailConfig,
   parseNotificationsConfig,
@@ -59,6 +60,7 @@ export interface Config {
   email: EmailConfig;
   notifications: NotificationsConfig;
   monitoring: MonitoringConfig;
+  schedules: SchedulesConfig;
 }
 
 export interface LoadedConfig {
@@ -219,6 +221,7 @@ export function loadConfig(rawEnv: Env = process.env): LoadedConfig {
     email: parseEmailConfig(e),
     notifications: parseNotificationsConfig(e),
     monitoring: parseMonitoringConfig(e),
+    schedules: parseSchedulesConfig(e),
   };
   return { config, notices: secrets.notices };
 }
