@@ -25,6 +25,8 @@ CREATE INDEX idx_notifications_created ON notifications (created_at DESC);
 CREATE INDEX notifications_user_created_idx ON notifications (user_id, created_at DESC, id DESC);
 CREATE INDEX notifications_user_unread_idx ON notifications (user_id, created_at DESC, id DESC)
   WHERE NOT is_read;
+-- ?type= pages: without it a rare type in a large inbox walks every row of the user (9 ms at 13,000 rows).
+CREATE INDEX notifications_user_type_created_idx ON notifications (user_id, type, created_at DESC, id DESC);
 CREATE UNIQUE INDEX notifications_dedupe_key ON notifications (user_id, dedupe_key);
 
 -- The sources' idempotency for every channel: a source claims (user, key) here in the transaction that

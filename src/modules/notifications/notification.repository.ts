@@ -60,6 +60,12 @@ function decodeCursor(cursor: string): [string, string] {
 }
 
 /**
+ * Written as the partial index's own predicate, not `is_read = $1`: a parameter would leave the planner
+ * unable to prove a generic plan may use notifications_user_unread_idx.
+ */
+const UNREAD = sql<boolean>`NOT is_read`;
+
+/**
  * All SQL on notifications (and the sources' dedupe keys). Reads and writes of a user's rows take the
  * user id, so another user's notification is simply not found. The inbox and the unread count run on
  * the (user_id, created_at DESC, id DESC) indexes of migration 005; see docs/NOTIFICATIONS.md.
@@ -71,7 +77,7 @@ export function createNotificationRepository(db: Kysely<DB>) {
       .updateTable('notifications')
       .set({ is_read: true, read_at: sql`now()` })
       .where('user_id', '=', userId)
-      .where('is_read', '=', false);
+      .where(UNREAD);
 
   return {
     /** Claims a source's key for a user; false when it was claimed before (a duplicated event). */
@@ -124,7 +130,7 @@ export function createNotificationRepository(db: Kysely<DB>) {
       const rows = await mine(userId)
         .selectAll()
         .select(sql<string>`created_at::text`.as('cursor_at'))
-        .$if(f.unread === true, (q) => q.where('is_read', '=', false))
+        .$if(f.unread === true, (q) => q.where(UNREAD))
         .$if(!!f.type, (q) => q.where('type', '=', f.type!))
         .$if(!!after, (q) =>
           q.where(sql<boolean>`(created_at, id) < (${after![0]}::timestamptz, ${after![1]}::uuid)`),
@@ -142,7 +148,7 @@ export function createNotificationRepository(db: Kysely<DB>) {
     async unreadCount(userId: string): Promise<number> {
       const row = await mine(userId)
         .select(sql<number>`count(*)::int`.as('count'))
-        .where('is_read', '=', false)
+        .where(UNREAD)
         .executeTakeFirstOrThrow();
       return row.count;
     },
@@ -154,7 +160,7 @@ export function createNotificationRepository(db: Kysely<DB>) {
         .selectFrom('notifications')
         .select(['user_id', sql<number>`count(*)::int`.as('count')])
         .where('user_id', 'in', userIds)
-        .where('is_read', '=', false)
+        .where(UNREAD)
         .groupBy('user_id')
         .execute();
       return new Map(rows.map((r) => [r.user_id, r.count]));
