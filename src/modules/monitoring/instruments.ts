@@ -22,6 +22,10 @@ export function createInstruments(): Instruments {
   const registry = new Registry();
   // Process CPU, memory, handles, GC and event-loop lag (monitorEventLoopDelay: p50, p90, p99, reset per scrape).
   collectDefaultMetrics({ register: registry, prefix: 'testweb_' });
+  // Gauges that prom-client names *_total, which Prometheus reserves for counters (promtool's lint flags
+  // them); the same counts stay available by type in testweb_nodejs_active_{handles,requests,resources}.
+  for (const name of ['handles', 'requests', 'resources'])
+    registry.removeSingleMetric(`testweb_nodejs_active_${name}_total`);
   const query = new Histogram({
     name: 'testweb_db_query_duration_seconds',
     help: 'Database query duration (every query through Kysely), by outcome',

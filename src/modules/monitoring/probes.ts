@@ -95,7 +95,15 @@ export function redisProbe(redis: RedisFactory, timeoutMs: number): Probe & { cl
   const notConnected = () => (client.status === 'ready' ? null : `not connected (${client.status})`);
   const probe = sharedProbe(
     'redis',
-    () => firstConnection().then(() => client.ping()),
+    () =>
+      firstConnection()
+        .then(() => client.ping())
+        .catch((err: Error) => {
+          // ioredis' commandTimeout ("Command timed out"): a hang, said as the deadline says it.
+          throw /timed out/i.test(err.message)
+            ? new ProbeFailure(`did not answer within ${timeoutMs + 500} ms`)
+            : err;
+        }),
     () => notConnected() ?? 'unreachable',
     notConnected,
   );
