@@ -18,7 +18,7 @@ import {
 } from './shared/http/index.ts';
 import { loggerOptions } from './shared/logging/logger.ts';
 import { createLocalEventBus, createRedisEventBus, type EventBus } from './shared/events/index.ts';
-import { createRedisFactory, type RedisFactory } from './shared/redis/index.ts';
+import { createRedisFactory } from './shared/redis/index.ts';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { ENGINES, createEngineRegistry, createEngineRunner, type TestEngine } from './engines/index.ts';
@@ -34,7 +34,7 @@ import { emailModule } from './modules/email/index.ts';
 import { notificationsModule } from './modules/notifications/index.ts';
 import { cacheModule, createResultCache } from './modules/cache/index.ts';
 import { realtimeModule } from './modules/realtime/index.ts';
-import { registerHealthRoutes, registerMetrics, type ReadinessCheck } from './modules/monitoring/index.ts';
+import { createInstruments, monitoringModule } from './modules/monitoring/index.ts';
 import { registerHomeRoutes } from './modules/home/index.ts';
 
 export const VERSION = (
@@ -49,6 +49,10 @@ export interface BuildOptions {
   extraEngines?: TestEngine[];
   /** Run a queue worker in this process (default true; `serve --no-worker` and API-only tests say false). */
   worker?: boolean;
+  /** false leaves out the HTTP histogram and the platform sampler (bench/monitoring measures their cost). */
+  monitoring?: boolean;
+  /** The monitoring module's clock (samples, heartbeats, status rules); tests move it. */
+  clock?: () => number;
 }
 
 declare module 'fastify' {
@@ -86,18 +90,6 @@ async function registerDocs(app: FastifyInstance): Promise<void> {
   });
 }
 
-/** Readiness asks Redis too when it is configured, giving it as long as the database check. */
-function redisReadiness(app: FastifyInstance, redis: RedisFactory | null): ReadinessCheck[] {
-  if (!redis) return [];
-  const client = redis.create('health', { maxRetriesPerRequest: 0 });
-  app.addHook('onClose', async () => void client.disconnect());
-  const timeout = () =>
-    new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error('redis did not answer')), 2000).unref(),
-    );
-  return [{ name: 'redis', check: async () => void (await Promise.race([client.ping(), timeout()])) }];
-}
-
 /**
  * The composition root: infrastructure (logging, security headers, CORS, docs, database), then feature
  * modules, then the one error handler. Nothing connects at import time; everything closes in onClose.
@@ -107,6 +99,8 @@ export async function buildApp({
   logStream,
   extraEngines,
   worker,
+  monitoring,
+  clock,
 }: BuildOptions): Promise<FastifyInstance> {
   const app = Fastify({
     ...(logStream
@@ -142,14 +136,18 @@ export async function buildApp({
   });
   await registerDocs(app);
 
-  const database = await createDatabase(config.database, app.log);
+  // The infrastructure's Prometheus series: its observers go to the database, Redis and the engine runner.
+  const instruments = createInstruments();
+  const database = await createDatabase(config.database, app.log, instruments.database);
   app.decorate('database', database);
   app.addHook('onClose', async () => database.close());
   const applied = await migrate(database);
   if (applied.length) app.log.info({ applied }, 'database migrations applied');
 
   // One factory for every Redis connection (null in embedded mode); each user closes its own connections.
-  const redis = config.redisUrl ? createRedisFactory(config.redisUrl, config.redisKeyPrefix, app.log) : null;
+  const redis = config.redisUrl
+    ? createRedisFactory(config.redisUrl, config.redisKeyPrefix, app.log, instruments.redis)
+    : null;
 
   const events = redis ? await createRedisEventBus(redis, app.log) : createLocalEventBus(app.log);
   app.decorate('events', events);
@@ -179,6 +177,7 @@ export async function buildApp({
     limits,
     requestTimeoutMs,
     maxResponseBytes,
+    metrics: instruments.outbound,
   });
   app.addHook('onClose', async () => runner.close());
   const handler = createJobHandler({ config, db, events, runner, log: app.log, workerId: instanceId });
@@ -213,13 +212,26 @@ export async function buildApp({
     worker: runsWorker,
     instanceId,
   });
-  registerHealthRoutes(app, [
-    { name: 'database', check: () => database.ping() },
-    ...redisReadiness(app, redis),
-  ]);
-  registerMetrics(app, {
-    registries: [cache.metrics.registry, realtime.metrics.registry],
-    token: config.metricsToken,
+  monitoringModule(app, {
+    config,
+    database,
+    redis,
+    events,
+    instruments,
+    registries: [cache.metrics.registry, realtime.metrics.registry, queue.metrics.registry],
+    figures: {
+      queueCounts: () => queue.driver.counts(),
+      testsFinished: () => queue.metrics.finished(),
+      runningTests: () => queue.worker?.running().length ?? 0,
+      wsConnections: () => realtime.connections.size,
+      cache: async () => {
+        const stats = await cache.metrics.snapshot();
+        return { hits: stats.all.hits, misses: stats.all.misses, errors: stats.errors };
+      },
+    },
+    instance: { id: instanceId, version: VERSION, concurrency: runsWorker ? config.workerConcurrency : 0 },
+    enabled: monitoring,
+    clock,
   });
   registerHomeRoutes(app, config, VERSION);
   return app;
