@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { buildTestApp, registerUser, type TestUser } from '../support/app.ts';
 import { TEST_DATABASES } from '../support/databases.ts';
+import { expectToHold } from '../queue/support/quiet.ts';
 import { completedEvent, inbox, seedNotifications, waitFor } from './notifications-helpers.ts';
 
 const fieldsOf = (body: string) =>
@@ -96,6 +97,16 @@ describe.each(TEST_DATABASES)('notification inbox ($name)', (database) => {
     expect(unread.items.every((n) => !n.read)).toBe(true);
     expect((await mine.list('?unread=true&type=test_completed')).items).toHaveLength(2);
     expect((await mine.list('?unread=false')).items).toHaveLength(4);
+  });
+
+  it('a failure that will be retried notifies nobody; the final one does', async () => {
+    const kim = await registerUser(app);
+    const attempt = { ...completedEvent(kim.id), error: 'connect ECONNRESET' };
+    await app.events.publish('TestFailed', { ...attempt, willRetry: true });
+    await app.events.publish('TestFailed', { ...attempt, runId: randomUUID(), willRetry: false });
+    await waitFor(async () => (await inbox(app, kim).count()) > 0, 10_000, 'the final failure');
+    await expectToHold(async () => (await inbox(app, kim).count()) === 1, 500, 'one notification');
+    expect((await inbox(app, kim).list()).items.map((n) => n.type)).toEqual(['test_failed']);
   });
 
   it('marks one read (read, readAt, count down), and reading it again changes nothing', async () => {
