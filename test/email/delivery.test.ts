@@ -60,6 +60,23 @@ describe.each(TEST_DATABASES)('e-mail delivery over SMTP ($name)', (database) =>
     expect(stored.sentAt).not.toBeNull();
   });
 
+  it('delivers a message written in a transaction once it commits, and never one rolled back', async () => {
+    const db = app.database.db;
+    await expect(
+      db.transaction().execute(async (trx) => {
+        await app.email.send(notification('tx@example.test', { title: 'Rolled back' }), { db: trx });
+        // Held open across several polls (50 ms) before the caller's work fails.
+        await new Promise((r) => setTimeout(r, 300));
+        throw new Error('the caller’s work failed');
+      }),
+    ).rejects.toThrow('the caller’s work failed');
+    const sent = await db
+      .transaction()
+      .execute((trx) => app.email.send(notification('tx@example.test', { title: 'Committed' }), { db: trx }));
+    await waitForStatus(app, admin, sent.id, 'sent');
+    expect(sink.messages.map((m) => m.subject)).toEqual(['Committed']);
+  });
+
   it('escapes <script> from user data in the HTML part and keeps it as text in the text part', async () => {
     const evil = '<script>alert("x")</script>';
     const sent = await app.email.send(
