@@ -44,54 +44,52 @@ export function createEmailService({ config, repo, log, onQueued }: EmailService
   const { maxBytes, rateLimitPerRecipient: rate } = config.email;
   const domain = senderDomain(config.email.from);
 
-  async function send<T extends EmailTemplateName>(
-    message: EmailMessage<T>,
-    options: SendOptions = {},
-  ): Promise<SendResult> {
-    const to = validRecipient(message.to);
+  function render<T extends EmailTemplateName>(message: EmailMessage<T>) {
     const template = validTemplate(message.template) as T;
     const locale = validLocale(message.locale);
     const rendered = renderEmail(template, message.data, { locale, publicUrl: config.publicUrl });
-    const subject = headerText(rendered.subject);
     const bytes = Buffer.byteLength(rendered.text) + Buffer.byteLength(rendered.html);
     if (bytes > maxBytes)
       throw new EmailTooLargeError(
         `the ${template} e-mail is ${bytes} bytes; EMAIL_MAX_BYTES is ${maxBytes}`,
       );
+    return {
+      template,
+      locale,
+      subject: headerText(rendered.subject),
+      text: rendered.text,
+      html: rendered.html,
+    };
+  }
 
+  /** Why the message must not go out because of the recipient's rate limit, or undefined. */
+  async function rateLimited(to: string, db: SendOptions['db']): Promise<string | undefined> {
+    if ((await repo.countRecent(to, rate.windowMs, db)) < rate.points) return undefined;
+    return `rate limited: ${to} was sent ${rate.points} messages within ${rate.windowMs / 1000} s; not sent`;
+  }
+
+  async function send<T extends EmailTemplateName>(
+    message: EmailMessage<T>,
+    options: SendOptions = {},
+  ): Promise<SendResult> {
+    const to = validRecipient(message.to);
+    const { template, locale, subject, text, html } = render(message);
     // The id is the delivery job's id and names the Message-ID, so both are written together.
     const id = randomUUID();
     const messageId = `<${id}@${domain}>`;
-    const db = options.db;
-    const recent = await repo.countRecent(to, rate.windowMs, db);
-    const limited = recent >= rate.points;
-    const failed = limited
-      ? `rate limited: ${to} was sent ${rate.points} messages within ${rate.windowMs / 1000} s; not sent`
-      : undefined;
+    const failed = await rateLimited(to, options.db);
+    const row = { id, user_id: message.userId ?? null, recipient: to, template, locale, subject };
     await repo.insert(
-      {
-        id,
-        user_id: message.userId ?? null,
-        recipient: to,
-        template,
-        locale,
-        subject,
-        body_text: rendered.text,
-        body_html: rendered.html,
-        message_id: messageId,
-        failed,
-      },
-      db,
+      { ...row, body_text: text, body_html: html, message_id: messageId, failed },
+      options.db,
     );
-    if (limited) {
+    if (failed) {
       log.warn({ outboxId: id, to, template }, 'e-mail not sent: recipient rate limit reached');
       return { id, status: 'failed', messageId };
     }
-    if (config.email.smtpUrl === null) {
+    if (config.email.smtpUrl === null)
       log.info({ outboxId: id, to, subject }, 'e-mail kept in the outbox (no SMTP_URL)');
-    } else {
-      onQueued?.();
-    }
+    else onQueued?.();
     return { id, status: 'pending', messageId };
   }
 
