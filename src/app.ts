@@ -35,6 +35,7 @@ import { notificationsModule } from './modules/notifications/index.ts';
 import { cacheModule, createResultCache } from './modules/cache/index.ts';
 import { realtimeModule } from './modules/realtime/index.ts';
 import { createInstruments, monitoringModule } from './modules/monitoring/index.ts';
+import { createBaselines, schedulesModule } from './modules/schedules/index.ts';
 import { registerHomeRoutes } from './modules/home/index.ts';
 
 export const VERSION = (
@@ -53,6 +54,8 @@ export interface BuildOptions {
   monitoring?: boolean;
   /** The monitoring module's clock (samples, heartbeats, status rules); tests move it. */
   clock?: () => number;
+  /** The schedules module's clock (ticks, summaries, retention); tests move it. */
+  schedulesClock?: () => number;
 }
 
 declare module 'fastify' {
@@ -101,6 +104,7 @@ export async function buildApp({
   worker,
   monitoring,
   clock,
+  schedulesClock,
 }: BuildOptions): Promise<FastifyInstance> {
   const app = Fastify({
     ...(logStream
@@ -180,7 +184,17 @@ export async function buildApp({
     metrics: instruments.outbound,
   });
   app.addHook('onClose', async () => runner.close());
-  const handler = createJobHandler({ config, db, events, runner, log: app.log, workerId: instanceId });
+  // Scheduled tests' results get their baseline figures before they are stored (docs/SCHEDULES.md).
+  const enricher = createBaselines(db, config);
+  const handler = createJobHandler({
+    config,
+    db,
+    events,
+    runner,
+    log: app.log,
+    workerId: instanceId,
+    enricher,
+  });
   const queue = queueModule(app, {
     config,
     events,
@@ -191,7 +205,7 @@ export async function buildApp({
     worker: worker ?? true,
   });
   // GET /api/tests/:testId/result reads through the cache (test:result:{testId}); the owner is checked on every hit.
-  testRunsModule(app, {
+  const testRuns = testRunsModule(app, {
     config,
     db,
     events,
@@ -201,6 +215,13 @@ export async function buildApp({
     users: createUserDirectory(db),
   });
   const runsWorker = worker ?? true;
+  schedulesModule(app, {
+    config,
+    db,
+    tests: testRuns.scheduled,
+    worker: runsWorker,
+    now: schedulesClock && (() => new Date(schedulesClock())),
+  });
   const { service: email } = await emailModule(app, { config, db, worker: runsWorker, instanceId });
   // Notifications subscribe to test and quota events; e-mail goes through the outbox.
   await notificationsModule(app, {

@@ -5,12 +5,19 @@ import type { DB } from '../../shared/db/index.ts';
 import type { EventBus } from '../../shared/events/index.ts';
 import { createJobsService } from './jobs.service.ts';
 import { registerJobsRoutes } from './jobs.routes.ts';
-import type { EngineRegistryPort, EngineRunnerPort, ResultCachePort, TestQueuePort } from './ports.ts';
+import type {
+  EngineRegistryPort,
+  EngineRunnerPort,
+  ResultCachePort,
+  ResultEnricherPort,
+  TestQueuePort,
+} from './ports.ts';
 import { createQueueStore } from './queue-store.repository.ts';
 import { createQuotaRepository } from './quota.repository.ts';
 import { registerQuotaRoutes } from './quota.routes.ts';
 import { createQuotaService, type AccountLookup } from './quota.service.ts';
 import { createRunTestHandler, type RunTest } from './run-test.handler.ts';
+import { createScheduledTests, type ScheduledTests } from './scheduled-tests.ts';
 import { createTestRunRepository } from './test-run.repository.ts';
 import { createTestRepository } from './test.repository.ts';
 import { registerTestsRoutes } from './tests.routes.ts';
@@ -19,10 +26,21 @@ import { createTestsService, type TestsService } from './tests.service.ts';
 export type {
   EngineRegistryPort,
   EngineRunnerPort,
+  EnrichedTest,
   ResultCachePort,
+  ResultEnricherPort,
+  ResultEnrichment,
   ResultSource,
   TestQueuePort,
 } from './ports.ts';
+export type {
+  LatestRun,
+  ResultCursor,
+  ScheduledTests,
+  SeriesBucket,
+  WindowCounts,
+} from './scheduled-tests.ts';
+export type { TestDefinition, ValidTestDefinition } from './tests.service.ts';
 export type { AccountLookup } from './quota.service.ts';
 export type { Attempt } from './test-run.repository.ts';
 export type { RunTest } from './run-test.handler.ts';
@@ -50,6 +68,8 @@ export interface JobHandlerDeps {
   runner: EngineRunnerPort;
   log: FastifyInstance['log'];
   workerId: string;
+  /** Derived metrics for scheduled tests' results (the schedules module's baselines). */
+  enricher?: ResultEnricherPort;
 }
 
 /** The queue's RunTest handler: claim, run the engine, store the result once, publish the lifecycle. */
@@ -65,6 +85,7 @@ export function createJobHandler(deps: JobHandlerDeps): RunTest {
     backoffMs: q.backoffMs,
     leaseMs: q.stalledIntervalMs,
     jobTimeoutMs: q.jobTimeoutMs,
+    enricher: deps.enricher,
   });
 }
 
@@ -81,9 +102,12 @@ export interface TestRunsModuleDeps {
 
 /**
  * The tests API (submit, list, status, result), the daily test quota (/api/tests/quota and the admin
- * routes) and /api/queue/jobs (list, cancel, retry).
+ * routes) and /api/queue/jobs (list, cancel, retry). `scheduled` is the port the schedules module runs on.
  */
-export function testRunsModule(app: FastifyInstance, deps: TestRunsModuleDeps): { service: TestsService } {
+export function testRunsModule(
+  app: FastifyInstance,
+  deps: TestRunsModuleDeps,
+): { service: TestsService; scheduled: ScheduledTests } {
   const tests = createTestRepository(deps.db);
   const quota = createQuotaService({
     db: deps.db,
@@ -117,5 +141,5 @@ export function testRunsModule(app: FastifyInstance, deps: TestRunsModuleDeps): 
       maxActivePerUser: deps.config.queue.maxActivePerUser,
     }),
   );
-  return { service };
+  return { service, scheduled: createScheduledTests(deps.db, service) };
 }

@@ -52,3 +52,30 @@ export interface ResultCachePort {
     options?: ResultReadOptions,
   ): Promise<{ value: T; hit: boolean }>;
 }
+
+/** The test a result belongs to, as the enricher sees it. */
+export interface EnrichedTest {
+  testId: string;
+  userId: string;
+  type: string;
+  scheduleId: string;
+}
+
+/** What an enricher adds to a result before it is stored. */
+export interface ResultEnrichment {
+  /** Derived metrics, stored and published with the engine's (TestCompleted.metrics). */
+  metrics: Record<string, number>;
+  /** Merged into the result's details. */
+  details: Record<string, unknown>;
+  /** Called once the result is stored (not when the attempt lost the test): the enricher may take the run in then. */
+  stored(): Promise<void>;
+}
+
+/**
+ * Derives figures from a scheduled test's result before the run-test handler stores it (the schedules
+ * module's baselines). A failing enricher never fails the test: the handler logs it and stores the result
+ * as the engine gave it.
+ */
+export interface ResultEnricherPort {
+  enrich(test: EnrichedTest, result: EngineResult): Promise<ResultEnrichment | null>;
+}

@@ -2,7 +2,8 @@ import type { EventBus } from '../../shared/events/index.ts';
 import type { TestEventBase } from '../../shared/events/events.ts';
 import { AppError } from '../../shared/http/index.ts';
 import type { JobContext, JobOutcome } from '../queue/index.ts';
-import type { EngineRunnerPort } from './ports.ts';
+import type { EngineResult } from '../../engines/index.ts';
+import type { EngineRunnerPort, ResultEnricherPort, ResultEnrichment } from './ports.ts';
 import { createProgressReporter } from './progress-reporter.ts';
 import type { Attempt, TestRunRepository } from './test-run.repository.ts';
 
@@ -44,6 +45,8 @@ export interface RunTestDeps {
   leaseMs: number;
   jobTimeoutMs: number;
   progressWriteMs?: number;
+  /** Adds derived metrics to a scheduled test's result before it is stored (the schedules module's baselines). */
+  enricher?: ResultEnricherPort;
 }
 
 class JobTimeout extends Error {
@@ -102,6 +105,31 @@ async function settleFailure(
   return { kind: 'failed', error };
 }
 
+/** The enricher's additions for a scheduled test (null for others, or when the enricher failed: logged). */
+async function enrich(
+  deps: RunTestDeps,
+  row: Attempt['row'],
+  result: EngineResult,
+): Promise<{ result: EngineResult; enrichment: ResultEnrichment | null }> {
+  if (!deps.enricher || !row.schedule_id) return { result, enrichment: null };
+  const test = { testId: row.test_id, userId: row.user_id, type: row.test_type, scheduleId: row.schedule_id };
+  try {
+    const enrichment = await deps.enricher.enrich(test, result);
+    if (!enrichment) return { result, enrichment };
+    const metrics = { ...result.metrics, ...enrichment.metrics };
+    return {
+      result: { ...result, metrics, details: { ...result.details, ...enrichment.details } },
+      enrichment,
+    };
+  } catch (err) {
+    deps.log.warn(
+      { err, testId: row.test_id },
+      'result enrichment failed; storing the result as the engine gave it',
+    );
+    return { result, enrichment: null };
+  }
+}
+
 /**
  * Events are published without waiting: the bus never rejects (it logs), and the Redis round trip would
  * otherwise sit on every job's critical path. Order holds, since one connection publishes them.
@@ -144,7 +172,7 @@ export function createRunTestHandler(deps: RunTestDeps): RunTest {
       const progress: typeof reporter.report = (...args) => {
         if (!stop.signal.aborted) reporter.report(...args);
       };
-      const result = await deps.runner.run({
+      const measured = await deps.runner.run({
         type: row.test_type,
         url: row.url,
         options: row.config,
@@ -154,7 +182,13 @@ export function createRunTestHandler(deps: RunTestDeps): RunTest {
       // An engine that ignores its signal and returns late must not override a cancel.
       if (stop.signal.aborted) throw stop.signal.reason;
       await reporter.flush();
+      const { result, enrichment } = await enrich(deps, row, measured);
       if (!(await deps.runs.complete(testId, runId, result))) return { kind: 'skipped' };
+      await enrichment
+        ?.stored()
+        .catch((err: unknown) =>
+          deps.log.warn({ err, testId }, 'result enrichment failed after the result was stored'),
+        );
       void deps.events.publish('TestCompleted', {
         ...base,
         runId,

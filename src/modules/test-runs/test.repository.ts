@@ -21,6 +21,8 @@ export interface NewTest {
   priority: number;
   /** When it was submitted, by the quota's clock (the day it counts towards); the database's now() otherwise. */
   createdAt?: Date;
+  /** The schedule whose tick submits it. */
+  scheduleId?: string | null;
 }
 
 export interface CreateOptions {
@@ -36,6 +38,7 @@ export interface CreateOptions {
 export interface ListFilter {
   status?: TestStatus;
   type?: string;
+  scheduleId?: string;
   limit: number;
   cursor?: string;
 }
@@ -92,9 +95,9 @@ export function createTestRepository(db: Kysely<DB>) {
         ? sql`AND NOT EXISTS (SELECT 1 FROM user_quotas WHERE user_id = ${t.userId} AND daily_test_quota > 0)`
         : sql``;
       const { rows } = await sql<TestRow>`
-        INSERT INTO test_queue (test_id, test_type, url, config, priority, user_id, created_at)
+        INSERT INTO test_queue (test_id, test_type, url, config, priority, user_id, created_at, schedule_id)
         SELECT ${t.testId}, ${t.type}, ${t.url}, ${JSON.stringify(t.options)}::jsonb, ${t.priority}, ${t.userId},
-          COALESCE(${t.createdAt?.toISOString() ?? null}::timestamptz, now())
+          COALESCE(${t.createdAt?.toISOString() ?? null}::timestamptz, now()), ${t.scheduleId ?? null}::uuid
         WHERE (SELECT count(*) FROM (SELECT 1 FROM test_queue WHERE user_id = ${t.userId} AND status IN ('queued', 'running') LIMIT ${limit}) active) < ${limit}
           ${noOverride}
         RETURNING *`.execute(opts.trx ?? db);
@@ -111,6 +114,7 @@ export function createTestRepository(db: Kysely<DB>) {
         .select(sql<string>`created_at::text`.as('cursor_at'))
         .$if(!!f.status, (q) => q.where('status', '=', f.status!))
         .$if(!!f.type, (q) => q.where('test_type', '=', f.type!))
+        .$if(!!f.scheduleId, (q) => q.where('schedule_id', '=', f.scheduleId!))
         .$if(!!after, (q) =>
           q.where(sql<boolean>`(created_at, test_id) < (${after![0]}::timestamptz, ${after![1]}::uuid)`),
         )

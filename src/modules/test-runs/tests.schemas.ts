@@ -50,6 +50,9 @@ export const TestView = Type.Object({
   attempts: Type.Integer({ description: 'Runs started since it was (re)queued, crashed runs included' }),
   error: Type.Union([Type.String(), Type.Null()]),
   options: Type.Record(Type.String(), Type.Unknown()),
+  scheduleId: Type.Union([Uuid, Type.Null()], {
+    description: 'The schedule that submitted it (null: by hand)',
+  }),
 });
 export type TestView = Static<typeof TestView>;
 
@@ -84,6 +87,7 @@ export const ListTestsQuery = Type.Object(
     ...PageQuery,
     status: Type.Optional(TestStatusName),
     type: Type.Optional(Type.String({ maxLength: 64 })),
+    scheduleId: Type.Optional(Type.String({ format: 'uuid', description: 'Only the runs of this schedule' })),
   },
   { additionalProperties: false },
 );

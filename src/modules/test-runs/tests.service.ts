@@ -49,8 +49,33 @@ export function toTestView(r: TestRow): TestView {
     attempts: r.attempts,
     error: r.error_message,
     options: r.config ?? {},
+    scheduleId: r.schedule_id ?? null,
   };
 }
+
+/** A test as POST /api/tests takes it (and as a schedule saves it). */
+export interface TestDefinition {
+  type: string;
+  url: string;
+  options?: Record<string, unknown>;
+  priority?: number;
+}
+
+/** A definition that passed the checks: the URL normalized, the options with the engine's defaults. */
+export interface ValidTestDefinition {
+  type: string;
+  url: string;
+  options: Record<string, unknown>;
+  priority: number;
+}
+
+export interface SubmitOptions {
+  /** The test id to use (a schedule picks it before submitting, so an interrupted submission can be finished). */
+  testId?: string;
+  scheduleId?: string | null;
+}
+
+const UNIQUE_VIOLATION = '23505';
 
 function checkUrl(url: string): string {
   let parsed: URL;
@@ -124,37 +149,82 @@ export function createTestsService(deps: TestsServiceDeps) {
       completedAt: iso(test.completed_at),
     };
   }
-  return {
-    async create(viewer: Viewer, body: CreateTestBody): Promise<{ testId: string; status: 'queued' }> {
-      if (!registry.types().includes(body.type)) {
-        throw new ValidationError(`Unknown test type "${body.type}"`, [
-          { field: '/body/type', message: `must be one of: ${registry.types().join(', ')}` },
-        ]);
-      }
-      const url = await checkTarget(checkUrl(body.url), deps.allowPrivateTargets);
-      const options = registry.validate(body.type, body.options ?? {}) as Record<string, unknown>;
-      const priority = body.priority ?? 0;
-      const row = await deps.quota.insert(
-        { testId: randomUUID(), userId: viewer.id, type: body.type, url, options, priority },
+  /**
+   * The checks POST /api/tests makes, in its words (400 naming `/body/type`, `/body/url`,
+   * `/body/options/…`). `resolveTarget: false` leaves out the DNS look-up and address check of the
+   * target, which engines repeat on every connection anyway (a scheduled run whose name stopped
+   * resolving then fails as a test instead of not running).
+   */
+  async function validate(
+    body: TestDefinition,
+    opts: { resolveTarget?: boolean } = {},
+  ): Promise<ValidTestDefinition> {
+    if (!registry.types().includes(body.type)) {
+      throw new ValidationError(`Unknown test type "${body.type}"`, [
+        { field: '/body/type', message: `must be one of: ${registry.types().join(', ')}` },
+      ]);
+    }
+    const url =
+      opts.resolveTarget === false
+        ? checkUrl(body.url)
+        : await checkTarget(checkUrl(body.url), deps.allowPrivateTargets);
+    const options = registry.validate(body.type, body.options ?? {}) as Record<string, unknown>;
+    return { type: body.type, url, options, priority: body.priority ?? 0 };
+  }
+
+  /**
+   * Queues a validated test for `userId` within their daily quota and active-tests limit, as POST
+   * /api/tests does: throws QuotaExceededError or TooManyRequestsError when refused. `existed` is true
+   * when a test with the given id was already there (a submission finished twice stores one test).
+   */
+  async function submit(
+    userId: string,
+    def: ValidTestDefinition,
+    opts: SubmitOptions = {},
+  ): Promise<{ testId: string; status: 'queued'; existed: boolean }> {
+    const testId = opts.testId ?? randomUUID();
+    const { type, url, options, priority } = def;
+    let row: TestRow | undefined;
+    try {
+      row = await deps.quota.insert(
+        { testId, userId, type, url, options, priority, scheduleId: opts.scheduleId ?? null },
         deps.maxActivePerUser,
       );
-      if (!row)
-        throw new TooManyRequestsError(
-          `You already have ${deps.maxActivePerUser} queued or running tests; wait for some to finish`,
-          5,
-        );
-      // After the commit. The row is the system of record: if the queue is unreachable now, the reconciler enqueues it later.
-      await queueCall(queue.enqueue({ testId: row.test_id, priority })).catch((err: unknown) =>
-        log.warn({ err, testId: row.test_id }, 'enqueue failed; the reconciler will retry'),
+    } catch (err) {
+      if (
+        (err as { code?: unknown }).code === UNIQUE_VIOLATION &&
+        opts.testId &&
+        (await tests.ownerOf(testId))
+      )
+        return { testId, status: 'queued', existed: true };
+      throw err;
+    }
+    if (!row)
+      throw new TooManyRequestsError(
+        `You already have ${deps.maxActivePerUser} queued or running tests; wait for some to finish`,
+        5,
       );
-      void events.publish('TestQueued', {
-        testId: row.test_id,
-        userId: viewer.id,
-        type: row.test_type,
-        url: row.url,
-        priority,
-      });
-      return { testId: row.test_id, status: 'queued' };
+    // After the commit. The row is the system of record: if the queue is unreachable now, the reconciler enqueues it later.
+    await queueCall(queue.enqueue({ testId: row.test_id, priority })).catch((err: unknown) =>
+      log.warn({ err, testId: row.test_id }, 'enqueue failed; the reconciler will retry'),
+    );
+    void events.publish('TestQueued', {
+      testId: row.test_id,
+      userId,
+      type: row.test_type,
+      url: row.url,
+      priority,
+    });
+    return { testId: row.test_id, status: 'queued', existed: false };
+  }
+
+  return {
+    validate,
+    submit,
+
+    async create(viewer: Viewer, body: CreateTestBody): Promise<{ testId: string; status: 'queued' }> {
+      const { testId, status } = await submit(viewer.id, await validate(body));
+      return { testId, status };
     },
 
     async get(viewer: Viewer, testId: string): Promise<TestView> {
@@ -167,6 +237,7 @@ export function createTestsService(deps: TestsServiceDeps) {
       const page = await tests.list(viewer, {
         status: q.status,
         type: q.type,
+        scheduleId: q.scheduleId,
         limit: q.limit ?? 20,
         cursor: q.cursor,
       });

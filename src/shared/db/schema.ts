@@ -82,6 +82,8 @@ export interface TestQueueTable {
   lease_until: NullableTimestamp;
   available_at: Generated<Date>;
   updated_at: Generated<Date>;
+  /** The schedule whose tick submitted the test (null for a test submitted by hand). */
+  schedule_id: Generated<string | null>;
 }
 
 export interface TestResultsTable {
@@ -227,6 +229,67 @@ export interface MonitoringStatusTable {
   changed_at: Generated<Date>;
 }
 
+/** A recurring test: a saved definition and either an interval grid or a cron expression (docs/SCHEDULES.md). */
+export interface SchedulesTable {
+  id: Generated<string>;
+  user_id: string;
+  name: string;
+  test_type: string;
+  url: string;
+  options: Json<Record<string, unknown>>;
+  priority: Generated<number>;
+  interval_ms: ColumnType<number | null, number | null, number | null>;
+  cron: string | null;
+  timezone: string | null;
+  anchor_at: Timestamp;
+  enabled: Generated<boolean>;
+  tags: ColumnType<string[], string[] | undefined, string[]>;
+  next_run_at: NullableTimestamp;
+  last_test_id: string | null;
+  last_test_tick_at: NullableTimestamp;
+  last_run_at: NullableTimestamp;
+  runs_total: Generated<number>;
+  skipped_overlap: Generated<number>;
+  skipped_limit: Generated<number>;
+  skipped_quota: Generated<number>;
+  rejected: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export type ScheduleRunKind = 'tick' | 'catch-up' | 'manual';
+export type ScheduleRunOutcome =
+  'pending' | 'queued' | 'skipped_overlap' | 'skipped_limit' | 'skipped_quota' | 'rejected';
+
+/** One tick of a schedule; (schedule_id, tick_at) is the key that makes it run once across processes. */
+export interface ScheduleRunsTable {
+  schedule_id: string;
+  tick_at: Timestamp;
+  kind: ScheduleRunKind;
+  outcome: ScheduleRunOutcome;
+  test_id: string | null;
+  missed: Generated<number>;
+  claimed_at: Timestamp;
+  error: string | null;
+}
+
+/** The rolling window of one metric of a schedule (oldest first). */
+export interface ScheduleBaselinesTable {
+  schedule_id: string;
+  metric: string;
+  samples: ColumnType<number[], number[], number[]>;
+  runs: Generated<number>;
+  updated_at: Generated<Date>;
+}
+
+export interface ScheduleMaintenanceTable {
+  name: string;
+  next_at: Timestamp;
+  /** Where the retention's walk stopped: created_at as text (full precision) and test_id. */
+  cursor_at: string | null;
+  cursor_id: string | null;
+}
+
 export interface DB {
   users: UsersTable;
   refresh_sessions: RefreshSessionsTable;
@@ -244,4 +307,8 @@ export interface DB {
   monitoring_instances: MonitoringInstancesTable;
   platform_samples: PlatformSamplesTable;
   monitoring_status: MonitoringStatusTable;
+  schedules: SchedulesTable;
+  schedule_runs: ScheduleRunsTable;
+  schedule_baselines: ScheduleBaselinesTable;
+  schedule_maintenance: ScheduleMaintenanceTable;
 }
