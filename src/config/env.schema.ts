@@ -343,7 +343,7 @@ export const ENV_VARS: EnvVar[] = [
     name: 'EMAIL_MAX_AGE',
     default: '24h',
     description:
-      'A message not delivered this long after it was written is marked failed instead of sent late.',
+      'A message not delivered this long after it was queued (written, or retried by an admin) is marked failed instead of sent late.',
   },
   {
     name: 'EMAIL_RATE_LIMIT_RECIPIENT',
