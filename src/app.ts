@@ -34,7 +34,7 @@ import { emailModule } from './modules/email/index.ts';
 import { notificationsModule } from './modules/notifications/index.ts';
 import { cacheModule, createResultCache } from './modules/cache/index.ts';
 import { realtimeModule } from './modules/realtime/index.ts';
-import { createInstruments, monitoringModule } from './modules/monitoring/index.ts';
+import { createInstruments, monitoringModule, registerHttpMetrics } from './modules/monitoring/index.ts';
 import { createBaselines, schedulesModule } from './modules/schedules/index.ts';
 import { registerHomeRoutes } from './modules/home/index.ts';
 
@@ -122,6 +122,10 @@ export async function buildApp({
     frameworkErrors: answerFrameworkError,
     clientErrorHandler: answerClientError,
   });
+  // The infrastructure's Prometheus series: its observers go to the database, Redis and the engine runner.
+  const instruments = createInstruments();
+  // Before any route: its onRoute hook gives each route its own timing hook.
+  const http = monitoring === false ? null : registerHttpMetrics(app, instruments.registry);
   app.setValidatorCompiler(createValidatorCompiler());
   registerTextGuard(app);
   app.addHook('onSend', async (request, reply) => void reply.header('x-request-id', request.id));
@@ -140,8 +144,6 @@ export async function buildApp({
   });
   await registerDocs(app);
 
-  // The infrastructure's Prometheus series: its observers go to the database, Redis and the engine runner.
-  const instruments = createInstruments();
   const database = await createDatabase(config.database, app.log, instruments.database);
   app.decorate('database', database);
   app.addHook('onClose', async () => database.close());
@@ -220,6 +222,7 @@ export async function buildApp({
     db,
     tests: testRuns.scheduled,
     worker: runsWorker,
+    instanceId,
     now: schedulesClock && (() => new Date(schedulesClock())),
   });
   const { service: email } = await emailModule(app, { config, db, worker: runsWorker, instanceId });
@@ -239,6 +242,7 @@ export async function buildApp({
     redis,
     events,
     instruments,
+    http,
     registries: [cache.metrics.registry, realtime.metrics.registry, queue.metrics.registry],
     figures: {
       queueCounts: () => queue.driver.counts(),

@@ -10,7 +10,7 @@ import type { Database } from '../../shared/db/index.ts';
 import type { EventBus } from '../../shared/events/index.ts';
 import type { RedisFactory } from '../../shared/redis/index.ts';
 import { READY_TIMEOUT_MS, registerHealthRoutes } from './health.routes.ts';
-import { registerHttpMetrics } from './http-metrics.ts';
+import type { HttpTotals } from './http-metrics.ts';
 import { createInstancesRepository } from './instances.repository.ts';
 import type { Instruments } from './instruments.ts';
 import { registerMetricsRoute } from './metrics.ts';
@@ -22,6 +22,7 @@ import { createSampler, type Sampler } from './sampler.ts';
 import { createSamplesRepository, type InstanceInfo } from './samples.repository.ts';
 
 export { createInstruments, type Instruments } from './instruments.ts';
+export { registerHttpMetrics, type HttpTotals } from './http-metrics.ts';
 export type { PlatformFigures } from './sample-collector.ts';
 export type { MonitoringService } from './monitoring.service.ts';
 export type { Sampler, MaintenanceResult } from './sampler.ts';
@@ -34,12 +35,17 @@ export interface MonitoringModuleDeps {
   events: EventBus;
   /** Built first (createInstruments) so the database and Redis could be given its observers. */
   instruments: Instruments;
+  /**
+   * The HTTP histogram's totals (registerHttpMetrics, called before any route is registered); null when
+   * monitoring is disabled.
+   */
+  http: HttpTotals | null;
   /** The other modules' registries, merged into /metrics. */
   registries: Registry[];
   figures: PlatformFigures;
   /** This process: its id (as on the tests it runs), version, and worker slots (0 without a worker). */
   instance: { id: string; version: string; concurrency: number };
-  /** false leaves out the HTTP histogram and the sampler (bench/monitoring measures what they cost). */
+  /** false leaves out the sampler (and app.ts the HTTP histogram): bench/monitoring measures what they cost. */
   enabled?: boolean;
   /** Time of samples, heartbeats and status rules; tests move it. */
   clock?: () => number;
@@ -89,7 +95,7 @@ export function monitoringModule(app: FastifyInstance, deps: MonitoringModuleDep
   if (redis) app.addHook('onClose', async () => void redis.client.disconnect());
   const probes: Probe[] = [databaseProbe(database), ...(redis ? [redis] : [])];
   registerHealthRoutes(app, probes);
-  const http = enabled ? registerHttpMetrics(app, deps.instruments.registry) : null;
+  const { http } = deps;
   registerMetricsRoute(app, {
     registries: [deps.instruments.registry, ...deps.registries],
     token: config.metricsToken,
