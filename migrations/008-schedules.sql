@@ -53,6 +53,8 @@ CREATE TABLE schedule_runs (
   -- Grid ticks that were missed and not replayed (a catch-up after downtime stands for them).
   missed integer NOT NULL DEFAULT 0,
   claimed_at timestamptz NOT NULL,
+  -- The process that claimed it (hostname:pid:random, as on the tests it runs).
+  claimed_by text,
   error text,
   PRIMARY KEY (schedule_id, tick_at)
 );

@@ -38,6 +38,8 @@ export interface SchedulesModuleDeps {
   tests: TestRunsPort;
   /** Run the scheduler (and the nightly retention) in this process. */
   worker: boolean;
+  /** This process's identity (on the ticks it claims). */
+  instanceId: string;
   /** The clock of ticks, summaries and retention (tests move it). */
   now?: () => Date;
 }
@@ -86,6 +88,7 @@ export function schedulesModule(app: FastifyInstance, deps: SchedulesModuleDeps)
     tests: deps.tests,
     log: app.log,
     now,
+    instanceId: deps.instanceId,
     maintenance: async () => void (await retention.maybeRun()),
   });
   registerSchedulesRoutes(app, service, createHistory({ service, runs, tests: deps.tests, now }));

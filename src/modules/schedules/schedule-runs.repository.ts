@@ -70,14 +70,19 @@ export function createScheduleRunsRepository(db: Kysely<DB>) {
      * moves each schedule to its next tick; the last submitted run is updated only for inserted pending
      * ticks. Returns the keys (`id@ms`) of the ticks inserted.
      */
-    async record(trx: Kysely<DB>, plans: PlannedRun[], claimedAt: Date): Promise<Set<string>> {
+    async record(
+      trx: Kysely<DB>,
+      plans: PlannedRun[],
+      claimedAt: Date,
+      claimedBy: string,
+    ): Promise<Set<string>> {
       if (!plans.length) return new Set();
       const values = plans.map(
         (p) => sql`(${p.scheduleId}::uuid, ${p.tickAt.toISOString()}::timestamptz, ${p.kind}, ${p.outcome},
-          ${p.testId}::uuid, ${p.missed}::int, ${claimedAt.toISOString()}::timestamptz)`,
+          ${p.testId}::uuid, ${p.missed}::int, ${claimedAt.toISOString()}::timestamptz, ${claimedBy})`,
       );
       const { rows } = await sql<{ schedule_id: string; tick_at: Date }>`
-        INSERT INTO schedule_runs (schedule_id, tick_at, kind, outcome, test_id, missed, claimed_at)
+        INSERT INTO schedule_runs (schedule_id, tick_at, kind, outcome, test_id, missed, claimed_at, claimed_by)
         VALUES ${sql.join(values)}
         ON CONFLICT (schedule_id, tick_at) DO NOTHING
         RETURNING schedule_id, tick_at`.execute(trx);

@@ -19,6 +19,8 @@ export interface SchedulerDeps {
   tests: TestRunsPort;
   log: Logger;
   now: () => Date;
+  /** This process's identity on the ticks it claims. */
+  instanceId: string;
   /** How often each process looks for due ticks (their lateness is at most about this). */
   pollMs?: number;
   /** Schedules claimed per transaction; a full batch is followed by the next one at once. */
@@ -142,7 +144,7 @@ export function createScheduler(deps: SchedulerDeps) {
       const last = due.flatMap((d) => (d.last_test_id ? [d.last_test_id] : []));
       const active = new Set(await tests.activeAmong(last, trx));
       const plans = due.map((d) => plan(d, now, active, log));
-      const inserted = await runs.record(trx, plans, now);
+      const inserted = await runs.record(trx, plans, now, deps.instanceId);
       const byId = new Map(due.map((d) => [d.id, d]));
       return plans.flatMap((p): Submission[] => {
         if (!inserted.has(`${p.scheduleId}@${p.tickAt.getTime()}`)) return [];

@@ -270,6 +270,7 @@ export interface ScheduleRunsTable {
   test_id: string | null;
   missed: Generated<number>;
   claimed_at: Timestamp;
+  claimed_by: string | null;
   error: string | null;
 }
 
