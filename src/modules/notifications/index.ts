@@ -82,7 +82,15 @@ export async function notificationsModule(
 
   registerNotificationsRoutes(app, service);
   registerBroadcastRoutes(app, broadcasts);
-  const unsubscribe = subscribeSources(deps.events, (d) => service.deliver(d));
+  // Deliveries in flight are awaited at shutdown: a test the worker finished while stopping still notifies.
+  const inFlight = new Set<Promise<unknown>>();
+  const unsubscribe = subscribeSources(deps.events, (d) => {
+    const delivery = service.deliver(d);
+    inFlight.add(delivery);
+    const forget = () => void inFlight.delete(delivery);
+    delivery.then(forget, forget);
+    return delivery;
+  });
 
   // Started once the app is ready (the database is migrated by then), stopped before it closes.
   app.addHook('onReady', async () => {
@@ -90,9 +98,10 @@ export async function notificationsModule(
     broadcasts.start();
     retention.start();
   });
+  // After the queue's preClose (registered earlier), which stops the worker and so the last test events.
   app.addHook('preClose', async () => {
     unsubscribe();
-    await Promise.all([broadcasts.stop(), retention.stop()]);
+    await Promise.all([broadcasts.stop(), retention.stop(), Promise.allSettled([...inFlight])]);
   });
 
   const module = { service, broadcasts, retention };
