@@ -1,8 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { buildApp } from '../../src/app.ts';
 import type { DatabaseConfig } from '../../src/config/index.ts';
@@ -13,9 +10,9 @@ import { createNotificationRepository } from '../../src/modules/notifications/no
 import { createPreferencesRepository } from '../../src/modules/notifications/preferences.repository.ts';
 import { expectToHold } from '../queue/support/quiet.ts';
 import { buildTestApp, registerUser, testConfig, type TestUser } from '../support/app.ts';
-import { POSTGRES_URL, TEST_DATABASES } from '../support/databases.ts';
+import { TEST_DATABASES } from '../support/databases.ts';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.ts';
-import { inbox, waitFor } from './notifications-helpers.ts';
+import { DURABLE_DATABASES, inbox, waitFor } from './notifications-helpers.ts';
 
 /** Room for 30 sign-ups from one address. */
 const MANY_USERS = { AUTH_RATE_LIMIT_IP: '1000/1m' };
@@ -193,22 +190,7 @@ describe.each(TEST_DATABASES)('admin broadcasts ($name)', (database) => {
   });
 });
 
-/** A database that outlives an app: PGlite on disk, and PostgreSQL when configured. */
-const DURABLE: { name: string; create(): Promise<{ config: DatabaseConfig; drop(): Promise<void> }> }[] = [
-  {
-    name: 'pglite on disk',
-    async create() {
-      const dir = mkdtempSync(path.join(tmpdir(), 'testweb-broadcast-'));
-      return {
-        config: { driver: 'pglite', dir },
-        drop: async () => rmSync(dir, { recursive: true, force: true }),
-      };
-    },
-  },
-  ...(POSTGRES_URL ? [TEST_DATABASES.find((d) => d.name === 'postgres')!] : []),
-];
-
-describe.each(DURABLE)('a broadcast interrupted by a restart ($name)', (durable) => {
+describe.each(DURABLE_DATABASES)('a broadcast interrupted by a restart ($name)', (durable) => {
   let database: { config: DatabaseConfig; drop(): Promise<void> };
   let app: FastifyInstance | undefined;
 

@@ -1,6 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { DatabaseConfig } from '../../src/config/index.ts';
 import type { TestUser } from '../support/app.ts';
+import { POSTGRES_URL, TEST_DATABASES } from '../support/databases.ts';
 import { waitFor } from '../support/wait.ts';
 
 /** A notification as GET /api/notifications lists it. */
@@ -83,5 +88,23 @@ export async function seedNotifications(app: FastifyInstance, user: TestUser, n:
     `${n} notifications for ${user.email}`,
   );
 }
+
+/** A database that outlives an app (a restart): PGlite on disk, and PostgreSQL when configured. */
+export const DURABLE_DATABASES: {
+  name: string;
+  create(): Promise<{ config: DatabaseConfig; drop(): Promise<void> }>;
+}[] = [
+  {
+    name: 'pglite on disk',
+    async create() {
+      const dir = mkdtempSync(path.join(tmpdir(), 'testweb-notifications-'));
+      return {
+        config: { driver: 'pglite', dir },
+        drop: async () => rmSync(dir, { recursive: true, force: true }),
+      };
+    },
+  },
+  ...(POSTGRES_URL ? [TEST_DATABASES.find((d) => d.name === 'postgres')!] : []),
+];
 
 export { waitFor };

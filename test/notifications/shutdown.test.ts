@@ -1,29 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { DatabaseConfig } from '../../src/config/index.ts';
 import { buildTestApp, registerUser } from '../support/app.ts';
-import { POSTGRES_URL, TEST_DATABASES } from '../support/databases.ts';
-import { completedEvent, inbox } from './notifications-helpers.ts';
+import { completedEvent, DURABLE_DATABASES, inbox } from './notifications-helpers.ts';
 
-/** A database that outlives an app: PGlite on disk, and PostgreSQL when configured. */
-const DURABLE: { name: string; create(): Promise<{ config: DatabaseConfig; drop(): Promise<void> }> }[] = [
-  {
-    name: 'pglite on disk',
-    async create() {
-      const dir = mkdtempSync(path.join(tmpdir(), 'testweb-notify-shutdown-'));
-      return {
-        config: { driver: 'pglite', dir },
-        drop: async () => rmSync(dir, { recursive: true, force: true }),
-      };
-    },
-  },
-  ...(POSTGRES_URL ? [TEST_DATABASES.find((d) => d.name === 'postgres')!] : []),
-];
-
-describe.each(DURABLE)('notifications at shutdown ($name)', (durable) => {
+describe.each(DURABLE_DATABASES)('notifications at shutdown ($name)', (durable) => {
   let database: { config: DatabaseConfig; drop(): Promise<void> };
   let app: FastifyInstance | undefined;
   beforeAll(async () => {
