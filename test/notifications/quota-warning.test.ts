@@ -16,7 +16,12 @@ describe.each(TEST_DATABASES)('quota warnings ($name)', (database) => {
     const db = await database.create();
     drop = db.drop;
     app = await buildTestApp(
-      { SMTP_URL: `smtp://127.0.0.1:${sink.port}`, EMAIL_POLL_INTERVAL: '50ms', SMTP_TIMEOUT: '5s' },
+      {
+        SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
+        EMAIL_POLL_INTERVAL: '50ms',
+        SMTP_TIMEOUT: '5s',
+        USER_DAILY_TEST_QUOTA: '5',
+      },
       db.config,
     );
     await registerUser(app);
@@ -67,5 +72,26 @@ describe.each(TEST_DATABASES)('quota warnings ($name)', (database) => {
     );
     const days = (await inbox(app, user).list()).items.map((n) => (n.data as { resetsAt: string }).resetsAt);
     expect(days.sort()).toEqual(['2031-03-06T00:00:00.000Z', '2031-03-07T00:00:00.000Z']);
+  });
+
+  it('a user submitting their 4th of 5 daily tests gets the warning from the quota itself', async () => {
+    const user = await registerUser(app);
+    for (let i = 0; i < 4; i++) {
+      const res = await inbox(app, user).call('POST', '/api/tests', {
+        type: 'api',
+        url: `http://127.0.0.1:9/quota-${i}`,
+      });
+      expect(res.statusCode).toBe(202);
+    }
+    const [n] = await waitFor(
+      async () => {
+        const { items } = await inbox(app, user).list('?type=quota_warning');
+        return items.length ? items : undefined;
+      },
+      10_000,
+      'the quota warning',
+    );
+    expect(n).toMatchObject({ title: 'Daily test quota: 4 of 5 used', data: { used: 4, quota: 5 } });
+    await waitFor(() => mailTo(user).find((m) => m.subject === n!.title), 15_000, 'its e-mail');
   });
 });
