@@ -65,7 +65,7 @@ describe.each(TEST_DATABASES)('/api/schedules ($name)', (database) => {
       name: 'homepage',
       type: 'series',
       url: url('home'),
-      options: { fail: false }, // the engine's defaults, as POST /api/tests applies them
+      options: { failAbove: 1_000_000 }, // the engine's defaults, as POST /api/tests applies them
       priority: 3,
       interval: '5m',
       cron: null,
@@ -174,12 +174,12 @@ describe.each(TEST_DATABASES)('/api/schedules ($name)', (database) => {
       method: 'POST',
       url: '/api/tests',
       headers: alice.auth,
-      payload: { type: 'series', url: url('x'), options: { fail: 'yes' } },
+      payload: { type: 'series', url: url('x'), options: { failAbove: 'yes' } },
     });
-    expectField(test, '/body/options/fail');
+    expectField(test, '/body/options/failAbove');
     expectField(
-      await post({ options: { fail: 'yes' } }),
-      '/body/options/fail',
+      await post({ options: { failAbove: 'yes' } }),
+      '/body/options/failAbove',
       new RegExp(test.json<{ errors: Array<{ message: string }> }>().errors[0]!.message),
     );
     expectField(await post({ options: { nope: 1 } }), '/body/options/nope', /not a known option/);

@@ -5,20 +5,17 @@ import type { TestEngine } from '../../../src/engines/index.ts';
 export const seriesValues = new Map<string, number[]>();
 
 /**
- * Test only: completes at once with `latency_p95_ms` (and `score`) taken from `seriesValues`, so a suite
- * decides the metric series a schedule's runs produce. `passed` is false when the option says so.
+ * Test only: completes at once with `latency_p95_ms` (and a constant `score`) taken from `seriesValues`,
+ * so a suite decides the metric series a schedule's runs produce; `passed` is false above `failAbove`.
  */
 export const seriesEngine: TestEngine = {
   name: 'series',
   description: 'test only: reports the next value of a known series',
-  options: Type.Object(
-    { fail: Type.Boolean({ default: false }), label: Type.Optional(Type.String({ maxLength: 20 })) },
-    { additionalProperties: false },
-  ),
+  options: Type.Object({ failAbove: Type.Number({ default: 1_000_000 }) }, { additionalProperties: false }),
   async run({ url, options }) {
     const queue = seriesValues.get(url) ?? [];
     const value = queue.length ? queue.shift()! : 100;
-    const { fail } = options as { fail: boolean };
+    const fail = value > (options as { failAbove: number }).failAbove;
     return {
       passed: !fail,
       score: 90,
