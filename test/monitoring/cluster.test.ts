@@ -79,7 +79,7 @@ describe.runIf(POSTGRES_URL && REDIS_URL)('instances across processes on Postgre
     const killedAt = Date.now();
     // Down once three intervals passed since its last heartbeat (at most one interval before the kill);
     // the deadline is five times that.
-    await waitForInstances(
+    const seen = await waitForInstances(
       apis[1]!,
       admin.auth,
       (list) => list.some((i) => i.pid === pid && i.status === 'down'),
@@ -88,6 +88,8 @@ describe.runIf(POSTGRES_URL && REDIS_URL)('instances across processes on Postgre
     );
     const elapsed = Date.now() - killedAt;
     expect(elapsed).toBeGreaterThanOrEqual(2 * INTERVAL_MS);
+    // Down as soon as the third heartbeat was missed (the first poll after it, every 50 ms, may be a little late).
+    expect(seen.find((i) => i.pid === pid)!.missedHeartbeats).toBeLessThanOrEqual(5);
     const overview = (await apis[0]!.inject({ url: '/api/monitoring/overview', headers: admin.auth })).json();
     expect(overview.instances.status).toBe('degraded');
     expect(overview.instances.reason).toContain(`:${pid}:`);

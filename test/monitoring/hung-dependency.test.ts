@@ -5,6 +5,7 @@ import { registerUser, type TestUser } from '../support/app.ts';
 import { POSTGRES_URL, REDIS_URL, TEST_DATABASES } from '../support/databases.ts';
 import { dropPrefix, uniquePrefix } from '../support/redis.ts';
 import { waitFor } from '../support/wait.ts';
+import { parseExposition } from './support/exposition.ts';
 import { startFreezingProxy, type FreezingProxy } from './support/freezing-proxy.ts';
 import { buildMonitoringApp } from './support/monitoring-app.ts';
 
@@ -97,7 +98,12 @@ describe.runIf(POSTGRES_URL)('a hung PostgreSQL', () => {
     proxy = await startFreezingProxy(url.hostname, Number(url.port || 5432));
     url.hostname = '127.0.0.1';
     url.port = String(proxy.port);
-    app = await buildMonitoringApp({}, { driver: 'pg', url: url.toString(), poolMax: 5 });
+    // Without the sampler and a worker (which polls the queue table), the only queries are readiness's own.
+    app = await buildMonitoringApp(
+      {},
+      { driver: 'pg', url: url.toString(), poolMax: 5 },
+      { monitoring: false, worker: false },
+    );
   });
   afterAll(async () => {
     proxy?.thaw();
@@ -109,14 +115,19 @@ describe.runIf(POSTGRES_URL)('a hung PostgreSQL', () => {
   it('is named in the 503 of /health/ready within 2 s, poll after poll, and readiness recovers', async () => {
     expect((await app.inject({ url: '/health/ready' })).statusCode).toBe(200);
     proxy.freeze();
-    // Polled more often than the pool has connections: the probes share one round trip instead of
-    // leaving a stuck query per poll behind.
+    // Polled more often than the pool has connections: the probes share one round trip.
     for (let i = 0; i < 7; i++) {
       const ready = await timed(app, '/health/ready');
       expect(ready.res.statusCode).toBe(503);
       expect(ready.ms).toBeLessThan(READY_BOUND_MS);
       expect(ready.res.json().detail).toBe('Not ready: database unavailable (did not answer within 1500 ms)');
     }
+    // Every poll waited for the same stuck SELECT 1: one connection in use, nothing queued for the pool.
+    const pool = parseExposition((await app.inject({ url: '/metrics' })).body);
+    const value = (name: string, state?: string) =>
+      pool.get(name)!.samples.find((x) => x.labels.state === state)?.value;
+    expect(value('testweb_db_pool_connections', 'in_use')).toBe(1);
+    expect(value('testweb_db_pool_waiting_clients')).toBe(0);
     proxy.thaw();
     await readyAgain(app);
   });

@@ -13,6 +13,8 @@ export interface MonitoringAppOptions {
   /** Listen on 127.0.0.1 (an API process; its instance role says api). */
   listen?: boolean;
   clock?: () => number;
+  /** false: no sampler and no HTTP histogram (buildApp's `monitoring`). */
+  monitoring?: boolean;
 }
 
 /** The real app with a short MONITORING_INTERVAL (unless `env` says otherwise); close it in afterAll. */
@@ -25,6 +27,7 @@ export async function buildMonitoringApp(
     config: testConfig({ MONITORING_INTERVAL: INTERVAL, ...env }, database),
     worker: opts.worker ?? true,
     clock: opts.clock,
+    monitoring: opts.monitoring,
   });
   if (opts.listen) await app.listen({ port: 0, host: '127.0.0.1' });
   else await app.ready();
@@ -42,6 +45,7 @@ interface InstanceItem {
   pid: number;
   status: string;
   concurrency: number;
+  missedHeartbeats: number;
 }
 
 /** GET /api/monitoring/instances as an admin. */
