@@ -171,7 +171,7 @@ async function main(): Promise<void> {
       unread_count: (
         await reply<{ plan: string }>(server, 'explained', {
           type: 'explain',
-          pattern: 'count\\(.*from "notifications"',
+          pattern: 'from "notification_unread_counts"',
         })
       ).plan,
       list_first_page: (

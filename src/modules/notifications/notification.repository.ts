@@ -145,25 +145,25 @@ export function createNotificationRepository(db: Kysely<DB>) {
       return more && last ? { items, nextCursor: encodeCursor(last.cursor_at, last.id) } : { items };
     },
 
+    /** The counter the triggers of migration 005 keep in step with every change (a primary-key read). */
     async unreadCount(userId: string): Promise<number> {
-      const row = await mine(userId)
-        .select(sql<number>`count(*)::int`.as('count'))
-        .where(UNREAD)
-        .executeTakeFirstOrThrow();
-      return row.count;
+      const row = await db
+        .selectFrom('notification_unread_counts')
+        .select('unread')
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      return row?.unread ?? 0;
     },
 
-    /** Unread counts of several users in one query (users without unread rows are absent). */
+    /** Unread counts of several users in one query (users without a counter are absent). */
     async unreadCounts(userIds: string[]): Promise<Map<string, number>> {
       if (!userIds.length) return new Map();
       const rows = await db
-        .selectFrom('notifications')
-        .select(['user_id', sql<number>`count(*)::int`.as('count')])
+        .selectFrom('notification_unread_counts')
+        .select(['user_id', 'unread'])
         .where('user_id', 'in', userIds)
-        .where(UNREAD)
-        .groupBy('user_id')
         .execute();
-      return new Map(rows.map((r) => [r.user_id, r.count]));
+      return new Map(rows.map((r) => [r.user_id, r.unread]));
     },
 
     get(userId: string, id: string): Promise<NotificationRow | undefined> {

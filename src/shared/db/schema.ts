@@ -114,6 +114,12 @@ export interface NotificationsTable {
   dedupe_key: string | null;
 }
 
+/** Kept by triggers (migration 005): never written by the application. */
+export interface NotificationUnreadCountsTable {
+  user_id: string;
+  unread: number;
+}
+
 /** categories: { [type]: { in_app?: boolean, email?: boolean } }. */
 export interface NotificationPreferencesTable {
   user_id: string;
@@ -301,6 +307,7 @@ export interface DB {
   test_results: TestResultsTable;
   notifications: NotificationsTable;
   notification_preferences: NotificationPreferencesTable;
+  notification_unread_counts: NotificationUnreadCountsTable;
   notification_broadcasts: NotificationBroadcastsTable;
   notification_dedupe: NotificationDedupeTable;
   user_quotas: UserQuotasTable;
