@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DB, EmailStatus } from '../../shared/db/index.ts';
 import type { EmailOutboxTable } from '../../shared/db/schema.ts';
-import { ValidationError } from '../../shared/http/index.ts';
+import { decodeCursor, encodeCursor } from '../../shared/http/index.ts';
 
 export type OutboxRow = Selectable<EmailOutboxTable>;
 /** A claimed row; `expired`: older than EMAIL_MAX_AGE since it was queued, to be failed, not sent. */
@@ -37,25 +37,6 @@ export interface AttemptRef {
 const interval = (ms: number) => sql`make_interval(secs => ${ms / 1000})`;
 const MAX_ERROR = 1000;
 const clip = (error: string) => error.slice(0, MAX_ERROR);
-
-function encodeCursor(createdAt: string, id: string): string {
-  return Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(v) && v.length === 2 && !Number.isNaN(Date.parse(String(v[0])))) {
-      if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(String(v[1])))
-        return [String(v[0]), String(v[1])];
-    }
-  } catch {
-    // fall through to the validation error
-  }
-  throw new ValidationError('cursor is not a cursor this API returned', [
-    { field: '/querystring/cursor', message: 'is invalid' },
-  ]);
-}
 
 /** All SQL on email_outbox. The table is the queue: a row is a job, its id the job id. */
 export function createOutboxRepository(db: Kysely<DB>) {

@@ -2,7 +2,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DB, NotificationType } from '../../shared/db/index.ts';
 import type { NotificationsTable } from '../../shared/db/schema.ts';
 import type { NotificationPayload } from '../../shared/events/index.ts';
-import { ValidationError } from '../../shared/http/index.ts';
+import { decodeCursor, encodeCursor } from '../../shared/http/index.ts';
 
 export type NotificationRow = Selectable<NotificationsTable>;
 
@@ -35,28 +35,6 @@ export function toPayload(r: NotificationRow): NotificationPayload {
     createdAt: new Date(r.created_at).toISOString(),
     readAt: r.read_at ? new Date(r.read_at).toISOString() : null,
   };
-}
-
-// The cursor keeps created_at as PostgreSQL prints it (microseconds), which a JS Date would round away.
-const encodeCursor = (createdAt: string, id: string) =>
-  Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (
-      Array.isArray(value) &&
-      value.length === 2 &&
-      !Number.isNaN(Date.parse(String(value[0]))) &&
-      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(String(value[1]))
-    )
-      return [String(value[0]), String(value[1])];
-  } catch {
-    // answered below
-  }
-  throw new ValidationError('cursor is not a cursor this API returned', [
-    { field: '/querystring/cursor', message: 'is invalid' },
-  ]);
 }
 
 /**

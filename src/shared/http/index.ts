@@ -5,3 +5,4 @@ export { findUnstorableText, registerTextGuard } from './text-input.ts';
 export { createValidatorCompiler } from './validation.ts';
 export { currentUser, type AuthUser, type AccessLevel, type Role } from './auth-context.ts';
 export { problems, Uuid } from './schemas.ts';
+export { decodeCursor, encodeCursor } from './cursor.ts';
