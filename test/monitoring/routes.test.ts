@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PlatformSample } from '../../src/shared/events/index.ts';
+import { createSamplesRepository } from '../../src/modules/monitoring/samples.repository.ts';
 import { registerUser, type TestUser } from '../support/app.ts';
 import { TEST_DATABASES } from '../support/databases.ts';
 import { waitFor } from '../support/wait.ts';
@@ -100,9 +102,27 @@ describe.each(TEST_DATABASES)('/api/monitoring on $name', (database) => {
     const bad = await get('/api/monitoring/instances?cursor=garbage');
     expect(bad.statusCode).toBe(400);
     expect(bad.json().errors[0].field).toBe('/querystring/cursor');
-    const page = (await get('/api/monitoring/instances?limit=1')).json();
-    expect(page.items).toHaveLength(1);
-    expect(page.items[0]).toMatchObject({ pid: process.pid, role: 'worker', status: 'up' });
-    expect(page.nextCursor).toBeNull();
+    // A second process, started an hour earlier: it comes second, newest first.
+    const started = Date.now() - 3_600_000;
+    await createSamplesRepository(app.database.db).record(
+      {
+        id: 'other-host:7:abcdef',
+        role: 'api',
+        host: 'other-host',
+        pid: 7,
+        version: '0.1.0',
+        startedAt: started,
+        concurrency: 0,
+        running: 0,
+      },
+      { instanceId: 'other-host:7:abcdef', role: 'api', at: new Date().toISOString() } as PlatformSample,
+    );
+    const first = (await get('/api/monitoring/instances?limit=1')).json();
+    expect(first.items).toHaveLength(1);
+    expect(first.items[0]).toMatchObject({ pid: process.pid, role: 'worker', status: 'up' });
+    expect(first.nextCursor).toEqual(expect.any(String));
+    const second = (await get(`/api/monitoring/instances?limit=1&cursor=${first.nextCursor}`)).json();
+    expect(second.items.map((i: { id: string }) => i.id)).toEqual(['other-host:7:abcdef']);
+    expect(second.nextCursor).toBeNull();
   });
 });

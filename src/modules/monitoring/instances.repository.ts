@@ -2,41 +2,21 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DB } from '../../shared/db/index.ts';
 import type { MonitoringInstancesTable } from '../../shared/db/schema.ts';
 import type { HealthStatus } from '../../shared/events/index.ts';
-import { ValidationError } from '../../shared/http/index.ts';
+import { decodeCursor, encodeCursor } from '../../shared/http/index.ts';
 
 export type InstanceRow = Selectable<MonitoringInstancesTable>;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-function encodeCursor(row: InstanceRow): string {
-  return Buffer.from(JSON.stringify([new Date(row.started_at).toISOString(), row.id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (
-      Array.isArray(value) &&
-      value.length === 2 &&
-      typeof value[1] === 'string' &&
-      typeof value[0] === 'string' &&
-      !Number.isNaN(Date.parse(value[0]))
-    )
-      return [value[0], value[1]];
-  } catch {
-    // answered below
-  }
-  throw new ValidationError('cursor is not a cursor this API returned', [
-    { field: '/querystring/cursor', message: 'is invalid' },
-  ]);
-}
+/** Instance ids are `hostname:pid:random`. */
+const INSTANCE_ID = /^[\w.:-]{1,300}$/;
 
 /** SQL of monitoring_instances and monitoring_status. */
 export function createInstancesRepository(db: Kysely<DB>) {
   return {
     /** Newest first (by start, then id); `cursor` is the previous page's nextCursor. */
     async list(limit: number, cursor?: string): Promise<{ items: InstanceRow[]; nextCursor: string | null }> {
-      const after = cursor ? decodeCursor(cursor) : undefined;
+      const after = cursor ? decodeCursor(cursor, INSTANCE_ID) : undefined;
       let q = db.selectFrom('monitoring_instances').selectAll();
       if (after) q = q.where(sql<boolean>`(started_at, id) < (${after[0]}::timestamptz, ${after[1]})`);
       const rows = await q
@@ -46,7 +26,9 @@ export function createInstancesRepository(db: Kysely<DB>) {
         .execute();
       const items = rows.slice(0, limit);
       const last = items[items.length - 1];
-      return { items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+      // started_at is written from a JavaScript Date: millisecond precision, exact in ISO form.
+      const next = last ? encodeCursor(new Date(last.started_at).toISOString(), last.id) : null;
+      return { items, nextCursor: rows.length > limit ? next : null };
     },
 
     /** Every instance seen since `sinceMs` (the overview's view; bounded). */
