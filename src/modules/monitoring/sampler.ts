@@ -86,7 +86,9 @@ export function createSampler(deps: SamplerDeps) {
   async function evaluate(): Promise<void> {
     try {
       const overview = await deps.service.overview();
-      if (stopped) return;
+      // The compare-and-set needs the database: with it down the write would only wait on a dead
+      // connection (the change is announced once it is back, if the status still differs).
+      if (stopped || overview.database.status === 'down') return;
       const previous = await deps.instances.changeStatus(overview.status, deps.clock());
       if (previous === null) return;
       const problems = Object.entries(overview).flatMap(([component, part]) =>
