@@ -27,6 +27,8 @@ export interface SchedulerDeps {
   batchSize?: number;
   /** Submissions in flight at once. */
   concurrency?: number;
+  /** Claimed runs waiting for a lane beyond which the scheduler claims no more until they drain. */
+  maxBacklog?: number;
   /** A tick pending longer than this had its submission interrupted: it is finished with the same test id. */
   staleMs?: number;
   /** Periodic work run every few polls (the nightly retention's claim). */
@@ -85,14 +87,20 @@ export function refusalOf(err: unknown): Omit<RunOutcome, 'scheduleId' | 'tickAt
   return undefined;
 }
 
-async function mapLimit<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = [];
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) out.push(await work(items[next++]!));
-  });
-  await Promise.all(lanes);
-  return out;
+/** At most `limit` tasks at once across every caller (the scheduler's submission lanes). */
+function createLanes(limit: number) {
+  let busy = 0;
+  const waiting: Array<() => void> = [];
+  return async function lane<T>(work: () => Promise<T>): Promise<T> {
+    while (busy >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    busy++;
+    try {
+      return await work();
+    } finally {
+      busy--;
+      waiting.shift()?.();
+    }
+  };
 }
 
 /**
@@ -104,8 +112,12 @@ export function createScheduler(deps: SchedulerDeps) {
   const { runs, tests, log } = deps;
   const pollMs = deps.pollMs ?? 250;
   const batchSize = deps.batchSize ?? 200;
-  const concurrency = deps.concurrency ?? 8;
+  const lane = createLanes(deps.concurrency ?? 32);
+  const maxBacklog = deps.maxBacklog ?? 4 * batchSize;
   const staleMs = deps.staleMs ?? 30_000;
+  /** Batches of runs being submitted (the loop claims on while they go), and how many runs they hold. */
+  const inflight = new Set<Promise<void>>();
+  let backlog = 0;
   let timer: NodeJS.Timeout | null = null;
   let current: Promise<void> | null = null;
   let stopped = true;
@@ -128,13 +140,22 @@ export function createScheduler(deps: SchedulerDeps) {
     }
   }
 
-  async function submitAll(list: Submission[]): Promise<void> {
-    const outcomes = await mapLimit(list, concurrency, submit);
-    await runs.settle(outcomes.filter((o): o is RunOutcome => o !== null));
+  /** Submits a batch of runs through the lanes and records their outcomes; tracked until it is done. */
+  function submitAll(list: Submission[]): Promise<void> {
+    if (!list.length) return Promise.resolve();
+    backlog += list.length;
+    const work = Promise.all(list.map((s) => lane(() => submit(s)).finally(() => backlog--)))
+      .then((outcomes) => runs.settle(outcomes.filter((o): o is RunOutcome => o !== null)))
+      .catch((err: unknown) =>
+        log.error({ err }, 'recording scheduled runs failed; their ticks stay pending'),
+      );
+    inflight.add(work);
+    void work.finally(() => inflight.delete(work));
+    return work;
   }
 
-  /** Claims one batch of due ticks and submits their runs; returns how many schedules it claimed. */
-  async function poll(): Promise<number> {
+  /** Claims one batch of due ticks (one transaction) and starts submitting their runs. */
+  async function claim(): Promise<{ claimed: number; submitting: Promise<void> }> {
     const now = deps.now();
     let claimed = 0;
     const submissions = await runs.transaction(async (trx) => {
@@ -157,7 +178,13 @@ export function createScheduler(deps: SchedulerDeps) {
       });
     });
     stats.claimed += claimed;
-    await submitAll(submissions);
+    return { claimed, submitting: submitAll(submissions) };
+  }
+
+  /** Claims one batch and waits for its runs to be submitted; returns how many schedules it claimed. */
+  async function poll(): Promise<number> {
+    const { claimed, submitting } = await claim();
+    await submitting;
     return claimed;
   }
 
@@ -175,17 +202,21 @@ export function createScheduler(deps: SchedulerDeps) {
     );
   }
 
+  /**
+   * One turn of the timer: claim (unless the runs already claimed wait for lanes: backpressure), without
+   * waiting for the submissions, so that a slow database makes runs late rather than ticks.
+   */
   async function loop(): Promise<void> {
     let claimed = 0;
     try {
-      claimed = await poll();
+      if (backlog < maxBacklog) ({ claimed } = await claim());
       stats.polls = ++polls;
       if (polls % MAINTENANCE_EVERY === 0) await deps.maintenance?.();
       if (polls % RECOVERY_EVERY === 0) await recover();
     } catch (err) {
       log.error({ err }, 'scheduler poll failed');
     }
-    if (!stopped) arm(claimed >= batchSize ? 0 : pollMs);
+    if (!stopped) arm(claimed >= batchSize && backlog < maxBacklog ? 0 : pollMs);
   }
 
   function arm(delayMs: number): void {
@@ -209,8 +240,9 @@ export function createScheduler(deps: SchedulerDeps) {
       if (timer) clearTimeout(timer);
       timer = null;
       await current;
+      await Promise.all([...inflight]);
     },
-    stats: () => ({ ...stats }),
+    stats: () => ({ ...stats, backlog }),
   };
 }
 

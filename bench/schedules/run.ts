@@ -1,0 +1,331 @@
+/**
+ * bench/schedules: BENCH_SCHEDULES_N (10,000) enabled schedules at a 60 s interval, their anchors spread
+ * over the minute, running a no-op engine. Services mode (PostgreSQL + BullMQ): the scheduler runs alone
+ * in a child process (its CPU is the scheduler's: claims, tick rows, submissions), the worker in this one.
+ * Embedded mode: BENCH_SCHEDULES_EMBEDDED_N (1,000) schedules in one process on PGlite on disk (its CPU
+ * includes the worker running the tests). Reported per mode, over the ticks due in the measured window:
+ * tick lateness (claim − tick time, and test created − tick time) p50/p99/max, duplicates (tests beyond
+ * one per queued tick, ticks beyond one per grid slot), ticks missing from the window, overlap skips and
+ * catch-ups, and CPU as a share of one core. The baseline is the queue benchmark's per-test cost from
+ * bench/results/latest.json (a figure of the same machine), against the scheduler's CPU per run.
+ *
+ * BENCH_SCHEDULES_SECONDS (120: two rounds of every schedule), BENCH_SCHEDULES_WARMUP_S (10),
+ * BENCH_SCHEDULES_MODES (services,embedded), BENCH_DATABASE_URL, BENCH_REDIS_URL.
+ */
+import { fork } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { sql, type Kysely } from 'kysely';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.ts';
+import type { DatabaseConfig } from '../../src/config/index.ts';
+import type { DB } from '../../src/shared/db/index.ts';
+import { createBenchDatabase, noopEngine, redisAnswers, removeRedisKeys } from '../queue/bench-support.ts';
+import { benchConfig } from './bench-config.ts';
+import type { SchedulerCommand, SchedulerReply } from './scheduler-process.ts';
+
+const N = Number(process.env.BENCH_SCHEDULES_N ?? 10_000);
+const EMBEDDED_N = Number(process.env.BENCH_SCHEDULES_EMBEDDED_N ?? 1_000);
+const DURATION_MS = Number(process.env.BENCH_SCHEDULES_SECONDS ?? 120) * 1000;
+const WARMUP_MS = Number(process.env.BENCH_SCHEDULES_WARMUP_S ?? 10) * 1000;
+const MODES = (process.env.BENCH_SCHEDULES_MODES ?? 'services,embedded').split(',');
+const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const INTERVAL_MS = 60_000;
+const USERS = 10;
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+interface ModeResult {
+  schedules: number;
+  ticks: number;
+  queued: number;
+  ticksExpected: number;
+  claimLateMs: { p50: number; p99: number; max: number };
+  submitLateMs: { p50: number; p99: number; max: number };
+  duplicates: number;
+  skippedOverlap: number;
+  catchUps: number;
+  cpuPctOfCore: number;
+  cpuMsPerRun: number;
+}
+
+/** Saves `n` paused schedules through the service (validation and all), over USERS accounts. */
+async function seed(app: FastifyInstance, n: number): Promise<void> {
+  const viewers: Array<{ id: string; role: 'user' }> = [];
+  for (let u = 0; u < USERS; u++) {
+    const reg = await app.inject({
+      method: 'POST',
+      url: '/api/auth/register',
+      payload: { email: `bench-${u}-${Date.now()}@example.test`, password: 'a sturdy passphrase 42' },
+    });
+    viewers.push({ id: reg.json<{ user: { id: string } }>().user.id, role: 'user' as const });
+  }
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      for (let i = next++; i < n; i = next++)
+        await app.schedules.service.create(viewers[i % USERS]!, {
+          name: `bench ${i}`,
+          type: 'noop',
+          url: `http://127.0.0.1:9/${i}`,
+          interval: '60s',
+          enabled: false,
+        });
+    }),
+  );
+  console.log(`  saved ${n} schedules in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/** Enables every schedule, anchors spread evenly over the minute from `t0` (as schedules saved over time are). */
+async function enableSpread(db: Kysely<DB>, n: number, t0: number): Promise<void> {
+  await sql`
+    WITH o AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS k FROM schedules)
+    UPDATE schedules s SET enabled = true,
+      anchor_at = to_timestamp((${t0} + o.k * ${INTERVAL_MS / n}) / 1000.0),
+      next_run_at = to_timestamp((${t0} + o.k * ${INTERVAL_MS / n}) / 1000.0)
+    FROM o WHERE o.id = s.id`.execute(db);
+}
+
+async function measure(db: Kysely<DB>, from: number, to: number) {
+  const window = sql`r.tick_at >= to_timestamp(${from} / 1000.0) AND r.tick_at < to_timestamp(${to} / 1000.0)`;
+  const late = (expr: ReturnType<typeof sql>) => sql`
+    percentile_cont(0.5) WITHIN GROUP (ORDER BY ${expr}) AS p50,
+    percentile_cont(0.99) WITHIN GROUP (ORDER BY ${expr}) AS p99, max(${expr}) AS max`;
+  const claim = sql`extract(epoch FROM r.claimed_at - r.tick_at) * 1000`;
+  const submit = sql`extract(epoch FROM q.created_at - r.tick_at) * 1000`;
+  const { rows: c } = await sql<{
+    p50: number;
+    p99: number;
+    max: number;
+    n: number;
+    queued: number;
+    overlap: number;
+    catchup: number;
+  }>`
+    SELECT ${late(claim)}, count(*)::int AS n,
+      count(*) FILTER (WHERE r.outcome = 'skipped_overlap')::int AS overlap,
+      count(*) FILTER (WHERE r.outcome = 'queued')::int AS queued,
+      count(*) FILTER (WHERE r.kind = 'catch-up')::int AS catchup
+    FROM schedule_runs r WHERE ${window}`.execute(db);
+  const { rows: s } = await sql<{ p50: number; p99: number; max: number }>`
+    SELECT ${late(submit)} FROM schedule_runs r JOIN test_queue q ON q.test_id = r.test_id
+    WHERE ${window} AND r.outcome = 'queued'`.execute(db);
+  // Tests beyond one per queued tick, and ticks beyond one per grid slot of a schedule.
+  const { rows: d } = await sql<{ extra_tests: number; extra_ticks: number }>`
+    SELECT
+      (SELECT count(*) FROM test_queue WHERE schedule_id IS NOT NULL)::int
+        - (SELECT count(*) FROM schedule_runs WHERE outcome = 'queued')::int AS extra_tests,
+      (SELECT coalesce(sum(n - 1), 0) FROM (
+        SELECT count(*) AS n FROM schedule_runs r JOIN schedules s ON s.id = r.schedule_id
+        GROUP BY r.schedule_id, floor(extract(epoch FROM r.tick_at - s.anchor_at) * 1000 / ${INTERVAL_MS})
+        HAVING count(*) > 1) slots)::int AS extra_ticks`.execute(db);
+  const round = (v: unknown) => Math.round(Number(v ?? 0));
+  return {
+    ticks: c[0]!.n,
+    queued: c[0]!.queued,
+    overlap: c[0]!.overlap,
+    catchUps: c[0]!.catchup,
+    claim: { p50: round(c[0]!.p50), p99: round(c[0]!.p99), max: round(c[0]!.max) },
+    submit: { p50: round(s[0]!.p50), p99: round(s[0]!.p99), max: round(s[0]!.max) },
+    duplicates: Math.max(0, d[0]!.extra_tests) + d[0]!.extra_ticks,
+  };
+}
+
+/** Waits until the tests of the window's ticks have completed (or 60 s passed). */
+async function drain(db: Kysely<DB>): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const { rows } = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM test_queue WHERE status IN ('queued', 'running')`.execute(db);
+    if (rows[0]!.n === 0) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+function report(
+  label: string,
+  n: number,
+  m: Awaited<ReturnType<typeof measure>>,
+  cpuMs: number,
+  wallMs: number,
+): ModeResult {
+  const expected = Math.round((n * DURATION_MS) / INTERVAL_MS);
+  const cpuPct = Number(((cpuMs / wallMs) * 100).toFixed(2));
+  const perRun = Number((cpuMs / Math.max(1, m.ticks)).toFixed(3));
+  console.log(
+    `${label}: ${m.ticks}/${expected} ticks (${m.queued} queued) in ${(DURATION_MS / 1000).toFixed(0)} s; claim lateness p50 ${m.claim.p50} ms, p99 ${m.claim.p99} ms, max ${m.claim.max} ms; ` +
+      `test created p50 ${m.submit.p50} ms, p99 ${m.submit.p99} ms after its tick; duplicates ${m.duplicates}; overlap skips ${m.overlap}; catch-ups ${m.catchUps}; ` +
+      `CPU ${cpuPct} % of a core (${perRun} ms per run)`,
+  );
+  return {
+    schedules: n,
+    ticks: m.ticks,
+    queued: m.queued,
+    ticksExpected: expected,
+    claimLateMs: m.claim,
+    submitLateMs: m.submit,
+    duplicates: m.duplicates,
+    skippedOverlap: m.overlap,
+    catchUps: m.catchUps,
+    cpuPctOfCore: cpuPct,
+    cpuMsPerRun: perRun,
+  };
+}
+
+/** A scheduler-process.ts child in `role`, with a promise per reply type. */
+function spawnChild(role: 'scheduler' | 'control', env: Record<string, string>) {
+  const child = fork(path.join(here, 'scheduler-process.ts'), [], {
+    execArgv: [
+      '--import',
+      'tsx',
+      ...(process.env.BENCH_SCHEDULES_PROF && role === 'scheduler'
+        ? ['--cpu-prof', '--cpu-prof-dir=/tmp/schedprof']
+        : []),
+    ],
+    env: { ...process.env, ...env, BENCH_ROLE: role },
+  });
+  const replies: SchedulerReply[] = [];
+  child.on('message', (m: SchedulerReply) => void replies.push(m));
+  return {
+    send: (c: SchedulerCommand) => child.send(c),
+    reply: <T extends SchedulerReply['type']>(type: T) =>
+      new Promise<Extract<SchedulerReply, { type: T }>>((resolve) => {
+        const found = replies.find((r) => r.type === type);
+        if (found) return resolve(found as Extract<SchedulerReply, { type: T }>);
+        child.on(
+          'message',
+          (m: SchedulerReply) => m.type === type && resolve(m as Extract<SchedulerReply, { type: T }>),
+        );
+      }),
+    async exit(): Promise<void> {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    },
+  };
+}
+
+async function services(): Promise<ModeResult & { processCpuPct: number; controlCpuPct: number }> {
+  const prefix = `bench-sched-${randomBytes(4).toString('hex')}`;
+  const env = { REDIS_URL, QUEUE_PREFIX: prefix, REDIS_KEY_PREFIX: `${prefix}:` };
+  const database = await createBenchDatabase(PG_URL);
+  const dbConfig: DatabaseConfig = { driver: 'pg', url: database.url, poolMax: 20 };
+  const app = await buildApp({
+    config: benchConfig(env, dbConfig),
+    extraEngines: [noopEngine],
+    worker: false,
+    monitoring: false,
+  });
+  await app.ready();
+  // This process runs tests only: the worker without the scheduler (which runs in a child).
+  app.testQueue.startWorker();
+  const children = [spawnChild('scheduler', { ...env, BENCH_DB_URL: database.url })];
+  children.push(spawnChild('control', { ...env, BENCH_DB_URL: database.url }));
+  try {
+    await seed(app, N);
+    await Promise.all(children.map((c) => c.reply('ready')));
+    const t0 = Date.now() + 2000;
+    await enableSpread(app.database.db, N, t0);
+    for (const c of children)
+      c.send({ cmd: 'start', warmupMs: t0 - Date.now() + WARMUP_MS, durationMs: DURATION_MS });
+    const [cpu, control] = await Promise.all(children.map((c) => c.reply('cpu')));
+    // Ticks due at the window's end are claimed within a poll or two: give them the time before stopping.
+    await new Promise((r) => setTimeout(r, 2000));
+    for (const c of children) c.send({ cmd: 'stop' });
+    await Promise.all(children.map((c) => c.reply('stopped')));
+    await drain(app.database.db);
+    const m = await measure(app.database.db, t0 + WARMUP_MS, t0 + WARMUP_MS + DURATION_MS);
+    const pct = (x: { cpuMs: number; wallMs: number }) => Number(((x.cpuMs / x.wallMs) * 100).toFixed(2));
+    console.log(
+      `  scheduler process ${pct(cpu!)} % of a core, control process (same app, same events, no scheduler) ${pct(control!)} %`,
+    );
+    const own = Math.max(0, cpu!.cpuMs - (control!.cpuMs * cpu!.wallMs) / control!.wallMs);
+    const r = report('services mode (scheduler process − control process)', N, m, own, cpu!.wallMs);
+    return { ...r, processCpuPct: pct(cpu!), controlCpuPct: pct(control!) };
+  } finally {
+    await Promise.all(children.map((c) => c.exit()));
+    await app.close();
+    await database.drop();
+    await removeRedisKeys(REDIS_URL, `${prefix}*`);
+  }
+}
+
+async function embedded(): Promise<ModeResult> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'testweb-bench-schedules-'));
+  const app = await buildApp({
+    config: benchConfig({}, { driver: 'pglite', dir }),
+    extraEngines: [noopEngine],
+    worker: true,
+    monitoring: false,
+  });
+  await app.ready();
+  try {
+    await seed(app, EMBEDDED_N);
+    const t0 = Date.now() + 2000;
+    await enableSpread(app.database.db, EMBEDDED_N, t0);
+    await new Promise((r) => setTimeout(r, t0 - Date.now() + WARMUP_MS));
+    const cpu0 = process.cpuUsage();
+    const w0 = performance.now();
+    await new Promise((r) => setTimeout(r, DURATION_MS));
+    const cpu = process.cpuUsage(cpu0);
+    const wallMs = performance.now() - w0;
+    await app.schedules.scheduler.stop();
+    await drain(app.database.db);
+    const m = await measure(app.database.db, t0 + WARMUP_MS, t0 + WARMUP_MS + DURATION_MS);
+    return report(
+      'embedded mode (one process: scheduler + worker)',
+      EMBEDDED_N,
+      m,
+      (cpu.user + cpu.system) / 1000,
+      wallMs,
+    );
+  } finally {
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The queue benchmark's services-mode throughput on this machine (its last recorded run). */
+function queuePerTestMs(): number | null {
+  const file = path.join(here, '..', 'results', 'latest.json');
+  if (!existsSync(file)) return null;
+  const results = (
+    JSON.parse(readFileSync(file, 'utf8')) as {
+      results: Array<{ name: string; measured?: Record<string, number> }>;
+    }
+  ).results;
+  const perMin = results.find((r) => r.name === 'queue')?.measured?.services_tests_per_min;
+  return perMin ? 60_000 / perMin : null;
+}
+
+async function main(): Promise<void> {
+  console.log(
+    `bench/schedules: ${N} schedules (services), ${EMBEDDED_N} (embedded), every 60 s, ${DURATION_MS / 1000} s measured after ${WARMUP_MS / 1000} s`,
+  );
+  const svc = MODES.includes('services') && (await redisAnswers(REDIS_URL)) ? await services() : null;
+  if (!svc) console.log(`services mode skipped (not asked for, or Redis at ${REDIS_URL} does not answer)`);
+  const emb = MODES.includes('embedded') ? await embedded() : null;
+  const perTest = queuePerTestMs();
+  const ratio = svc && perTest ? Number((svc.cpuMsPerRun / perTest).toFixed(3)) : null;
+  if (ratio !== null)
+    console.log(
+      `scheduler CPU per run ${svc!.cpuMsPerRun} ms vs the queue benchmark's ${perTest!.toFixed(3)} ms per test: ${ratio}`,
+    );
+  console.log(
+    `BENCH_RESULT ${JSON.stringify({
+      name: 'schedules',
+      baseline: { queue_services_ms_per_test: perTest === null ? null : Number(perTest.toFixed(3)) },
+      measured: { services: svc, embedded: emb, duration_s: DURATION_MS / 1000 },
+      ratios: { scheduler_cpu_per_run_vs_queue_per_test: ratio },
+      targets: { claim_lateness_p99_ms: 1000, duplicates: 0, scheduler_cpu_pct_of_core: 10 },
+    })}`,
+  );
+}
+
+await main();
+process.exit(0);
