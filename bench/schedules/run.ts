@@ -1,17 +1,22 @@
 /**
  * bench/schedules: BENCH_SCHEDULES_N (10,000) enabled schedules at a 60 s interval, their anchors spread
- * over the minute, running a no-op engine. Services mode (PostgreSQL + BullMQ): the scheduler runs alone
- * in a child process (its CPU is the scheduler's: claims, tick rows, submissions), the worker in this one.
- * Embedded mode: BENCH_SCHEDULES_EMBEDDED_N (1,000) schedules in one process on PGlite on disk (its CPU
- * includes the worker running the tests). Reported per mode, over the ticks due in the measured window:
- * tick lateness (claim − tick time, and test created − tick time) p50/p99/max, duplicates (tests beyond
- * one per queued tick, ticks beyond one per grid slot), ticks missing from the window, overlap skips and
- * catch-ups, and CPU as a share of one core. The baseline is the queue benchmark's per-test cost from
- * bench/results/latest.json (a figure of the same machine), against the scheduler's CPU per run.
+ * over the minute, running a no-op engine.
+ *
+ * Services mode (PostgreSQL + BullMQ): the scheduler runs alone in a child process, the worker in this
+ * one, and a control child (the same app, receiving the same test events from Redis, without a scheduler)
+ * runs beside it: the scheduler's CPU is the scheduler child's minus the control's over the same window.
+ * Embedded mode: BENCH_SCHEDULES_EMBEDDED_N (1,000) schedules in one process on PGlite on disk; its
+ * control is a second window in which the schedules are paused and as many tests per minute are
+ * submitted directly.
+ *
+ * Reported per mode, over the ticks due in the measured window: tick lateness (claim − tick time, and test
+ * created − tick time) p50/p99/max, duplicates (tests beyond one per queued tick, ticks beyond one per
+ * grid slot), ticks missing from the window, overlap skips and catch-ups, and the scheduler's CPU as a
+ * share of one core and per run. The baseline is the queue benchmark's per-test cost from
+ * bench/results/latest.json (a figure of the same machine).
  *
  * BENCH_SCHEDULES_SECONDS (120: two rounds of every schedule), BENCH_SCHEDULES_WARMUP_S (10),
- * BENCH_SCHEDULES_MODES (services,embedded), BENCH_DATABASE_URL, BENCH_REDIS_URL.
- */
+ * BENCH_SCHEDULES_MODES (services,embedded), BENCH_DATABASE_URL, BENCH_REDIS_URL. */
 import { fork } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -255,7 +260,21 @@ async function services(): Promise<ModeResult & { processCpuPct: number; control
   }
 }
 
-async function embedded(): Promise<ModeResult> {
+/** CPU ms of this process over `ms`. */
+async function cpuOver(ms: number): Promise<{ cpuMs: number; wallMs: number }> {
+  const cpu0 = process.cpuUsage();
+  const w0 = performance.now();
+  await new Promise((r) => setTimeout(r, ms));
+  const cpu = process.cpuUsage(cpu0);
+  return { cpuMs: (cpu.user + cpu.system) / 1000, wallMs: performance.now() - w0 };
+}
+
+/**
+ * One process on PGlite. First the control: as many tests per minute as the schedules will make,
+ * submitted directly the way the scheduler submits them (worker + tests); then the schedules tick
+ * (scheduler + worker + tests). The difference of the two windows' CPU is the scheduler's.
+ */
+async function embedded(): Promise<ModeResult & { processCpuPct: number; controlCpuPct: number }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'testweb-bench-schedules-'));
   const app = await buildApp({
     config: benchConfig({}, { driver: 'pglite', dir }),
@@ -266,24 +285,49 @@ async function embedded(): Promise<ModeResult> {
   await app.ready();
   try {
     await seed(app, EMBEDDED_N);
+    // The control first: the same tests per minute, submitted as the scheduler submits them, no scheduler.
+    await app.schedules.scheduler.stop();
+    const user = await app.database.db.selectFrom('users').select('id').executeTakeFirstOrThrow();
+    const definition = await app.tests.validate(
+      { type: 'noop', url: 'http://127.0.0.1:9/control', options: {} },
+      { resolveTarget: false },
+    );
+    let submitting = true;
+    // In bursts every 250 ms, as the scheduler's polls deliver them (the embedded driver claims in batches).
+    const submitter = (async () => {
+      const perPoll = (EMBEDDED_N * 250) / INTERVAL_MS;
+      let owed = 0;
+      for (let next = performance.now(); submitting; next += 250) {
+        await new Promise((r) => setTimeout(r, Math.max(0, next - performance.now())));
+        owed += perPoll;
+        const burst = Math.floor(owed);
+        owed -= burst;
+        await Promise.all(Array.from({ length: burst }, () => app.tests.submit(user.id, definition)));
+      }
+    })();
+    await new Promise((r) => setTimeout(r, WARMUP_MS));
+    const control = await cpuOver(DURATION_MS);
+    submitting = false;
+    await submitter;
+    await drain(app.database.db);
+
+    app.schedules.scheduler.start();
     const t0 = Date.now() + 2000;
     await enableSpread(app.database.db, EMBEDDED_N, t0);
     await new Promise((r) => setTimeout(r, t0 - Date.now() + WARMUP_MS));
-    const cpu0 = process.cpuUsage();
-    const w0 = performance.now();
-    await new Promise((r) => setTimeout(r, DURATION_MS));
-    const cpu = process.cpuUsage(cpu0);
-    const wallMs = performance.now() - w0;
+    const ticking = await cpuOver(DURATION_MS);
+    // Ticks due at the window's end are claimed within a poll or two.
+    await new Promise((r) => setTimeout(r, 2000));
     await app.schedules.scheduler.stop();
     await drain(app.database.db);
     const m = await measure(app.database.db, t0 + WARMUP_MS, t0 + WARMUP_MS + DURATION_MS);
-    return report(
-      'embedded mode (one process: scheduler + worker)',
-      EMBEDDED_N,
-      m,
-      (cpu.user + cpu.system) / 1000,
-      wallMs,
+    const pct = (x: { cpuMs: number; wallMs: number }) => Number(((x.cpuMs / x.wallMs) * 100).toFixed(2));
+    console.log(
+      `  process ${pct(ticking)} % of a core while ticking, ${pct(control)} % running as many tests submitted directly`,
     );
+    const own = Math.max(0, ticking.cpuMs - (control.cpuMs * ticking.wallMs) / control.wallMs);
+    const r = report('embedded mode (ticking − direct submission)', EMBEDDED_N, m, own, ticking.wallMs);
+    return { ...r, processCpuPct: pct(ticking), controlCpuPct: pct(control) };
   } finally {
     await app.close();
     rmSync(dir, { recursive: true, force: true });
