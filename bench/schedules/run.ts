@@ -15,7 +15,7 @@
  * share of one core and per run. The baseline is the queue benchmark's per-test cost from
  * bench/results/latest.json (a figure of the same machine).
  *
- * BENCH_SCHEDULES_SECONDS (120: two rounds of every schedule), BENCH_SCHEDULES_WARMUP_S (10),
+ * BENCH_SCHEDULES_SECONDS (60: one round of every schedule), BENCH_SCHEDULES_WARMUP_S (10),
  * BENCH_SCHEDULES_MODES (services,embedded), BENCH_DATABASE_URL, BENCH_REDIS_URL. */
 import { fork } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -34,7 +34,7 @@ import type { SchedulerCommand, SchedulerReply } from './scheduler-process.ts';
 
 const N = Number(process.env.BENCH_SCHEDULES_N ?? 10_000);
 const EMBEDDED_N = Number(process.env.BENCH_SCHEDULES_EMBEDDED_N ?? 1_000);
-const DURATION_MS = Number(process.env.BENCH_SCHEDULES_SECONDS ?? 120) * 1000;
+const DURATION_MS = Number(process.env.BENCH_SCHEDULES_SECONDS ?? 60) * 1000;
 const WARMUP_MS = Number(process.env.BENCH_SCHEDULES_WARMUP_S ?? 10) * 1000;
 const MODES = (process.env.BENCH_SCHEDULES_MODES ?? 'services,embedded').split(',');
 const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { registerUser, type TestUser } from '../support/app.ts';
 import { expectToHold } from '../queue/support/quiet.ts';
 import {
@@ -148,5 +150,42 @@ describe.each(QUEUE_MODES)('schedule ticks ($name)', ({ driver, database }) => {
     );
     await api(app, user).post(`/api/schedules/${s.id}/pause`);
     await cancel(user, busy[1]!);
+  });
+
+  it('finishes a tick whose process died after claiming it, with the test id it chose, and only once', async () => {
+    const user = await registerUser(app);
+    const s = await schedule(user, { type: 'series', url: url('crashed'), interval: '1m', enabled: false });
+    // What a process that died between the claim's commit and the test's insert leaves behind.
+    const db = app.database.db;
+    const leave = async (testId: string, agoMs: number) => {
+      const at = new Date(clock.now() - agoMs).toISOString();
+      await sql`INSERT INTO schedule_runs (schedule_id, tick_at, kind, outcome, test_id, claimed_at)
+        VALUES (${s.id}, ${at}::timestamptz, 'tick', 'pending', ${testId}, ${at}::timestamptz)`.execute(db);
+      await sql`UPDATE schedules SET last_test_id = ${testId}, last_test_tick_at = ${at}::timestamptz
+        WHERE id = ${s.id}`.execute(db);
+    };
+    const testId = randomUUID();
+    await leave(testId, 40_000);
+    const finished = await waitFor(
+      async () => (await ticksOf(app, user, s.id)).find((t) => t.outcome === 'queued'),
+      15_000,
+      'the interrupted tick finished',
+    );
+    expect(finished.testId).toBe(testId);
+    expect((await api(app, user).get(`/api/tests/${testId}`)).json()).toMatchObject({
+      testId,
+      scheduleId: s.id,
+    });
+
+    expect((await read(user, s.id)).counters.runs).toBe(1);
+
+    // A process that inserted the test but died before recording it: finishing the tick stores no second test.
+    await sql`UPDATE schedule_runs SET outcome = 'pending' WHERE schedule_id = ${s.id}`.execute(db);
+    await waitFor(
+      async () => (await ticksOf(app, user, s.id)).every((t) => t.outcome === 'queued'),
+      15_000,
+      'the tick finished again',
+    );
+    expect((await testsOf(app, user, s.id)).map((t) => t.testId)).toEqual([testId]);
   });
 });
