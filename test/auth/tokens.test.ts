@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { SignJWT, decodeJwt, type JWTPayload } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAccessTokens } from '../../src/modules/auth/tokens.ts';
+import { createAccessTokens, VERIFIED_TOKENS_KEPT } from '../../src/modules/auth/tokens.ts';
 import { TEST_SECRETS, buildTestApp, registerUser, type TestUser } from '../support/app.ts';
 
 const key = new TextEncoder().encode(TEST_SECRETS.JWT_SECRET);
@@ -71,5 +71,32 @@ describe('access token expiry on an injected clock', () => {
     await expect(tokens.verify(token)).resolves.toEqual({ id: 'u1', role: 'user', sessionId: 's1' });
     now += 1;
     await expect(tokens.verify(token)).rejects.toMatchObject({ status: 401, code: 'ERR_TOKEN_EXPIRED' });
+  });
+});
+
+describe('verified tokens are remembered', () => {
+  it('a remembered token still expires on the clock, a tampered copy is still refused, and the memory is bounded', async () => {
+    let now = Date.UTC(2030, 0, 1, 12, 0, 0);
+    const tokens = await createAccessTokens(TEST_SECRETS.JWT_SECRET, 60_000, () => now);
+    const token = await tokens.sign({ id: 'u1', role: 'admin' }, 's1');
+    await expect(tokens.verify(token)).resolves.toEqual({ id: 'u1', role: 'admin', sessionId: 's1' });
+    // A caller changing the answer does not change what the next request is told.
+    (await tokens.verify(token)).role = 'user';
+    await expect(tokens.verify(token)).resolves.toMatchObject({ role: 'admin' });
+    const [header, payload, signature] = token.split('.');
+    const forged = `${header}.${payload}.${signature!.slice(0, -2)}AA`;
+    await expect(tokens.verify(forged)).rejects.toMatchObject({ code: 'ERR_TOKEN_INVALID' });
+
+    // More tokens than are kept: the oldest is forgotten, and verified again from scratch when it returns.
+    const many = await Promise.all(
+      Array.from({ length: VERIFIED_TOKENS_KEPT + 10 }, (_, i) =>
+        tokens.sign({ id: `u${i}`, role: 'user' }, 's'),
+      ),
+    );
+    for (const t of many) await tokens.verify(t);
+    await expect(tokens.verify(token)).resolves.toMatchObject({ id: 'u1' });
+    now += 60_000;
+    await expect(tokens.verify(token)).rejects.toMatchObject({ code: 'ERR_TOKEN_EXPIRED' });
+    await expect(tokens.verify(many.at(-1)!)).rejects.toMatchObject({ code: 'ERR_TOKEN_EXPIRED' });
   });
 });

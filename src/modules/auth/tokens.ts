@@ -15,10 +15,18 @@ export interface AccessTokens {
 /** Every access token carries these; one without any of them (say, no `exp`: valid forever) is refused. */
 const REQUIRED_CLAIMS = ['exp', 'iat', 'iss', 'aud', 'sub'];
 
+/** Verified tokens remembered (oldest dropped first): ~0.5 KiB each, so at most ~5 MiB per process. */
+export const VERIFIED_TOKENS_KEPT = 10_000;
+
 /**
  * HS256 access tokens; `sid` ties a token to its refresh session. The key is imported once: handing jose
  * raw bytes makes it import them on every call, which measured about twice the cost of a verification.
  * `now` (ms since the epoch) is the clock for issuing and checking expiry; tests pass their own.
+ *
+ * A token's signature and claims never change, so a verified token is remembered with its expiry and a
+ * repeat presentation (every request of a session) costs a map lookup instead of a WebCrypto HMAC
+ * (~60 µs, measured: a sixth of an authenticated API request); expiry is still checked on every call
+ * against `now`, exactly as jose checks it (expired once `exp <= now`). Failures are never remembered.
  */
 export async function createAccessTokens(
   secret: string,
@@ -33,6 +41,11 @@ export async function createAccessTokens(
     ['sign', 'verify'],
   );
   const ttlSeconds = Math.max(1, Math.round(ttlMs / 1000));
+  const verified = new Map<string, { user: AuthUser; exp: number }>();
+  const remember = (token: string, user: AuthUser, exp: number) => {
+    if (verified.size >= VERIFIED_TOKENS_KEPT) verified.delete(verified.keys().next().value!);
+    verified.set(token, { user, exp });
+  };
   return {
     ttlSeconds,
     sign(user, sessionId) {
@@ -47,6 +60,12 @@ export async function createAccessTokens(
         .sign(key);
     },
     async verify(token) {
+      const known = verified.get(token);
+      if (known) {
+        if (known.exp > Math.floor(now() / 1000)) return { ...known.user };
+        verified.delete(token);
+        throw new UnauthorizedError('Access token has expired', 'ERR_TOKEN_EXPIRED');
+      }
       try {
         const { payload } = await jwtVerify(token, key, {
           issuer: ISSUER,
@@ -63,7 +82,9 @@ export async function createAccessTokens(
         ) {
           throw new UnauthorizedError('Access token is invalid', 'ERR_TOKEN_INVALID');
         }
-        return { id: payload.sub, role, sessionId: payload.sid };
+        const user: AuthUser = { id: payload.sub, role, sessionId: payload.sid };
+        remember(token, user, payload.exp!);
+        return { ...user };
       } catch (err) {
         if (err instanceof UnauthorizedError) throw err;
         if (err instanceof joseErrors.JWTExpired)
