@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DB } from '../../shared/db/index.ts';
 import type { TestQueueTable, TestResultsTable, TestStatus } from '../../shared/db/schema.ts';
-import { ValidationError } from '../../shared/http/index.ts';
+import { decodeCursor, encodeCursor } from '../../shared/http/index.ts';
 
 export type TestRow = Selectable<TestQueueTable>;
 export type ResultRow = Selectable<TestResultsTable>;
@@ -49,29 +49,6 @@ export interface Page<T> {
 }
 
 type Row = TestRow & { cursor_at: string };
-
-export function encodeCursor(createdAt: string, testId: string): string {
-  return Buffer.from(JSON.stringify([createdAt, testId])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (
-      Array.isArray(value) &&
-      value.length === 2 &&
-      !Number.isNaN(Date.parse(String(value[0]))) &&
-      /^[0-9a-f-]{36}$/i.test(String(value[1]))
-    ) {
-      return [String(value[0]), String(value[1])];
-    }
-  } catch {
-    // fall through to the validation error
-  }
-  throw new ValidationError('cursor is not a cursor this API returned', [
-    { field: '/querystring/cursor', message: 'is invalid' },
-  ]);
-}
 
 /** Owner-scoped SQL over test_queue and test_results: another user's test is simply not found. */
 export function createTestRepository(db: Kysely<DB>) {
