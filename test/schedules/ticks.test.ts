@@ -125,6 +125,12 @@ describe.each(QUEUE_MODES)('schedule ticks ($name)', ({ driver, database }) => {
     const refused = (await ticksOf(app, user, s.id)).find((t) => t.outcome === 'skipped_quota')!;
     expect(refused).toMatchObject({ testId: null });
     expect((refused as unknown as { error: string }).error).toMatch(/daily test quota of 1 test is reached/);
+    // Run-now is refused as POST /api/tests would be, and the refusal is recorded on its tick.
+    const now = await api(app, user).post(`/api/schedules/${s.id}/run-now`);
+    expect(now.statusCode).toBe(429);
+    expect(now.json()).toMatchObject({ code: 'ERR_QUOTA_EXCEEDED' });
+    expect(now.headers['retry-after']).toBeDefined();
+    expect((await ticksOf(app, user, s.id))[0]).toMatchObject({ kind: 'manual', outcome: 'skipped_quota' });
   });
 
   it("skips and counts ticks refused by the owner's active-tests limit", async () => {

@@ -45,7 +45,7 @@ export interface Submission {
 }
 
 const MAINTENANCE_EVERY = 4;
-const RECOVERY_EVERY = 20;
+const RECOVERY_EVERY = 8;
 
 /**
  * What a tick does: the next tick is the first grid time after now (missed ticks are not replayed: one
