@@ -46,6 +46,8 @@ export interface Submission {
 
 const MAINTENANCE_EVERY = 4;
 const RECOVERY_EVERY = 8;
+/** The longest wait between polls while they fail. */
+const MAX_RETRY_DELAY_MS = 10_000;
 
 /**
  * What a tick does: the next tick is the first grid time after now (missed ticks are not replayed: one
@@ -122,6 +124,7 @@ export function createScheduler(deps: SchedulerDeps) {
   let current: Promise<void> | null = null;
   let stopped = true;
   let polls = 0;
+  let failures = 0;
   const stats = { polls: 0, claimed: 0, submitted: 0, skippedOverlap: 0 };
 
   /** Submits one run; its outcome, or null when it failed in a way worth retrying (recovery finishes it). */
@@ -208,15 +211,21 @@ export function createScheduler(deps: SchedulerDeps) {
    */
   async function loop(): Promise<void> {
     let claimed = 0;
+    let delayMs = pollMs;
     try {
       if (backlog < maxBacklog) ({ claimed } = await claim());
       stats.polls = ++polls;
       if (polls % MAINTENANCE_EVERY === 0) await deps.maintenance?.();
       if (polls % RECOVERY_EVERY === 0) await recover();
+      failures = 0;
+      if (claimed >= batchSize && backlog < maxBacklog) delayMs = 0;
     } catch (err) {
-      log.error({ err }, 'scheduler poll failed');
+      // The database is down or failing: one line per failure, and polls further apart until it answers.
+      failures++;
+      delayMs = Math.min(pollMs * 2 ** failures, MAX_RETRY_DELAY_MS);
+      log.error({ err, retryInMs: delayMs }, 'scheduler poll failed');
     }
-    if (!stopped) arm(claimed >= batchSize && backlog < maxBacklog ? 0 : pollMs);
+    if (!stopped) arm(delayMs);
   }
 
   function arm(delayMs: number): void {
