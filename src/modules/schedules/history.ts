@@ -1,5 +1,5 @@
 import { ValidationError } from '../../shared/http/index.ts';
-import type { Page } from './cursor.ts';
+import type { Page } from './page.ts';
 import type { LatestRun, TestRunsPort } from './ports.ts';
 import type { ScheduleRunsRepository } from './schedule-runs.repository.ts';
 import type { Viewer } from './schedule.repository.ts';

@@ -1,7 +1,8 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DB } from '../../shared/db/index.ts';
 import type { ScheduleRunKind, ScheduleRunOutcome, ScheduleRunsTable } from '../../shared/db/schema.ts';
-import { decodeCursor, encodeCursor, type Page } from './cursor.ts';
+import { decodeCursor, encodeCursor } from '../../shared/http/index.ts';
+import type { Page } from './page.ts';
 
 export type ScheduleRunRow = Selectable<ScheduleRunsTable>;
 

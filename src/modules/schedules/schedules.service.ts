@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../shared/db/index.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../shared/http/index.ts';
 import type { BaselineRepository } from './baseline.repository.ts';
-import type { Page } from './cursor.ts';
+import type { Page } from './page.ts';
 import type { TestRunsPort } from './ports.ts';
 import type { ScheduleRepository, ScheduleRow, ScheduleValues, Viewer } from './schedule.repository.ts';
 import type { ScheduleRunsRepository } from './schedule-runs.repository.ts';
