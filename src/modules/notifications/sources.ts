@@ -4,17 +4,25 @@ import type { Delivery, NotificationsService } from './notifications.service.ts'
 
 type Deliver = NotificationsService['deliver'];
 
-/** A finished run's notification: a completed test whose checks failed is a failure to its owner too. */
+/**
+ * A finished run's notification: a completed test whose checks failed is a failure to its owner too.
+ * A schedule's runs would flood the inbox (a 1-minute schedule on a site that is down: 1,440 e-mails a
+ * day), so a scheduled run that passed notifies nobody, and a failing schedule notifies once per UTC day
+ * (alert rules are the tool for watching a schedule closely). Null: no notification.
+ */
 function testDelivery(
   e: EventMap['TestCompleted'] | EventMap['TestFailed'],
   outcome: TestOutcome,
   kind: 'completed' | 'checksFailed' | 'errored',
-): Delivery {
+): Delivery | null {
+  if (e.scheduleId && kind === 'completed') return null;
   return {
     userId: e.userId,
     type: kind === 'completed' ? 'test_completed' : 'test_failed',
     // One per run: a manual retry's outcome notifies again, a duplicated event does not.
-    dedupeKey: `test:${e.testId}:${e.runId ?? 'run'}`,
+    dedupeKey: e.scheduleId
+      ? `schedule:${e.scheduleId}:failed:${new Date().toISOString().slice(0, 10)}`
+      : `test:${e.testId}:${e.runId ?? 'run'}`,
     text: (locale) => messagesFor(locale)[kind](outcome),
     actionUrl: `/tests/${e.testId}`,
     data: { testId: e.testId, ...outcome },
@@ -32,7 +40,8 @@ export function subscribeSources(events: EventBus, deliver: Deliver): () => void
       'TestCompleted',
       async (e) => {
         const outcome = { type: e.type, url: e.url, score: e.score, passed: e.passed, error: null };
-        await deliver(testDelivery(e, outcome, e.passed === false ? 'checksFailed' : 'completed'));
+        const delivery = testDelivery(e, outcome, e.passed === false ? 'checksFailed' : 'completed');
+        if (delivery) await deliver(delivery);
       },
       { localOnly: true },
     ),
@@ -42,7 +51,8 @@ export function subscribeSources(events: EventBus, deliver: Deliver): () => void
         // A failure that will be retried is not an outcome yet.
         if (e.willRetry) return;
         const outcome = { type: e.type, url: e.url, score: null, passed: false, error: e.error };
-        await deliver(testDelivery(e, outcome, 'errored'));
+        const delivery = testDelivery(e, outcome, 'errored');
+        if (delivery) await deliver(delivery);
       },
       { localOnly: true },
     ),

@@ -97,11 +97,23 @@ async function settleFailure(
   if (isRetryable(err) && row.attempts < deps.attempts) {
     const delayMs = deps.backoffMs * 2 ** (row.attempts - 1);
     if (!(await deps.runs.requeue(row.test_id, runId, delayMs, error))) return { kind: 'skipped' };
-    void deps.events.publish('TestFailed', { ...base, runId, error, willRetry: true });
+    void deps.events.publish('TestFailed', {
+      ...base,
+      runId,
+      scheduleId: row.schedule_id,
+      error,
+      willRetry: true,
+    });
     return { kind: 'retry', error, delayMs };
   }
   if (!(await deps.runs.fail(row.test_id, runId, error))) return { kind: 'skipped' };
-  void deps.events.publish('TestFailed', { ...base, runId, error, willRetry: false });
+  void deps.events.publish('TestFailed', {
+    ...base,
+    runId,
+    scheduleId: row.schedule_id,
+    error,
+    willRetry: false,
+  });
   return { kind: 'failed', error };
 }
 
@@ -192,6 +204,7 @@ export function createRunTestHandler(deps: RunTestDeps): RunTest {
       void deps.events.publish('TestCompleted', {
         ...base,
         runId,
+        scheduleId: row.schedule_id,
         passed: result.passed ?? null,
         score: result.score ?? null,
         metrics: result.metrics ?? {},

@@ -15,15 +15,22 @@ export interface EventMap {
   TestProgress: TestEventBase & { progress: number; message: string; metrics?: Record<string, number> };
   /**
    * `runId` is the attempt that finished (a new one per run: a manual retry's outcome is a new event,
-   * a duplicated delivery of one is not). The job handler always sets it.
+   * a duplicated delivery of one is not). The job handler always sets it, and `scheduleId` when the test
+   * is a schedule's run.
    */
   TestCompleted: TestEventBase & {
     runId?: string;
+    scheduleId?: string | null;
     passed: boolean | null;
     score: number | null;
     metrics: Record<string, number>;
   };
-  TestFailed: TestEventBase & { runId?: string; error: string; willRetry: boolean };
+  TestFailed: TestEventBase & {
+    runId?: string;
+    scheduleId?: string | null;
+    error: string;
+    willRetry: boolean;
+  };
   TestCancelled: TestEventBase;
   /** A notification was stored for `userId` (the notifications module); realtime pushes it as `notification`. */
   NotificationCreated: { userId: string; notification: NotificationPayload };
