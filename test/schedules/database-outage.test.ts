@@ -52,7 +52,16 @@ describe.runIf(POSTGRES_URL && postgres)('a schedule across a database outage (p
 
     await proxy.stop();
     const downAt = Date.now();
-    await new Promise((r) => setTimeout(r, 4000)); // the outage itself: no condition to wait for
+    // The outage lasts until readiness has seen the database down and four 1 s ticks have come due
+    // in it (the catch-up below must stand for missed ticks).
+    await waitFor(
+      async () =>
+        Date.now() - downAt >= 4000 &&
+        (await app.inject({ method: 'GET', url: '/health/ready' })).statusCode === 503,
+      30_000,
+      'the database seen down through four ticks',
+      250,
+    );
     await proxy.start();
 
     const ticks = await waitFor(
