@@ -4,22 +4,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { DatabaseConfig } from '../../src/config/index.ts';
+import type { NotificationPayload } from '../../src/shared/events/index.ts';
 import type { TestUser } from '../support/app.ts';
 import { POSTGRES_URL, TEST_DATABASES } from '../support/databases.ts';
 import { waitFor } from '../support/wait.ts';
 
-/** A notification as GET /api/notifications lists it. */
-export interface Notification {
-  id: string;
-  type: string;
-  title: string;
-  content: string | null;
-  data: Record<string, unknown> | null;
-  actionUrl: string | null;
-  read: boolean;
-  createdAt: string;
-  readAt: string | null;
-}
+/** A notification as GET /api/notifications lists it (the shape the events carry too). */
+export type Notification = NotificationPayload;
 
 export interface Page {
   items: Notification[];
