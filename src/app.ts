@@ -36,6 +36,7 @@ import { cacheModule, createResultCache } from './modules/cache/index.ts';
 import { realtimeModule } from './modules/realtime/index.ts';
 import { createInstruments, monitoringModule, registerHttpMetrics } from './modules/monitoring/index.ts';
 import { createBaselines, schedulesModule } from './modules/schedules/index.ts';
+import { alertsModule } from './modules/alerts/index.ts';
 import { registerHomeRoutes } from './modules/home/index.ts';
 
 export const VERSION = (
@@ -164,7 +165,9 @@ export async function buildApp({
   const instanceId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   // First of the feature modules: its onRoute hook attaches the response cache to routes registered after it.
   const { service: cache } = await cacheModule(app, { config, events, redis });
-  const { tokens } = await authModule(app, { config, db, redis });
+  const runsWorker = worker ?? true;
+  const { service: email } = await emailModule(app, { config, db, worker: runsWorker, instanceId });
+  const { tokens } = await authModule(app, { config, db, redis, email, events });
   const engines = createEngineRegistry([...ENGINES, ...(extraEngines ?? [])], config.engines);
   // Realtime asks the registry which test types stream on a live channel (stress-test-{testId}).
   const realtime = await realtimeModule(app, {
@@ -216,7 +219,6 @@ export async function buildApp({
     resultCache: createResultCache(cache),
     users: createUserDirectory(db),
   });
-  const runsWorker = worker ?? true;
   schedulesModule(app, {
     config,
     db,
@@ -225,9 +227,8 @@ export async function buildApp({
     instanceId,
     now: schedulesClock && (() => new Date(schedulesClock())),
   });
-  const { service: email } = await emailModule(app, { config, db, worker: runsWorker, instanceId });
   // Notifications subscribe to test and quota events; e-mail goes through the outbox.
-  await notificationsModule(app, {
+  const notifications = await notificationsModule(app, {
     config,
     db,
     events,
@@ -257,6 +258,18 @@ export async function buildApp({
     instance: { id: instanceId, version: VERSION, concurrency: runsWorker ? config.workerConcurrency : 0 },
     enabled: monitoring,
     clock,
+  });
+  // After monitoring: platform rules read its PlatformSampled events.
+  await alertsModule(app, {
+    config,
+    db,
+    events,
+    email,
+    notifications,
+    engines,
+    worker: runsWorker,
+    instanceId,
+    now: clock && (() => new Date(clock())),
   });
   registerHomeRoutes(app, config, VERSION);
   return app;

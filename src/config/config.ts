@@ -6,6 +6,8 @@ import { parseCacheConfig, type CacheConfig } from './cache-config.ts';
 import { parseQueueConfig, type QueueConfig } from './queue-config.ts';
 import { parseMonitoringConfig, type MonitoringConfig } from './monitoring-config.ts';
 import { parseSchedulesConfig, type SchedulesConfig } from './schedules-config.ts';
+import { parseAlertsConfig, type AlertsConfig } from './alerts-config.ts';
+import { parseAccountConfig, type AccountConfig } from './account-config.ts';
 import {
   parseEmailConfig,
   parseNotificationsConfig,
@@ -61,6 +63,8 @@ export interface Config {
   notifications: NotificationsConfig;
   monitoring: MonitoringConfig;
   schedules: SchedulesConfig;
+  alerts: AlertsConfig;
+  account: AccountConfig;
 }
 
 export interface LoadedConfig {
@@ -133,6 +137,12 @@ function parseCors(value: string): string[] | '*' {
  * Reads and validates every environment variable once. Throws a ConfigError whose message is one line
  * naming the variable and what was expected.
  */
+function publicUrlOf(e: Env): string {
+  return need('PUBLIC_URL', e.PUBLIC_URL, 'an http(s) URL', (v) =>
+    /^https?:\/\/\S+$/.test(v) ? v.replace(/\/$/, '') : undefined,
+  );
+}
+
 export function loadConfig(rawEnv: Env = process.env): LoadedConfig {
   const e = defaults(rawEnv);
   const env = need('NODE_ENV', e.NODE_ENV, 'development, production or test', (v) =>
@@ -186,9 +196,7 @@ export function loadConfig(rawEnv: Env = process.env): LoadedConfig {
       parseIntIn(v, 1024, 104_857_600),
     ),
     trustProxy: need('TRUST_PROXY', e.TRUST_PROXY, 'true or false', parseBool),
-    publicUrl: need('PUBLIC_URL', e.PUBLIC_URL, 'an http(s) URL', (v) =>
-      /^https?:\/\/\S+$/.test(v) ? v.replace(/\/$/, '') : undefined,
-    ),
+    publicUrl: publicUrlOf(e),
     accessTokenTtlMs: duration(e, 'ACCESS_TOKEN_TTL'),
     refreshTokenTtlMs: duration(e, 'REFRESH_TOKEN_TTL'),
     refreshReuseGraceMs: duration(e, 'REFRESH_REUSE_GRACE'),
@@ -222,6 +230,8 @@ export function loadConfig(rawEnv: Env = process.env): LoadedConfig {
     notifications: parseNotificationsConfig(e),
     monitoring: parseMonitoringConfig(e),
     schedules: parseSchedulesConfig(e),
+    alerts: parseAlertsConfig(e),
+    account: parseAccountConfig(e, publicUrlOf(e)),
   };
   return { config, notices: secrets.notices };
 }

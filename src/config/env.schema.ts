@@ -409,4 +409,77 @@ export const ENV_VARS: EnvVar[] = [
     description:
       'Results of scheduled runs older than this keep their metrics (history) but drop their details, nightly in batches.',
   },
+  {
+    name: 'ADMIN_EMAIL',
+    default: '',
+    description:
+      'Comma-separated addresses that receive the e-mails of platform alert rules (docs/ALERTING.md). Empty: platform rules e-mail their creator.',
+  },
+  {
+    name: 'ALERT_WEBHOOK_TIMEOUT',
+    default: '5s',
+    description: 'Timeout of one alert webhook delivery attempt (connect, headers and body).',
+  },
+  {
+    name: 'ALERT_WEBHOOK_RETRY_SCHEDULE',
+    default: '5s,5m,30m,2h,5h',
+    description:
+      'Waits before each retry of a failed alert webhook delivery, comma-separated durations; after the last one the delivery is failed.',
+  },
+  {
+    name: 'ALERT_DELIVERY_POLL_INTERVAL',
+    default: '1s',
+    description: 'How often a worker process looks for alert deliveries that are due (new ones are sent at once).',
+  },
+  {
+    name: 'ALERT_RULES_MAX_PER_USER',
+    default: '500',
+    description: 'Alert rules one user may have.',
+  },
+  {
+    name: 'ALERT_HISTORY_RETENTION',
+    default: '90d',
+    description: 'How long resolved alerts, their deliveries and delivery attempts are kept.',
+  },
+  {
+    name: 'ENCRYPTION_KEY_PREVIOUS',
+    default: '',
+    description:
+      'Comma-separated earlier values of ENCRYPTION_KEY: secrets stored under them still decrypt, and are re-encrypted under the current key when next written (docs/MFA.md).',
+  },
+  { name: 'MFA_TOKEN_TTL', default: '5m', description: 'Lifetime of the single-use token between the password and the MFA step of a login.' },
+  { name: 'EMAIL_VERIFY_TTL', default: '24h', description: 'Lifetime of an e-mail verification link.' },
+  { name: 'PASSWORD_RESET_TTL', default: '30m', description: 'Lifetime of a password reset link.' },
+  {
+    name: 'API_TOKEN_MAX_PER_USER',
+    default: '50',
+    description: 'Personal API tokens one user may have (docs/AUTH.md).',
+  },
+  { name: 'GOOGLE_CLIENT_ID', description: 'Google OAuth client id; with GOOGLE_CLIENT_SECRET it turns on "Sign in with Google" (docs/OAUTH.md).' },
+  { name: 'GOOGLE_CLIENT_SECRET', description: 'Google OAuth client secret.' },
+  {
+    name: 'GOOGLE_CALLBACK_URL',
+    description: 'Redirect URI registered with Google. Default: `PUBLIC_URL/api/auth/oauth/google/callback`.',
+  },
+  {
+    name: 'GOOGLE_ISSUER_URL',
+    default: 'https://accounts.google.com',
+    description: "OpenID Connect issuer for Google sign-in (its discovery document is read from `/.well-known/openid-configuration`); tests point it at a local mock.",
+  },
+  { name: 'GITHUB_CLIENT_ID', description: 'GitHub OAuth app client id; with GITHUB_CLIENT_SECRET it turns on "Sign in with GitHub".' },
+  { name: 'GITHUB_CLIENT_SECRET', description: 'GitHub OAuth app client secret.' },
+  {
+    name: 'GITHUB_CALLBACK_URL',
+    description: 'Callback URL registered with GitHub. Default: `PUBLIC_URL/api/auth/oauth/github/callback`.',
+  },
+  {
+    name: 'GITHUB_OAUTH_URL',
+    default: 'https://github.com',
+    description: 'Base of GitHub\'s `/login/oauth/authorize` and `/login/oauth/access_token` (GitHub Enterprise, or a local fake in tests).',
+  },
+  {
+    name: 'GITHUB_API_URL',
+    default: 'https://api.github.com',
+    description: 'Base of GitHub\'s REST API (`/user`, `/user/emails`).',
+  },
 ];

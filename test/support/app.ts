@@ -69,3 +69,12 @@ export async function registerUser(
     auth: { authorization: `Bearer ${body.accessToken}` },
   };
 }
+
+/** Marks an account's e-mail verified, as following the verification link would (alert e-mails need it). */
+export async function markEmailVerified(app: FastifyInstance, userId: string): Promise<void> {
+  await app.database.db
+    .updateTable('users')
+    .set({ email_verified_at: new Date() })
+    .where('id', '=', userId)
+    .execute();
+}

@@ -3,6 +3,8 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../../config/index.ts';
 import type { DB } from '../../shared/db/index.ts';
 import type { RedisFactory } from '../../shared/redis/index.ts';
+import type { EventBus } from '../../shared/events/index.ts';
+import type { EmailService } from '../email/index.ts';
 import { registerAuthGuard } from './auth-guard.ts';
 
 export { markRoutesPublic } from './auth-guard.ts';
@@ -21,6 +23,9 @@ export interface AuthModuleDeps {
   db: Kysely<DB>;
   /** With Redis, rate-limit counters are shared by every API process. */
   redis: RedisFactory | null;
+  /** Verification, reset and security notices (docs/AUTH.md). */
+  email: EmailService;
+  events: EventBus;
 }
 
 /** Accounts and sessions: installs the /api auth guard and the /api/auth routes. */

@@ -16,6 +16,13 @@ export interface UsersTable {
   updated_at: Generated<Date>;
   last_login_at: NullableTimestamp;
   locale: Generated<UserLocale>;
+  /** null: not verified yet (migration 009 counted older accounts as verified). */
+  email_verified_at: NullableTimestamp;
+  disabled_at: NullableTimestamp;
+  password_changed_at: NullableTimestamp;
+  mfa_pending_secret_encrypted: string | null;
+  /** pg returns bigint as text; the value fits a number (TOTP steps are ~5.6e7). */
+  mfa_last_step: ColumnType<string | number | null, number | null | undefined, number | null>;
 }
 
 export type UserLocale = 'en' | 'zh-CN';
@@ -33,6 +40,7 @@ export interface RefreshSessionsTable {
   revoked_reason: string | null;
   user_agent: string | null;
   ip: string | null;
+  last_used_at: NullableTimestamp;
 }
 
 export interface OAuthIdentitiesTable {
@@ -84,6 +92,8 @@ export interface TestQueueTable {
   updated_at: Generated<Date>;
   /** The schedule whose tick submitted the test (null for a test submitted by hand). */
   schedule_id: Generated<string | null>;
+  /** Labels alert rules can be scoped by (a schedule's runs carry its tags). Migration 004. */
+  tags: ColumnType<string[], string[] | undefined, string[]>;
 }
 
 export interface TestResultsTable {
@@ -297,6 +307,172 @@ export interface ScheduleMaintenanceTable {
   cursor_id: string | null;
 }
 
+// --- Alerting (migration 004, docs/ALERTING.md) ---
+
+export type AlertCondition = 'gt' | 'lt' | 'eq' | 'gte' | 'lte' | 'neq' | 'absent';
+export type AlertSeverity = 'low' | 'medium' | 'high' | 'critical';
+export type AlertChannel = 'email' | 'webhook' | 'in_app';
+export type AlertSeriesState = 'ok' | 'pending' | 'firing';
+export type AlertDeliveryEvent = 'alert.triggered' | 'alert.resolved' | 'alert.reminder' | 'alert.test';
+export type AlertDeliveryStatus = 'pending' | 'sending' | 'delivered' | 'failed' | 'skipped';
+type TextArray = ColumnType<string[], string[] | undefined, string[]>;
+type NullableTextArray = ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
+
+export interface AlertWebhooksTable {
+  id: Generated<string>;
+  user_id: string;
+  url: string;
+  secret_sealed: string;
+  disabled_at: NullableTimestamp;
+  disabled_reason: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface AlertRulesTable {
+  id: Generated<string>;
+  name: string;
+  description: string | null;
+  metric_name: string;
+  condition: AlertCondition;
+  threshold: number | null;
+  severity: Generated<AlertSeverity>;
+  channels: ColumnType<AlertChannel[], string | undefined, string>;
+  cooldown: Generated<number>;
+  is_active: Generated<boolean>;
+  created_by: string;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  scope_kind: Generated<'tests' | 'platform'>;
+  scope_test_type: string | null;
+  scope_schedule_id: string | null;
+  scope_url_glob: string | null;
+  scope_tags: TextArray;
+  for_count: Generated<number>;
+  resolve_count: Generated<number>;
+  notify_on_resolve: Generated<boolean>;
+  repeat_interval: number | null;
+  muted_until: NullableTimestamp;
+  webhook_id: string | null;
+  email_recipients: NullableTextArray;
+}
+
+export interface AlertStatesTable {
+  rule_id: string;
+  series_key: string;
+  state: Generated<AlertSeriesState>;
+  breaching_count: Generated<number>;
+  healthy_count: Generated<number>;
+  last_value: number | null;
+  last_event_id: string | null;
+  last_evaluated_at: NullableTimestamp;
+  alert_id: string | null;
+  last_fired_at: NullableTimestamp;
+  last_notified_at: NullableTimestamp;
+  next_reminder_at: NullableTimestamp;
+}
+
+export interface AlertHistoryTable {
+  id: Generated<string>;
+  rule_id: string | null;
+  user_id: string;
+  title: string;
+  description: string | null;
+  severity: AlertSeverity;
+  metric_data: Json<Record<string, unknown>>;
+  series_key: string;
+  platform: Generated<boolean>;
+  state: Generated<'firing' | 'resolved'>;
+  triggered_at: Generated<Date>;
+  acknowledged_at: NullableTimestamp;
+  acknowledged_by: string | null;
+  resolved_at: NullableTimestamp;
+  resolved_value: number | null;
+  reminders_sent: Generated<number>;
+}
+
+export interface AlertDeliveriesTable {
+  id: Generated<string>;
+  alert_id: string | null;
+  rule_id: string | null;
+  user_id: string;
+  channel: AlertChannel;
+  event: AlertDeliveryEvent;
+  webhook_id: string | null;
+  payload: Json<Record<string, unknown>>;
+  status: Generated<AlertDeliveryStatus>;
+  attempts: Generated<number>;
+  next_attempt_at: Generated<Date>;
+  lease_until: NullableTimestamp;
+  worker_id: string | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  delivered_at: NullableTimestamp;
+}
+
+export interface AlertDeliveryAttemptsTable {
+  id: Generated<string>;
+  delivery_id: string;
+  attempt: number;
+  started_at: Timestamp;
+  duration_ms: number | null;
+  status_code: number | null;
+  error: string | null;
+  ok: boolean;
+}
+
+// --- Account security (migration 009) ---
+
+export type AccountTokenPurpose = 'verify_email' | 'reset_password' | 'change_email';
+
+export interface AccountTokensTable {
+  id: Generated<string>;
+  user_id: string;
+  purpose: AccountTokenPurpose;
+  token_hash: string;
+  email: string;
+  expires_at: Timestamp;
+  used_at: NullableTimestamp;
+  created_at: Generated<Date>;
+}
+
+export interface LoginChallengesTable {
+  id: Generated<string>;
+  user_id: string;
+  kind: 'mfa' | 'oauth_exchange';
+  token_hash: string;
+  meta: ColumnType<Record<string, unknown>, string | undefined, string>;
+  failed_attempts: Generated<number>;
+  expires_at: Timestamp;
+  used_at: NullableTimestamp;
+  created_at: Generated<Date>;
+}
+
+export interface OAuthStatesTable {
+  state_hash: string;
+  provider: string;
+  code_verifier: string;
+  nonce: string | null;
+  link_user_id: string | null;
+  expires_at: Timestamp;
+  created_at: Generated<Date>;
+}
+
+export interface ApiTokensTable {
+  id: Generated<string>;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  token_prefix: string;
+  scopes: ColumnType<string[], string[], string[]>;
+  expires_at: NullableTimestamp;
+  last_used_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+  created_at: Generated<Date>;
+}
+
 export interface DB {
   users: UsersTable;
   refresh_sessions: RefreshSessionsTable;
@@ -319,4 +495,14 @@ export interface DB {
   schedule_runs: ScheduleRunsTable;
   schedule_baselines: ScheduleBaselinesTable;
   schedule_maintenance: ScheduleMaintenanceTable;
+  alert_webhooks: AlertWebhooksTable;
+  alert_rules: AlertRulesTable;
+  alert_states: AlertStatesTable;
+  alert_history: AlertHistoryTable;
+  alert_deliveries: AlertDeliveriesTable;
+  alert_delivery_attempts: AlertDeliveryAttemptsTable;
+  account_tokens: AccountTokensTable;
+  login_challenges: LoginChallengesTable;
+  oauth_states: OAuthStatesTable;
+  api_tokens: ApiTokensTable;
 }
