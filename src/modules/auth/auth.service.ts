@@ -9,6 +9,7 @@ import type { PasswordPolicy } from './password-policy.ts';
 import type { SessionRepository, SessionRow } from './session.repository.ts';
 import { hashRefreshToken, newRefreshToken, type AccessTokens } from './tokens.ts';
 import type { UserRepository, UserRow } from './user.repository.ts';
+import type { LoginAnswer, SecondFactor, SignInMethod } from './sign-in.ts';
 
 export interface ClientInfo {
   ip: string;
@@ -48,6 +49,8 @@ interface Deps {
   refreshTtlMs: number;
   reuseGraceMs: number;
   log: { warn(obj: object, msg: string): void };
+  /** The MFA step; absent: no account needs one. */
+  secondFactor?: SecondFactor;
 }
 
 const INVALID_LOGIN = 'E-mail or password is incorrect';
@@ -127,7 +130,23 @@ export function createAuthService(d: Deps) {
     );
   }
 
+  /** The end of every first factor: the MFA step when the account has one, else tokens. */
+  async function signIn(user: UserRow, client: ClientInfo, method: SignInMethod): Promise<LoginAnswer> {
+    const challenge = d.secondFactor ? await d.secondFactor.challenge(user, client, method) : null;
+    if (challenge) return challenge;
+    await d.users.touchLogin(user.id);
+    return (await issue(user, client)).result;
+  }
+
   return {
+    signIn,
+
+    /** Tokens for a user whose sign-in is complete (after the MFA step, or an OAuth exchange). */
+    async issueTokens(user: UserRow, client: ClientInfo): Promise<AuthResult> {
+      await d.users.touchLogin(user.id);
+      return (await issue(user, client)).result;
+    },
+
     async register(email: string, password: string, client: ClientInfo): Promise<AuthResult> {
       await d.limiter.hitIp(client.ip);
       await d.limiter.checkAccount(email);
@@ -139,7 +158,7 @@ export function createAuthService(d: Deps) {
       return (await issue(user, client)).result;
     },
 
-    async login(email: string, password: string, client: ClientInfo): Promise<AuthResult> {
+    async login(email: string, password: string, client: ClientInfo): Promise<LoginAnswer> {
       await d.limiter.hitIp(client.ip);
       await d.limiter.checkAccount(email);
       const user = await d.users.findByEmail(email);
@@ -151,8 +170,7 @@ export function createAuthService(d: Deps) {
         throw new UnauthorizedError(INVALID_LOGIN, 'ERR_INVALID_CREDENTIALS');
       }
       await d.limiter.resetAccount(email);
-      await d.users.touchLogin(user.id);
-      return (await issue(user, client)).result;
+      return signIn(user, client, 'password');
     },
 
     async refresh(refreshToken: string, client: ClientInfo): Promise<AuthResult> {

@@ -9,6 +9,7 @@ import { registerAuthGuard } from './auth-guard.ts';
 
 export { markRoutesPublic } from './auth-guard.ts';
 export { createUserDirectory } from './user-directory.ts';
+export type { LoginAnswer, MfaChallenge, SecondFactor, SignInMethod } from './sign-in.ts';
 import { createAuthRateLimiter } from './auth-rate-limiter.ts';
 import { registerAuthRoutes } from './auth.routes.ts';
 import { createAuthService } from './auth.service.ts';

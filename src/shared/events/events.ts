@@ -40,6 +40,22 @@ export interface EventMap {
   QuotaWarning: { userId: string; used: number; quota: number; resetsAt: string };
   /** A process recorded its platform sample (monitoring, every MONITORING_INTERVAL); platform alert rules read these. */
   PlatformSampled: PlatformSample;
+  /**
+   * An alert fired or resolved (the alerts module's in-app channel, once per notice cluster-wide);
+   * realtime sends `alert.triggered` / `alert.resolved` on the owner's `user-notifications` and, for
+   * platform rules, on `system-alerts`.
+   */
+  AlertTriggered: { userId: string; platform: boolean; alert: AlertPayload };
+  AlertResolved: { userId: string; platform: boolean; alert: AlertPayload };
+  /**
+   * Access tokens of `userId` stop working at once in every process: those of `sessionIds`, or all of
+   * the user's when null (logout-all, password reset, account disabled). The auth module publishes it.
+   */
+  AccessRevoked: {
+    userId: string;
+    sessionIds: string[] | null;
+    reason: 'logout' | 'logout-all' | 'session-deleted' | 'password-reset' | 'password-changed' | 'disabled' | 'role-changed';
+  };
   /** The overall platform status changed (published once per change cluster-wide); realtime sends `monitoring.status`. */
   PlatformStatusChanged: PlatformStatusChange;
 }
@@ -77,6 +93,38 @@ export interface PlatformStatusChange {
   /** Each component that is not ok, with why. */
   problems: Array<{ component: string; status: HealthStatus; reason: string }>;
   at: string;
+}
+
+/** An alert as its channels carry it: the webhook body's `alert`, the e-mail's fields, the live event. */
+export interface AlertPayload {
+  /** The alert_history row (for a rule's test send, a fresh id that is stored nowhere). */
+  id: string;
+  ruleId: string;
+  ruleName: string;
+  title: string;
+  description: string | null;
+  severity: 'low' | 'medium' | 'high' | 'critical';
+  state: 'firing' | 'resolved';
+  metric: {
+    name: string;
+    /** null when the condition is `absent` (the metric was missing or the test failed first). */
+    value: number | null;
+    condition: 'gt' | 'lt' | 'eq' | 'gte' | 'lte' | 'neq' | 'absent';
+    threshold: number | null;
+  };
+  /** The URL of a test rule's series, or the instance id of a platform rule's. */
+  seriesKey: string;
+  scope: 'tests' | 'platform';
+  testId: string | null;
+  scheduleId: string | null;
+  url: string | null;
+  instanceId: string | null;
+  /** ISO time of this notice (the firing, the resolution, the reminder). */
+  timestamp: string;
+  triggeredAt: string;
+  resolvedAt: string | null;
+  /** PUBLIC_URL link to the test, schedule or platform page. */
+  actionUrl: string;
 }
 
 /** A notification as the API lists it (GET /api/notifications items). */

@@ -1,4 +1,5 @@
 export type {
+  AlertPayload,
   EventBus,
   EventMap,
   EventName,
