@@ -30,6 +30,10 @@ export const PublicUser = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
   locale: Locale,
   displayName: Type.Union([Type.String(), Type.Null()]),
+  emailVerified: Type.Boolean({
+    description: 'Whether the address was verified; alert e-mails go only to verified addresses',
+  }),
+  mfaEnabled: Type.Boolean({ description: 'Whether sign-in asks for a TOTP code (docs/MFA.md)' }),
 });
 
 export const UpdateProfileBody = Type.Object(

@@ -23,6 +23,8 @@ export interface PublicUser {
   createdAt: string;
   locale: UserLocale;
   displayName: string | null;
+  emailVerified: boolean;
+  mfaEnabled: boolean;
 }
 
 /** PATCH /api/auth/me: the fields given change, the others stay. */
@@ -63,6 +65,8 @@ function toPublic(u: UserRow): PublicUser {
     createdAt: u.created_at.toISOString(),
     locale: u.locale,
     displayName: u.display_name,
+    emailVerified: u.email_verified_at !== null,
+    mfaEnabled: u.mfa_enabled,
   };
 }
 
