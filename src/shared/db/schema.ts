@@ -327,6 +327,9 @@ export interface AlertWebhooksTable {
   disabled_reason: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+  /** Migration 010: the secret before the last rotation, still signing until it expires. */
+  previous_secret_sealed: string | null;
+  previous_secret_expires_at: NullableTimestamp;
 }
 
 export interface AlertRulesTable {
