@@ -9,6 +9,26 @@ import type { DB, EmailStatus, UserLocale } from '../../shared/db/index.ts';
 export interface EmailTemplates {
   /** A notification's e-mail: its title is the subject; content and a link to it are the body. */
   notification: { type: string; title: string; content: string | null; actionUrl: string | null };
+  /** Account e-mails (the auth module, templates/account.template.ts); `link` holds a single-use token. */
+  verify_email: { link: string; expiresInHours: number };
+  password_reset: { link: string; expiresInMinutes: number };
+  email_change_verify: { link: string; newEmail: string; expiresInHours: number };
+  email_change_notice: { newEmail: string; expiresInHours: number };
+  password_changed: Record<string, never>;
+  /** An alert notice (docs/ALERTING.md): severity, rule, times, metric against its threshold, link. */
+  alert: {
+    event: 'alert.triggered' | 'alert.resolved' | 'alert.reminder' | 'alert.test';
+    severity: 'low' | 'medium' | 'high' | 'critical';
+    title: string;
+    description: string | null;
+    ruleName: string;
+    metric: { name: string; value: number | null; condition: string; threshold: number | null };
+    /** The test's URL or the platform instance. */
+    seriesKey: string;
+    triggeredAt: string;
+    resolvedAt: string | null;
+    actionUrl: string | null;
+  };
 }
 export type EmailTemplateName = keyof EmailTemplates;
 

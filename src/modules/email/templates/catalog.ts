@@ -1,7 +1,15 @@
 import type { UserLocale } from '../../../shared/db/index.ts';
 import type { EmailTemplateName, EmailTemplates } from '../email.types.ts';
 import type { RenderedEmail } from './layout.ts';
+import { renderAlert } from './alert.template.ts';
 import { renderNotification } from './notification.template.ts';
+import {
+  renderEmailChangeNotice,
+  renderEmailChangeVerify,
+  renderPasswordChanged,
+  renderPasswordReset,
+  renderVerifyEmail,
+} from './account.template.ts';
 
 export type { RenderedEmail } from './layout.ts';
 
@@ -19,6 +27,12 @@ type Renderers = { [K in EmailTemplateName]: (data: EmailTemplates[K], ctx: Rend
  */
 export const TEMPLATES: Renderers = {
   notification: renderNotification,
+  verify_email: renderVerifyEmail,
+  password_reset: renderPasswordReset,
+  email_change_verify: renderEmailChangeVerify,
+  email_change_notice: renderEmailChangeNotice,
+  password_changed: renderPasswordChanged,
+  alert: renderAlert,
 };
 
 export function isTemplateName(name: string): name is EmailTemplateName {
