@@ -12,6 +12,19 @@ export function createUserDirectory(db: Kysely<DB>) {
         .executeTakeFirst();
       return row ?? null;
     },
+    /** contactOf, and whether the address is verified (alert e-mails go only to verified owners). */
+    async verifiedContactOf(
+      userId: string,
+    ): Promise<{ email: string; locale: UserLocale; emailVerified: boolean } | null> {
+      const row = await db
+        .selectFrom('users')
+        .select(['email', 'locale', 'email_verified_at'])
+        .where('id', '=', userId)
+        .executeTakeFirst();
+      return row
+        ? { email: row.email, locale: row.locale, emailVerified: row.email_verified_at !== null }
+        : null;
+    },
     async exists(userId: string): Promise<boolean> {
       const row = await db.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst();
       return row !== undefined;
