@@ -20,6 +20,8 @@ export interface DueSchedule {
   anchor_at: Date;
   next_run_at: Date;
   last_test_id: string | null;
+  /** Carried by each run (alert rules can be scoped by them). */
+  tags: string[];
   last_outcome: ScheduleRunOutcome | null;
 }
 
@@ -57,7 +59,7 @@ export function createScheduleRunsRepository(db: Kysely<DB>) {
     async lockDue(trx: Kysely<DB>, now: Date, limit: number): Promise<DueSchedule[]> {
       const { rows } = await sql<DueSchedule>`
         SELECT s.id, s.user_id, s.test_type, s.url, s.options, s.priority, s.interval_ms, s.cron, s.timezone,
-          s.anchor_at, s.next_run_at, s.last_test_id, r.outcome AS last_outcome
+          s.anchor_at, s.next_run_at, s.last_test_id, s.tags, r.outcome AS last_outcome
         FROM schedules s
         LEFT JOIN schedule_runs r ON r.schedule_id = s.id AND r.tick_at = s.last_test_tick_at
         WHERE s.enabled AND s.next_run_at <= ${now.toISOString()}::timestamptz
@@ -139,7 +141,7 @@ export function createScheduleRunsRepository(db: Kysely<DB>) {
         .selectFrom('schedule_runs as r')
         .innerJoin('schedules as s', 's.id', 'r.schedule_id')
         .select(['r.schedule_id', 'r.tick_at', 'r.test_id', 's.user_id', 's.test_type', 's.url', 's.options'])
-        .select(['s.priority'])
+        .select(['s.priority', 's.tags'])
         .where('r.outcome', '=', 'pending')
         .where('r.claimed_at', '<', before)
         .orderBy('r.claimed_at')

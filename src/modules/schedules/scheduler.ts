@@ -41,7 +41,13 @@ export interface Submission {
   tickAt: Date;
   testId: string;
   userId: string;
-  definition: { type: string; url: string; options: Record<string, unknown>; priority: number };
+  definition: {
+    type: string;
+    url: string;
+    options: Record<string, unknown>;
+    priority: number;
+    tags: string[];
+  };
 }
 
 const MAINTENANCE_EVERY = 4;
@@ -174,7 +180,13 @@ export function createScheduler(deps: SchedulerDeps) {
         if (!inserted.has(`${p.scheduleId}@${p.tickAt.getTime()}`)) return [];
         if (p.outcome !== 'pending') return (stats.skippedOverlap++, []);
         const d = byId.get(p.scheduleId)!;
-        const definition = { type: d.test_type, url: d.url, options: d.options, priority: d.priority };
+        const definition = {
+          type: d.test_type,
+          url: d.url,
+          options: d.options,
+          priority: d.priority,
+          tags: d.tags,
+        };
         return [
           { scheduleId: p.scheduleId, tickAt: p.tickAt, testId: p.testId!, userId: d.user_id, definition },
         ];
@@ -200,7 +212,7 @@ export function createScheduler(deps: SchedulerDeps) {
         tickAt: new Date(r.tick_at),
         testId: r.test_id!,
         userId: r.user_id,
-        definition: { type: r.test_type, url: r.url, options: r.options, priority: r.priority },
+        definition: { type: r.test_type, url: r.url, options: r.options, priority: r.priority, tags: r.tags },
       })),
     );
   }

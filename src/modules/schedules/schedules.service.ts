@@ -186,6 +186,7 @@ export function createSchedulesService(deps: SchedulesServiceDeps) {
         url: current.url,
         options: current.options,
         priority: current.priority,
+        tags: current.tags,
       });
       const tickAt = deps.now();
       const testId = randomUUID();

@@ -111,6 +111,7 @@ async function settleFailure(
     ...base,
     runId,
     scheduleId: row.schedule_id,
+    tags: row.tags ?? [],
     error,
     willRetry: false,
   });
@@ -184,6 +185,7 @@ export function createRunTestHandler(deps: RunTestDeps): RunTest {
       const progress: typeof reporter.report = (...args) => {
         if (!stop.signal.aborted) reporter.report(...args);
       };
+      const startedAt = performance.now();
       const measured = await deps.runner.run({
         type: row.test_type,
         url: row.url,
@@ -193,6 +195,7 @@ export function createRunTestHandler(deps: RunTestDeps): RunTest {
       });
       // An engine that ignores its signal and returns late must not override a cancel.
       if (stop.signal.aborted) throw stop.signal.reason;
+      const durationMs = Math.round(performance.now() - startedAt);
       await reporter.flush();
       const { result, enrichment } = await enrich(deps, row, measured);
       if (!(await deps.runs.complete(testId, runId, result))) return { kind: 'skipped' };
@@ -205,6 +208,8 @@ export function createRunTestHandler(deps: RunTestDeps): RunTest {
         ...base,
         runId,
         scheduleId: row.schedule_id,
+        tags: row.tags ?? [],
+        durationMs,
         passed: result.passed ?? null,
         score: result.score ?? null,
         metrics: result.metrics ?? {},

@@ -23,6 +23,7 @@ export interface NewTest {
   createdAt?: Date;
   /** The schedule whose tick submits it. */
   scheduleId?: string | null;
+  tags?: string[];
 }
 
 export interface CreateOptions {
@@ -72,9 +73,10 @@ export function createTestRepository(db: Kysely<DB>) {
         ? sql`AND NOT EXISTS (SELECT 1 FROM user_quotas WHERE user_id = ${t.userId} AND daily_test_quota > 0)`
         : sql``;
       const { rows } = await sql<TestRow>`
-        INSERT INTO test_queue (test_id, test_type, url, config, priority, user_id, created_at, schedule_id)
+        INSERT INTO test_queue (test_id, test_type, url, config, priority, user_id, created_at, schedule_id, tags)
         SELECT ${t.testId}, ${t.type}, ${t.url}, ${JSON.stringify(t.options)}::jsonb, ${t.priority}, ${t.userId},
-          COALESCE(${t.createdAt?.toISOString() ?? null}::timestamptz, now()), ${t.scheduleId ?? null}::uuid
+          COALESCE(${t.createdAt?.toISOString() ?? null}::timestamptz, now()), ${t.scheduleId ?? null}::uuid,
+          ${t.tags ?? []}::text[]
         WHERE (SELECT count(*) FROM (SELECT 1 FROM test_queue WHERE user_id = ${t.userId} AND status IN ('queued', 'running') LIMIT ${limit}) active) < ${limit}
           ${noOverride}
         RETURNING *`.execute(opts.trx ?? db);

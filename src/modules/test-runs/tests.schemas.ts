@@ -10,6 +10,9 @@ export const TestStatusName = Type.Union([
   Type.Literal('cancelled'),
 ]);
 
+/** A test's label: 1–32 of letters, digits and `_.:-` (the same as a schedule's tags). */
+export const TestTag = Type.String({ minLength: 1, maxLength: 32, pattern: '^[A-Za-z0-9_.:-]+$' });
+
 export const CreateTestBody = Type.Object(
   {
     type: Type.String({
@@ -25,6 +28,13 @@ export const CreateTestBody = Type.Object(
     ),
     priority: Type.Optional(
       Type.Integer({ minimum: 0, maximum: 10, default: 0, description: '0–10, higher runs sooner' }),
+    ),
+    tags: Type.Optional(
+      Type.Array(TestTag, {
+        maxItems: 20,
+        uniqueItems: true,
+        description: "Up to 20 labels (alert rules can be scoped by them); a schedule's runs carry its tags",
+      }),
     ),
   },
   { additionalProperties: false },
@@ -52,6 +62,9 @@ export const TestView = Type.Object({
   options: Type.Record(Type.String(), Type.Unknown()),
   scheduleId: Type.Union([Uuid, Type.Null()], {
     description: 'The schedule that submitted it (null: by hand)',
+  }),
+  tags: Type.Array(Type.String(), {
+    description: "Labels given at submission (a schedule's runs: its tags)",
   }),
 });
 export type TestView = Static<typeof TestView>;

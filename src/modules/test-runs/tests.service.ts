@@ -50,6 +50,7 @@ export function toTestView(r: TestRow): TestView {
     error: r.error_message,
     options: r.config ?? {},
     scheduleId: r.schedule_id ?? null,
+    tags: r.tags ?? [],
   };
 }
 
@@ -59,6 +60,8 @@ export interface TestDefinition {
   url: string;
   options?: Record<string, unknown>;
   priority?: number;
+  /** Labels (alert rules can be scoped by them); checked by the route's schema. */
+  tags?: string[];
 }
 
 /** A definition that passed the checks: the URL normalized, the options with the engine's defaults. */
@@ -67,6 +70,7 @@ export interface ValidTestDefinition {
   url: string;
   options: Record<string, unknown>;
   priority: number;
+  tags?: string[];
 }
 
 export interface SubmitOptions {
@@ -169,7 +173,7 @@ export function createTestsService(deps: TestsServiceDeps) {
         ? checkUrl(body.url)
         : await checkTarget(checkUrl(body.url), deps.allowPrivateTargets);
     const options = registry.validate(body.type, body.options ?? {}) as Record<string, unknown>;
-    return { type: body.type, url, options, priority: body.priority ?? 0 };
+    return { type: body.type, url, options, priority: body.priority ?? 0, tags: body.tags ?? [] };
   }
 
   /**
@@ -183,11 +187,11 @@ export function createTestsService(deps: TestsServiceDeps) {
     opts: SubmitOptions = {},
   ): Promise<{ testId: string; status: 'queued'; existed: boolean }> {
     const testId = opts.testId ?? randomUUID();
-    const { type, url, options, priority } = def;
+    const { type, url, options, priority, tags = [] } = def;
     let row: TestRow | undefined;
     try {
       row = await deps.quota.insert(
-        { testId, userId, type, url, options, priority, scheduleId: opts.scheduleId ?? null },
+        { testId, userId, type, url, options, priority, tags, scheduleId: opts.scheduleId ?? null },
         deps.maxActivePerUser,
       );
     } catch (err) {

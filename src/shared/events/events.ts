@@ -16,11 +16,14 @@ export interface EventMap {
   /**
    * `runId` is the attempt that finished (a new one per run: a manual retry's outcome is a new event,
    * a duplicated delivery of one is not). The job handler always sets it, and `scheduleId` when the test
-   * is a schedule's run.
+   * is a schedule's run. `tags` are the test's labels (alert rules are scoped by them); `durationMs` is
+   * how long the engine ran (the alert metric `duration_ms`).
    */
   TestCompleted: TestEventBase & {
     runId?: string;
     scheduleId?: string | null;
+    tags?: string[];
+    durationMs?: number;
     passed: boolean | null;
     score: number | null;
     metrics: Record<string, number>;
@@ -28,6 +31,7 @@ export interface EventMap {
   TestFailed: TestEventBase & {
     runId?: string;
     scheduleId?: string | null;
+    tags?: string[];
     error: string;
     willRetry: boolean;
   };
