@@ -71,6 +71,13 @@ export interface TestEngine<S extends TSchema = TSchema> {
   description: string;
   options: S;
   /**
+   * Every metric `run` may put in `result.metrics`: name → meaning with its unit. Alert rules are
+   * validated against it (an unknown name is a 400 listing close matches), and a test runs each product
+   * engine and checks that what it reports is listed, so the catalog cannot drift from the code.
+   * Optional only for engines that exist in tests; every product engine has one.
+   */
+  metrics?: Record<string, string>;
+  /**
    * The test streams live: besides the owner's `test-updates`, its events are published on the test's own
    * channel `stress-test-{testId}` (the owner and admins may watch it), where TestProgress carries the
    * per-second `metrics`. The realtime layer asks the registry (`streamsLive(type)`), never the type name.

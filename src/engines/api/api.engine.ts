@@ -1,6 +1,7 @@
 import { OutboundError, TargetRefusedError, type OutboundResponse } from '../../shared/outbound/index.ts';
 import type { EngineContext, EngineResult, Finding, OptionProblem, TestEngine } from '../engine.ts';
 import { outboundOf, round } from '../shared/outbound-of.ts';
+import { API_METRICS } from './api.metrics.ts';
 import { ApiOptions, type Extract, type Step } from './api.options.ts';
 import {
   checkAssertion,
@@ -222,6 +223,7 @@ export const apiEngine: TestEngine<typeof ApiOptions> = {
   name: 'api',
   description: 'HTTP request(s) with assertions on status, headers, JSON body, JSON Schema and response time',
   options: ApiOptions,
+  metrics: API_METRICS,
   run,
   check,
 };

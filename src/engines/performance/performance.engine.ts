@@ -2,6 +2,7 @@ import { TargetRefusedError, type OutboundResponse } from '../../shared/outbound
 import type { EngineContext, EngineResult, TestEngine } from '../engine.ts';
 import { median, outboundOf, round } from '../shared/outbound-of.ts';
 import { cachePolicy, isCompressible, MIN_COMPRESSIBLE_BYTES } from './caching.ts';
+import { PERFORMANCE_METRICS } from './performance.metrics.ts';
 import { extractResources } from './page-resources.ts';
 import { findings, score, scoreBreakdown, type PageFacts } from './performance-score.ts';
 import { PerformanceOptions } from './performance.options.ts';
@@ -182,5 +183,6 @@ export const performanceEngine: TestEngine<typeof PerformanceOptions> = {
   name: 'performance',
   description: 'HTTP timing phases, page weight, resources, compression and caching of one page',
   options: PerformanceOptions,
+  metrics: PERFORMANCE_METRICS,
   run,
 };

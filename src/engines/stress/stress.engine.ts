@@ -15,6 +15,7 @@ import { runLoad } from './stress-runner.ts';
 import { StressOptions } from './stress.options.ts';
 import { evaluateThresholds, type ThresholdResult } from './thresholds.ts';
 import type { LoadConfig } from './worker-protocol.ts';
+import { STRESS_METRICS } from './stress.metrics.ts';
 
 type Ctx = EngineContext<StressOptions>;
 
@@ -191,6 +192,7 @@ export const stressEngine: TestEngine<typeof StressOptions> = {
     'Load with constant, ramp-up, spike or staged users, or a fixed arrival rate; RPS, latency percentiles and errors',
   options: StressOptions,
   streamsLive: true,
+  metrics: STRESS_METRICS,
   run,
   check,
 };

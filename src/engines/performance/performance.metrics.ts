@@ -1,0 +1,22 @@
+/** The performance engine's result metrics (alert rules are validated against them; docs/ENGINES.md lists them). */
+export const PERFORMANCE_METRICS: Record<string, string> = {
+  score: 'Performance score, 0-100',
+  dns_ms: 'DNS lookup of the final hop, ms (median of runs)',
+  connect_ms: 'TCP connect of the final hop, ms',
+  tls_ms: 'TLS handshake of the final hop, ms (0 for plain HTTP)',
+  ttfb_ms: 'Start of the final hop to the first response byte, ms',
+  download_ms: 'First to last byte of the document, ms',
+  redirect_ms: 'Time on redirect hops before the final one, ms',
+  total_ms: 'Whole document load including redirects, ms',
+  status_code: 'HTTP status of the document',
+  redirect_count: 'Redirects before the document (count)',
+  document_transfer_bytes: 'Document body on the wire (compressed), bytes',
+  document_bytes: 'Document body decoded, bytes',
+  page_weight_bytes: 'Document and subresources on the wire, bytes',
+  page_weight_uncompressed_bytes: 'Document and subresources decoded, bytes',
+  requests_total: 'Document (with redirects) and subresource requests (count)',
+  resources_total: 'Subresources fetched (count)',
+  resources_failed: 'Subresources with an error or a status of 400 or more (count)',
+  uncompressed_text_resources: 'Text resources of 1 KiB or more sent uncompressed (count)',
+  uncached_resources: 'Subresources without a freshness lifetime (count)',
+};
