@@ -3,7 +3,14 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { currentUser, problems } from '../../shared/http/index.ts';
 import type { AuthService, ClientInfo } from './auth.service.ts';
-import { AuthResult, Credentials, PublicUser, RefreshBody, UpdateProfileBody } from './auth.schemas.ts';
+import {
+  AuthResult,
+  Credentials,
+  LoginAnswer,
+  PublicUser,
+  RefreshBody,
+  UpdateProfileBody,
+} from './auth.schemas.ts';
 
 const tags = ['auth'];
 
@@ -38,9 +45,9 @@ export function registerAuthRoutes(fastify: FastifyInstance, service: AuthServic
     config: isPublic,
     schema: {
       tags,
-      summary: 'Sign in with e-mail and password',
+      summary: 'Sign in with e-mail and password (then POST /api/auth/mfa/verify when MFA is on)',
       body: Credentials,
-      response: { 200: AuthResult, ...problems(400, 401, 429) },
+      response: { 200: LoginAnswer, ...problems(400, 401, 429) },
     },
     handler: async (req, reply) =>
       noStore(reply).send(await service.login(req.body.email, req.body.password, client(req))),

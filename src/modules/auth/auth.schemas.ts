@@ -55,3 +55,17 @@ export const AuthResult = Type.Object({
   refreshToken: Type.String({ description: 'Opaque, single-use; exchange at /api/auth/refresh' }),
   expiresIn: Type.Integer({ description: 'Access token lifetime in seconds' }),
 });
+
+/** The login answer of an account with MFA on: no tokens yet (docs/MFA.md). */
+export const MfaChallenge = Type.Object({
+  mfaRequired: Type.Literal(true),
+  mfaToken: Type.String({
+    description: 'Single use, for this account only: send it with a code to POST /api/auth/mfa/verify',
+  }),
+  expiresIn: Type.Integer({ description: 'Seconds the mfaToken stays valid (MFA_TOKEN_TTL)' }),
+});
+
+/** Tokens, or the MFA step first when the account has MFA on. */
+export const LoginAnswer = Type.Union([AuthResult, MfaChallenge], {
+  description: 'Tokens; or, when the account has MFA on, `{ mfaRequired: true, mfaToken, expiresIn }`',
+});

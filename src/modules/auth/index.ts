@@ -18,6 +18,7 @@ import { createPasswordPolicy } from './password-policy.ts';
 import { createSessionRepository } from './session.repository.ts';
 import { createAccessTokens } from './tokens.ts';
 import { createUserRepository } from './user.repository.ts';
+import { createMfa } from './mfa/mfa.module.ts';
 
 export interface AuthModuleDeps {
   config: Config;
@@ -35,11 +36,15 @@ export async function authModule(app: FastifyInstance, { config, db, redis }: Au
   // Outages are handled by the in-memory insurance limiter; the factory logs the connection's state.
   if (redisClient) app.addHook('onClose', async () => void redisClient.disconnect());
   const tokens = await createAccessTokens(config.jwtSecret, config.accessTokenTtlMs);
+  const hasher = await createPasswordHasher();
+  const rateLimitStore = redisClient && { client: redisClient, keyPrefix: config.redisKeyPrefix };
+  // TOTP MFA (docs/MFA.md): its SecondFactor goes into sign-in, sign-in's issueTokens into its routes.
+  const mfa = createMfa({ config, db, hasher, redis: rateLimitStore, log: app.log });
   const service = createAuthService({
     db,
     users: createUserRepository(db),
     sessions: createSessionRepository(db),
-    hasher: await createPasswordHasher(),
+    hasher,
     policy: createPasswordPolicy({ minScore: config.passwordMinScore }),
     tokens,
     limiter: createAuthRateLimiter(
@@ -50,8 +55,10 @@ export async function authModule(app: FastifyInstance, { config, db, redis }: Au
     refreshTtlMs: config.refreshTokenTtlMs,
     reuseGraceMs: config.refreshReuseGraceMs,
     log: app.log,
+    secondFactor: mfa.secondFactor,
   });
   registerAuthGuard(app, tokens);
   registerAuthRoutes(app, service);
+  mfa.register(app, service.issueTokens);
   return { tokens, service };
 }
