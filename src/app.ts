@@ -167,14 +167,15 @@ export async function buildApp({
   const { service: cache } = await cacheModule(app, { config, events, redis });
   const runsWorker = worker ?? true;
   const { service: email } = await emailModule(app, { config, db, worker: runsWorker, instanceId });
-  const { tokens } = await authModule(app, { config, db, redis, email, events });
+  const { realtimeTokens } = await authModule(app, { config, db, redis, email, events });
   const engines = createEngineRegistry([...ENGINES, ...(extraEngines ?? [])], config.engines);
   // Realtime asks the registry which test types stream on a live channel (stress-test-{testId}).
   const realtime = await realtimeModule(app, {
     config,
     ownerOf: createTestOwnerLookup(db),
     events,
-    tokens,
+    // JWTs and personal API tokens with tests:read (docs/API_TOKENS.md).
+    tokens: realtimeTokens,
     redis,
     streamsLive: (type) => engines.streamsLive(type),
   });

@@ -1,6 +1,6 @@
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import { ForbiddenError, UnauthorizedError } from '../../shared/http/index.ts';
-import type { AccessTokens } from './tokens.ts';
+import { checkRouteScope, type BearerVerifier } from './api-tokens/index.ts';
 
 function bearer(header: string | undefined): string | undefined {
   const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
@@ -14,7 +14,7 @@ function bearer(header: string | undefined): string | undefined {
  * route under another spelling). Secure by default: a route that forgets to declare its access level is
  * private, wherever it lives.
  */
-export function registerAuthGuard(app: FastifyInstance, tokens: AccessTokens): void {
+export function registerAuthGuard(app: FastifyInstance, tokens: BearerVerifier): void {
   app.decorateRequest('user', null);
   app.addHook('onRequest', async (request) => {
     // No route matched: the 404 handler serves nothing, so anyone may be told there is nothing here.
@@ -25,6 +25,8 @@ export function registerAuthGuard(app: FastifyInstance, tokens: AccessTokens): v
     if (!token)
       throw new UnauthorizedError('Missing bearer token: send Authorization: Bearer <access token>');
     request.user = await tokens.verify(token);
+    // A personal API token (`tw_…`) needs the scope its route needs (api-tokens/scopes.ts).
+    checkRouteScope(request);
     if (level === 'admin' && request.user.role !== 'admin')
       throw new ForbiddenError('This action needs the admin role');
   });

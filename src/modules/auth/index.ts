@@ -6,6 +6,7 @@ import type { RedisFactory } from '../../shared/redis/index.ts';
 import type { EventBus } from '../../shared/events/index.ts';
 import type { EmailService } from '../email/index.ts';
 import { registerAuthGuard } from './auth-guard.ts';
+import { apiTokensFeature } from './api-tokens/index.ts';
 
 export { markRoutesPublic } from './auth-guard.ts';
 export { createUserDirectory } from './user-directory.ts';
@@ -57,8 +58,15 @@ export async function authModule(app: FastifyInstance, { config, db, redis }: Au
     log: app.log,
     secondFactor: mfa.secondFactor,
   });
-  registerAuthGuard(app, tokens);
+  // Bearers are JWTs or personal API tokens (`tw_…`, docs/API_TOKENS.md); /ws takes the same two.
+  const apiTokens = apiTokensFeature(app, {
+    db,
+    jwt: tokens,
+    maxPerUser: config.account.maxApiTokensPerUser,
+  });
+  registerAuthGuard(app, apiTokens.authenticator);
   registerAuthRoutes(app, service);
   mfa.register(app, service.issueTokens);
-  return { tokens, service };
+  apiTokens.registerRoutes();
+  return { tokens, service, realtimeTokens: apiTokens.realtime };
 }

@@ -48,6 +48,8 @@ async function handshake(tokens: TokenVerifier, request: FastifyRequest): Promis
   if (!token) return { reason: 'missing access token' };
   try {
     const user = await tokens.verify(token);
+    // A personal API token (`tw_…`) says its own expiry; a JWT's is its `exp`.
+    if (user.apiToken) return { user, expiresAt: user.apiToken.expiresAt };
     const { exp } = decodeJwt(token);
     return { user, expiresAt: typeof exp === 'number' ? exp * 1000 : null };
   } catch (err) {

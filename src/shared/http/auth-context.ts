@@ -8,6 +8,8 @@ export interface AuthUser {
   id: string;
   role: Role;
   sessionId: string;
+  /** Set when the caller used a personal API token (`tw_…`, docs/API_TOKENS.md): its id, scopes, expiry (ms). */
+  apiToken?: { id: string; scopes: readonly string[]; expiresAt: number | null };
 }
 
 /**
