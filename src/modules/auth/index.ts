@@ -6,6 +6,7 @@ import type { RedisFactory } from '../../shared/redis/index.ts';
 import type { EventBus } from '../../shared/events/index.ts';
 import type { EmailService } from '../email/index.ts';
 import { registerAuthGuard } from './auth-guard.ts';
+import { registerOAuth } from './oauth/index.ts';
 import { apiTokensFeature } from './api-tokens/index.ts';
 
 export { markRoutesPublic } from './auth-guard.ts';
@@ -37,22 +38,24 @@ export async function authModule(app: FastifyInstance, { config, db, redis }: Au
   // Outages are handled by the in-memory insurance limiter; the factory logs the connection's state.
   if (redisClient) app.addHook('onClose', async () => void redisClient.disconnect());
   const tokens = await createAccessTokens(config.jwtSecret, config.accessTokenTtlMs);
+  const limiter = createAuthRateLimiter(
+    config.authRateLimitIp,
+    config.authRateLimitAccount,
+    redisClient && { client: redisClient, keyPrefix: config.redisKeyPrefix },
+  );
+  const users = createUserRepository(db);
   const hasher = await createPasswordHasher();
   const rateLimitStore = redisClient && { client: redisClient, keyPrefix: config.redisKeyPrefix };
   // TOTP MFA (docs/MFA.md): its SecondFactor goes into sign-in, sign-in's issueTokens into its routes.
   const mfa = createMfa({ config, db, hasher, redis: rateLimitStore, log: app.log });
   const service = createAuthService({
     db,
-    users: createUserRepository(db),
+    users,
     sessions: createSessionRepository(db),
     hasher,
     policy: createPasswordPolicy({ minScore: config.passwordMinScore }),
     tokens,
-    limiter: createAuthRateLimiter(
-      config.authRateLimitIp,
-      config.authRateLimitAccount,
-      redisClient && { client: redisClient, keyPrefix: config.redisKeyPrefix },
-    ),
+    limiter,
     refreshTtlMs: config.refreshTokenTtlMs,
     reuseGraceMs: config.refreshReuseGraceMs,
     log: app.log,
@@ -67,6 +70,14 @@ export async function authModule(app: FastifyInstance, { config, db, redis }: Au
   registerAuthGuard(app, apiTokens.authenticator);
   registerAuthRoutes(app, service);
   mfa.register(app, service.issueTokens);
+  registerOAuth(app, {
+    account: config.account,
+    publicUrl: config.publicUrl,
+    db,
+    users,
+    signIn: service.signIn,
+    hitIp: limiter.hitIp,
+  });
   apiTokens.registerRoutes();
   return { tokens, service, realtimeTokens: apiTokens.realtime };
 }

@@ -21,21 +21,31 @@ export function createUserRepository(db: Kysely<DB>) {
         .executeTakeFirst();
     },
 
-    /** Inserts an account; the first account on an empty database becomes admin. Undefined if the e-mail is taken. */
-    create(input: { email: string; passwordHash: string }): Promise<UserRow | undefined> {
+    /**
+     * Inserts an account; the first account on an empty database becomes admin. Undefined if the e-mail is
+     * taken. `passwordHash` null: an account that signs in through a provider (OAuth), whose `emailVerified`
+     * address the provider vouched for; `andThen` runs in the same transaction (the OAuth identity).
+     */
+    create(
+      input: { email: string; passwordHash: string | null; emailVerified?: boolean },
+      andThen?: (trx: Kysely<DB>, user: UserRow) => Promise<void>,
+    ): Promise<UserRow | undefined> {
       return db.transaction().execute(async (trx) => {
         await sql`SELECT pg_advisory_xact_lock(${FIRST_USER_LOCK})`.execute(trx);
         const any = await trx.selectFrom('users').select('id').limit(1).executeTakeFirst();
-        return trx
+        const user = await trx
           .insertInto('users')
           .values({
             email: input.email.toLowerCase(),
             password_hash: input.passwordHash,
             role: any ? 'user' : 'admin',
+            ...(input.emailVerified && { email_verified_at: sql<Date>`now()` }),
           })
           .onConflict((oc) => oc.expression(sql`lower(email)`).doNothing())
           .returningAll()
           .executeTakeFirst();
+        if (user && andThen) await andThen(trx, user);
+        return user;
       });
     },
 
