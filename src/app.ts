@@ -224,6 +224,7 @@ export async function buildApp({
     config,
     db,
     tests: testRuns.scheduled,
+    events,
     worker: runsWorker,
     instanceId,
     now: schedulesClock && (() => new Date(schedulesClock())),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../shared/db/index.ts';
 import type { UserLocale } from '../../shared/db/index.ts';
 import { ConflictError, NotFoundError, UnauthorizedError, ValidationError } from '../../shared/http/index.ts';
@@ -10,6 +10,7 @@ import type { SessionRepository, SessionRow } from './session.repository.ts';
 import { hashRefreshToken, newRefreshToken, type AccessTokens } from './tokens.ts';
 import type { UserRepository, UserRow } from './user.repository.ts';
 import type { LoginAnswer, SecondFactor, SignInMethod } from './sign-in.ts';
+import { AccountDisabledError } from './account/account-errors.ts';
 
 export interface ClientInfo {
   ip: string;
@@ -53,6 +54,12 @@ interface Deps {
   log: { warn(obj: object, msg: string): void };
   /** The MFA step; absent: no account needs one. */
   secondFactor?: SecondFactor;
+  /** The e-mail flows and session revocation (docs/AUTH.md); absent: nothing after registration, logout revokes in SQL only. */
+  account?: {
+    afterRegister(user: UserRow): Promise<void>;
+    /** Revokes the sign-in of `sessionId` and its access tokens at once. */
+    logout(userId: string, sessionId: string): Promise<void>;
+  };
 }
 
 const INVALID_LOGIN = 'E-mail or password is incorrect';
@@ -136,6 +143,7 @@ export function createAuthService(d: Deps) {
 
   /** The end of every first factor: the MFA step when the account has one, else tokens. */
   async function signIn(user: UserRow, client: ClientInfo, method: SignInMethod): Promise<LoginAnswer> {
+    if (user.disabled_at) throw new AccountDisabledError();
     const challenge = d.secondFactor ? await d.secondFactor.challenge(user, client, method) : null;
     if (challenge) return challenge;
     await d.users.touchLogin(user.id);
@@ -147,6 +155,7 @@ export function createAuthService(d: Deps) {
 
     /** Tokens for a user whose sign-in is complete (after the MFA step, or an OAuth exchange). */
     async issueTokens(user: UserRow, client: ClientInfo): Promise<AuthResult> {
+      if (user.disabled_at) throw new AccountDisabledError();
       await d.users.touchLogin(user.id);
       return (await issue(user, client)).result;
     },
@@ -159,6 +168,7 @@ export function createAuthService(d: Deps) {
       const user = await d.users.create({ email, passwordHash: await d.hasher.hash(password) });
       if (!user) throw new ConflictError('An account with this e-mail already exists', 'ERR_EMAIL_TAKEN');
       await d.limiter.resetAccount(email);
+      await d.account?.afterRegister(user);
       return (await issue(user, client)).result;
     },
 
@@ -183,11 +193,15 @@ export function createAuthService(d: Deps) {
         'Refresh token is invalid or expired',
         'ERR_REFRESH_TOKEN_INVALID',
       );
-      if (!session || session.revoked_at || session.expires_at.getTime() <= Date.now()) throw invalid;
+      if (!session) throw invalid;
       const user = await d.users.getById(session.user_id);
       if (!user) throw invalid;
+      if (user.disabled_at) throw new AccountDisabledError();
+      if (session.revoked_at || session.expires_at.getTime() <= Date.now()) throw invalid;
       if (session.rotated_at) return onRotatedTokenReuse(session, user, client);
       const rotated = await d.db.transaction().execute(async (trx) => {
+        // Shares the user's row with revocations (they lock it): see sessions.repository.ts.
+        await sql`SELECT id FROM users WHERE id = ${user.id} FOR KEY SHARE`.execute(trx);
         if (!(await d.sessions.markRotated(session.id, trx))) return undefined;
         const { session: next, result } = await issue(user, client, session.family_id, trx);
         await d.sessions.setReplacedBy(session.id, next.id, trx);
@@ -201,6 +215,7 @@ export function createAuthService(d: Deps) {
     },
 
     async logout(userId: string, sessionId: string): Promise<void> {
+      if (d.account) return d.account.logout(userId, sessionId);
       await d.sessions.revokeOwnFamily(userId, sessionId, 'logout');
     },
 

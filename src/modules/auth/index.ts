@@ -6,6 +6,7 @@ import type { RedisFactory } from '../../shared/redis/index.ts';
 import type { EventBus } from '../../shared/events/index.ts';
 import type { EmailService } from '../email/index.ts';
 import { registerAuthGuard } from './auth-guard.ts';
+import { createAccountFeature } from './account/account.module.ts';
 import { registerOAuth } from './oauth/index.ts';
 import { apiTokensFeature } from './api-tokens/index.ts';
 
@@ -33,11 +34,19 @@ export interface AuthModuleDeps {
 }
 
 /** Accounts and sessions: installs the /api auth guard and the /api/auth routes. */
-export async function authModule(app: FastifyInstance, { config, db, redis }: AuthModuleDeps) {
+export async function authModule(app: FastifyInstance, { config, db, redis, email, events }: AuthModuleDeps) {
   const redisClient = redis?.create('auth-rate-limit');
   // Outages are handled by the in-memory insurance limiter; the factory logs the connection's state.
   if (redisClient) app.addHook('onClose', async () => void redisClient.disconnect());
-  const tokens = await createAccessTokens(config.jwtSecret, config.accessTokenTtlMs);
+  // E-mail flows, sessions, admin users (docs/AUTH.md); a revoked session's access tokens stop at once.
+  const account = await createAccountFeature(app, {
+    config,
+    db,
+    email,
+    events,
+    redis: redisClient ? { client: redisClient, keyPrefix: config.redisKeyPrefix } : null,
+  });
+  const tokens = account.protect(await createAccessTokens(config.jwtSecret, config.accessTokenTtlMs));
   const limiter = createAuthRateLimiter(
     config.authRateLimitIp,
     config.authRateLimitAccount,
@@ -58,6 +67,7 @@ export async function authModule(app: FastifyInstance, { config, db, redis }: Au
     limiter,
     refreshTtlMs: config.refreshTokenTtlMs,
     reuseGraceMs: config.refreshReuseGraceMs,
+    account: account.hooks,
     log: app.log,
     secondFactor: mfa.secondFactor,
   });
@@ -69,6 +79,7 @@ export async function authModule(app: FastifyInstance, { config, db, redis }: Au
   });
   registerAuthGuard(app, apiTokens.authenticator);
   registerAuthRoutes(app, service);
+  account.register();
   mfa.register(app, service.issueTokens);
   registerOAuth(app, {
     account: config.account,

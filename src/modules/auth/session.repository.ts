@@ -25,6 +25,8 @@ export function createSessionRepository(db: Kysely<DB>) {
           expires_at: s.expiresAt,
           user_agent: s.userAgent?.slice(0, 512) ?? null,
           ip: s.ip,
+          // A session is used when it is issued: at sign-in and at each refresh (not per request).
+          last_used_at: sql`now()`,
         })
         .returningAll()
         .executeTakeFirstOrThrow();

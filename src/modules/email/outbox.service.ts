@@ -1,5 +1,6 @@
 import { ConflictError, NotFoundError } from '../../shared/http/index.ts';
 import type { OutboxRepository, OutboxRow } from './outbox.repository.ts';
+import { redactLinkTokens, SECRET_LINK_TEMPLATES } from './templates/account.template.ts';
 import type { ListOutboxQuery, OutboxItem, OutboxMessage } from './outbox.schemas.ts';
 
 const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
@@ -33,7 +34,9 @@ export function createOutboxAdminService(repo: OutboxRepository, onRequeued: () 
     async get(id: string): Promise<OutboxMessage> {
       const row = await repo.get(id);
       if (!row) throw new NotFoundError('no such message in the outbox');
-      return { ...toItem(row), text: row.body_text, html: row.body_html };
+      // A verification or reset link is the recipient's secret: an admin reading the outbox sees it without its token.
+      const hide = SECRET_LINK_TEMPLATES.has(row.template) ? redactLinkTokens : (body: string) => body;
+      return { ...toItem(row), text: hide(row.body_text), html: hide(row.body_html) };
     },
 
     /** A failed message queued again (attempts from 0): a deliberate resend, also of an interrupted one. */

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Config } from '../../config/index.ts';
 import type { DB } from '../../shared/db/index.ts';
+import type { EventBus } from '../../shared/events/index.ts';
 import { createBaselineEnricher, type BaselineEnricher } from './baseline.ts';
 import { createBaselineRepository } from './baseline.repository.ts';
 import { createHistory } from './history.ts';
@@ -42,6 +43,8 @@ export interface SchedulesModuleDeps {
   instanceId: string;
   /** The clock of ticks, summaries and retention (tests move it). */
   now?: () => Date;
+  /** A disabled account's schedules pause (AccessRevoked, reason 'disabled'). */
+  events?: EventBus;
 }
 
 export interface SchedulesModule {
@@ -65,9 +68,16 @@ declare module 'fastify' {
 export function schedulesModule(app: FastifyInstance, deps: SchedulesModuleDeps): SchedulesModule {
   const now = deps.now ?? (() => new Date());
   const runs = createScheduleRunsRepository(deps.db);
+  const schedules = createScheduleRepository(deps.db);
+  // Once, in the process that disabled the account; resuming is the user's (or an admin's) decision.
+  deps.events?.subscribe(
+    'AccessRevoked',
+    async (e) => void (e.reason === 'disabled' && (await schedules.pauseAllOf(e.userId))),
+    { localOnly: true },
+  );
   const service = createSchedulesService({
     db: deps.db,
-    schedules: createScheduleRepository(deps.db),
+    schedules,
     runs,
     baselines: createBaselineRepository(deps.db),
     tests: deps.tests,

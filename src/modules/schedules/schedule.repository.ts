@@ -142,6 +142,17 @@ export function createScheduleRepository(db: Kysely<DB>) {
         .executeTakeFirst();
     },
 
+    /** Pauses every running schedule of `userId` (their account was disabled); how many. */
+    async pauseAllOf(userId: string): Promise<number> {
+      const r = await db
+        .updateTable('schedules')
+        .set({ enabled: false, next_run_at: null, updated_at: sql`now()` })
+        .where('user_id', '=', userId)
+        .where('enabled', '=', true)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows);
+    },
+
     async delete(viewer: Viewer, id: string): Promise<boolean> {
       const r = await db
         .deleteFrom('schedules')
