@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { registerUser, type TestUser } from '../../support/app.ts';
+import { codeOf, nextStep, post, verify } from '../mfa/mfa-helpers.ts';
 import { TEST_DATABASES } from '../../support/databases.ts';
 import {
   browserSignIn,
@@ -27,6 +28,7 @@ describe.each(TEST_DATABASES)('OAuth linking ($name)', (database) => {
     drop = db.drop;
     ({ app } = await buildOAuthApp(oauthEnv(google.issuerUrl, github.url), db.config));
   });
+  afterEach(() => void vi.useRealTimers());
   afterAll(async () => {
     await app?.close();
     await drop?.();
@@ -156,5 +158,25 @@ describe.each(TEST_DATABASES)('OAuth linking ($name)', (database) => {
       ['DELETE', '/api/auth/oauth/identities/google'],
     ] as const)
       expect((await app.inject({ method, url })).statusCode).toBe(401);
+  });
+
+  it('asks an account with MFA for its second factor after Google, and gives tokens only after it', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] }); // TOTP steps follow the clock the test moves
+    googleAs();
+    const created = await signInToken('google');
+    if (!('accessToken' in created)) throw new Error(`sign-in failed: ${JSON.stringify(created)}`);
+    const headers = auth(created.accessToken);
+    const { secret } = (await post(app, '/api/auth/mfa/setup', {}, headers)).json<{ secret: string }>();
+    expect((await post(app, '/api/auth/mfa/enable', { code: codeOf(secret) }, headers)).statusCode).toBe(200);
+    nextStep();
+
+    const end = await browserSignIn(app, 'google');
+    const answer = await exchange(app, end.landing.searchParams.get('code')!);
+    expect(answer.statusCode).toBe(200);
+    const step = answer.json();
+    expect(step).toEqual({ mfaRequired: true, mfaToken: expect.any(String), expiresIn: expect.any(Number) });
+    const done = await verify(app, { mfaToken: step.mfaToken, code: codeOf(secret) });
+    expect(done.statusCode, done.body).toBe(200);
+    expect(done.json().user.id).toBe(created.user.id);
   });
 });
