@@ -9,6 +9,7 @@ Commands:
   worker                Run a queue worker only (services mode: several machines share one Redis and PostgreSQL)
   migrate               Apply database migrations and exit
   run <type> <url>      Submit a test to a server, follow its progress, print the result (testweb run --help)
+  login | logout        Store (or revoke) a personal API token for a server, used by run (testweb login --help)
 
 Configuration comes from environment variables; see README.md.`;
 
@@ -25,6 +26,14 @@ async function runMigrate(): Promise<number> {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'login' || argv[0] === 'logout') {
+    const { accountCommand, processIo, LOGIN_USAGE } = await import('./login.ts');
+    if (argv.includes('--help') || argv.includes('-h')) {
+      console.log(LOGIN_USAGE);
+      return 0;
+    }
+    return accountCommand(argv[0], argv.slice(1), processIo());
+  }
   if (argv[0] === 'run') {
     const { runTestCommand, RUN_USAGE } = await import('./run.ts');
     if (argv.includes('--help') || argv.includes('-h')) {

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { readCredential } from './credentials.ts';
 
 /** Exit codes of `testweb run`: CI reads them. */
 export const EXIT = { passed: 0, failed: 1, usage: 2 } as const;
@@ -12,8 +13,9 @@ Exit code: 0 passed, 1 failed (thresholds, assertions, errors or cancelled), 2 u
 Options:
   --options <file.json>   engine options (alias: --config)
   --priority <0-10>       queue priority, higher runs sooner (default 0)
-  --server <url>          server base URL (default http://localhost:3001)
-  --token <jwt>           access token (POST /api/auth/login returns one)
+  --server <url>          server base URL (default TESTWEB_SERVER, else http://localhost:3001)
+  --token <token>         personal API token (tw_…) or access token; default TESTWEB_TOKEN,
+                          else the token \`testweb login\` stored for the server (docs/CLI.md)
   --timeout <seconds>     give up waiting after this long (default 3600)
   --json                  print the result as JSON instead of a summary`;
 
@@ -49,7 +51,7 @@ async function parse(argv: string[]) {
       options: { type: 'string' },
       config: { type: 'string' },
       priority: { type: 'string' },
-      server: { type: 'string', default: 'http://localhost:3001' },
+      server: { type: 'string' },
       token: { type: 'string' },
       timeout: { type: 'string', default: '3600' },
       json: { type: 'boolean', default: false },
@@ -74,14 +76,17 @@ async function parse(argv: string[]) {
     throw new UsageError('--priority must be an integer 0–10');
   const timeoutS = Number(values.timeout);
   if (!(timeoutS > 0)) throw new UsageError('--timeout must be a positive number of seconds');
-  if (!/^https?:\/\/\S+$/.test(values.server)) throw new UsageError('--server must be an http(s) URL');
+  const server = (values.server ?? process.env.TESTWEB_SERVER ?? 'http://localhost:3001').replace(/\/+$/, '');
+  if (!/^https?:\/\/\S+$/.test(server)) throw new UsageError('--server must be an http(s) URL');
+  // --token, then TESTWEB_TOKEN (CI), then what `testweb login` stored for this server.
+  const token = values.token ?? (process.env.TESTWEB_TOKEN?.trim() || (await readCredential(server))?.token);
   return {
     type,
     url,
     options,
     priority,
-    server: values.server.replace(/\/$/, ''),
-    token: values.token,
+    server,
+    token,
     timeoutMs: timeoutS * 1000,
     json: values.json,
   };
@@ -162,6 +167,7 @@ async function execute(a: Args, io: Io): Promise<number> {
       `testweb run: the server refused the test (${submit.status}): ${submit.body.detail ?? 'no detail'}\n`,
     );
     for (const e of submit.body.errors ?? []) io.err(`  ${e.field} ${e.message}\n`);
+    if (submit.status === 401) io.err('  sign in with `testweb login`, or give --token / TESTWEB_TOKEN\n');
     return submit.status === 400 || submit.status === 401 ? EXIT.usage : EXIT.failed;
   }
   const testId = submit.body.testId;

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { currentUser, problems, Uuid } from '../../../shared/http/index.ts';
+import { NotFoundError, currentUser, problems, Uuid } from '../../../shared/http/index.ts';
 import type { ApiTokenService } from './api-token.service.ts';
 import { ApiTokenList, CreateApiTokenBody, CreatedApiToken } from './api-token.schemas.ts';
 
@@ -32,6 +32,20 @@ export function registerApiTokenRoutes(fastify: FastifyInstance, service: ApiTok
       response: { 200: ApiTokenList, ...problems(401, 403) },
     },
     handler: async (req) => ({ items: await service.list(currentUser(req).id) }),
+  });
+
+  app.delete('/api/auth/tokens/current', {
+    schema: {
+      tags,
+      summary: 'Revoke the API token this request is made with (testweb logout)',
+      response: { 204: Type.Null(), ...problems(401, 404) },
+    },
+    handler: async (req, reply) => {
+      const user = currentUser(req);
+      if (!user.apiToken) throw new NotFoundError('This request is not made with an API token');
+      await service.revoke(user.id, user.apiToken.id);
+      return reply.status(204).send(null);
+    },
   });
 
   app.delete('/api/auth/tokens/:id', {

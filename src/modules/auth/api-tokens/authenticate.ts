@@ -47,6 +47,7 @@ export function checkRouteScope(request: FastifyRequest): void {
   const token = request.user?.apiToken;
   if (!token) return;
   const scope = scopeFor(request.method, request.routeOptions.url ?? '');
+  if (scope === 'any') return;
   if (scope === 'refused') throw new TokenRouteRefusedError();
   if (!token.scopes.includes(scope)) throw new TokenScopeError(scope);
 }

@@ -12,8 +12,11 @@ export const API_TOKEN_SCOPES = [
 ] as const;
 export type ApiTokenScope = (typeof API_TOKEN_SCOPES)[number];
 
-/** A route's answer for API tokens: the scope it needs, or `refused` (a real sign-in is needed). */
-export type RouteScope = ApiTokenScope | 'refused';
+/**
+ * A route's answer for API tokens: the scope it needs, `any` (every valid token, whatever its scopes), or
+ * `refused` (a real sign-in is needed).
+ */
+export type RouteScope = ApiTokenScope | 'any' | 'refused';
 
 type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -39,8 +42,14 @@ export const SCOPE_RULES: readonly ScopeRule[] = [
   {
     path: '/api/auth/me',
     methods: READ,
-    scope: 'tests:read',
-    why: 'who the token belongs to (testweb whoami, CI checks)',
+    scope: 'any',
+    why: 'who the token belongs to (CI checks which account it runs as)',
+  },
+  {
+    path: '/api/auth/tokens/current',
+    methods: ['DELETE'],
+    scope: 'any',
+    why: 'a token may revoke itself (testweb logout): a leaked token revoking itself harms no one',
   },
   {
     path: under('/api/auth'),
