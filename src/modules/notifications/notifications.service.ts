@@ -32,6 +32,8 @@ export interface Delivery {
   text: (locale: UserLocale) => MessageText;
   actionUrl: string | null;
   data: Record<string, unknown> | null;
+  /** The source sends its own e-mail (alerts): store the in-app notification only. */
+  inAppOnly?: boolean;
 }
 
 export type DeliveryResult = { notification: NotificationPayload | null; emailed: boolean } | null;
@@ -109,7 +111,8 @@ export function createNotificationsService(deps: NotificationsServiceDeps) {
      * without it: a broken mail path must not empty the inbox.
      */
     async deliver(d: Delivery): Promise<DeliveryResult> {
-      const channels = channelsFor(resolvePreferences(await preferences.get(d.userId)), d.type);
+      const chosen = channelsFor(resolvePreferences(await preferences.get(d.userId)), d.type);
+      const channels = d.inAppOnly ? { ...chosen, email: false } : chosen;
       if (!channels.in_app && !channels.email) return null;
       const contact = await deps.users.contactOf(d.userId);
       if (!contact) return null;

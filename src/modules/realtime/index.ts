@@ -12,7 +12,7 @@ import { createRedisMessageStore } from './message-store.redis.ts';
 import { PollConnection } from './poll-connection.ts';
 import { registerPollRoutes } from './poll.routes.ts';
 import { createRealtimeMetrics } from './realtime-metrics.ts';
-import { bridgeNotificationEvents, bridgeTestEvents } from './realtime-bridge.ts';
+import { bridgeAlertEvents, bridgeNotificationEvents, bridgeTestEvents } from './realtime-bridge.ts';
 import { bridgeMonitoringStatus } from './monitoring-bridge.ts';
 import { createRealtimeStats, type RealtimeStats } from './realtime-stats.ts';
 import { createRealtimeService } from './realtime.service.ts';
@@ -85,7 +85,9 @@ export async function realtimeModule(app: FastifyInstance, deps: RealtimeModuleD
   });
   const stopNotificationBridge = bridgeNotificationEvents({ events: deps.events, broker });
   const stopMonitoringBridge = bridgeMonitoringStatus({ events: deps.events, broker });
-  const stopBridge = () => (stopTestBridge(), stopNotificationBridge(), stopMonitoringBridge());
+  const stopAlertBridge = bridgeAlertEvents({ events: deps.events, broker });
+  const stopBridge = () =>
+    [stopTestBridge, stopNotificationBridge, stopMonitoringBridge, stopAlertBridge].forEach((stop) => stop());
 
   const stats = createRealtimeStats();
   const channels = new ChannelManager();

@@ -81,3 +81,24 @@ export function bridgeNotificationEvents({
   ];
   return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
 }
+
+/**
+ * Forwards alert notices: `alert.triggered` / `alert.resolved` (the AlertPayload) on the owner's
+ * `user-notifications`, and for platform rules on `system-alerts` too (admins). Subscribed `localOnly`:
+ * the process whose dispatcher delivered the in-app notice publishes the event, once.
+ */
+export function bridgeAlertEvents({ events, broker }: Pick<BridgeDeps, 'events' | 'broker'>): () => void {
+  const names = { AlertTriggered: 'alert.triggered', AlertResolved: 'alert.resolved' } as const;
+  const unsubscribers = (Object.keys(names) as Array<keyof typeof names>).map((name) =>
+    events.subscribe(
+      name,
+      async ({ userId, platform, alert }: EventMap[typeof name]) => {
+        const pending = [broker.publish('user-notifications', names[name], alert, { userId })];
+        if (platform) pending.push(broker.publish('system-alerts', names[name], alert));
+        await Promise.all(pending);
+      },
+      { localOnly: true },
+    ),
+  );
+  return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
+}

@@ -169,6 +169,16 @@ export function createDeliveryRepository(db: Kysely<DB>) {
       return rows.map((r) => ({ ...r, log: byDelivery.get(r.id) ?? [] }));
     },
 
+    /** A rule's e-mail settings at the time of an attempt (null: the rule was deleted). */
+    async emailSettings(ruleId: string): Promise<{ recipients: string[] | null; platform: boolean } | null> {
+      const row = await db
+        .selectFrom('alert_rules')
+        .select(['email_recipients', 'scope_kind'])
+        .where('id', '=', ruleId)
+        .executeTakeFirst();
+      return row ? { recipients: row.email_recipients, platform: row.scope_kind === 'platform' } : null;
+    },
+
     /** Whether the alert (history row) exists and, unless `userId` is null, belongs to that user. */
     async alertVisible(userId: string | null, alertId: string): Promise<boolean> {
       let q = db.selectFrom('alert_history').select('id').where('id', '=', alertId);

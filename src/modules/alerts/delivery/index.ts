@@ -8,11 +8,22 @@ import { createOutboundClient } from '../../../shared/outbound/index.ts';
 import type { EmailService } from '../../email/index.ts';
 import type { NotificationsModule } from '../../notifications/index.ts';
 import type { AlertDeliveryQueue, WebhookEndpoints } from '../delivery-port.ts';
+import { createUserDirectory } from '../../auth/index.ts';
 import { createDeliveryQueue } from './delivery-queue.ts';
 import { createDeliveryRepository } from './delivery.repository.ts';
+import { registerDeliveryRoutes } from './delivery.routes.ts';
+import { createDeliveryService } from './delivery.service.ts';
+import { createAlertDispatcher, type AlertDispatcher } from './dispatcher.ts';
+import { createEmailChannel, type AlertContacts } from './email-channel.ts';
+import { createInAppChannel } from './in-app-channel.ts';
+import { createWebhookChannel } from './webhook-channel.ts';
 import { createWebhookEndpoints } from './webhook-endpoints.ts';
 
 export const WEBHOOK_USER_AGENT = 'TestWeb-Alert-System';
+/** After a rotation the previous secret signs beside the new one this long. */
+export const ROTATION_GRACE_MS = 24 * 3_600_000;
+/** Attempts in flight at once per process. */
+export const DELIVERY_CONCURRENCY = 16;
 
 export interface AlertDeliveryDeps {
   config: Config;
@@ -25,11 +36,20 @@ export interface AlertDeliveryDeps {
   instanceId: string;
   /** The module's clock (retry schedule, leases); tests move it. */
   now?: () => Date;
+  /** The rule owners' addresses (default: the auth module's user directory). */
+  contacts?: AlertContacts;
 }
 
 export interface AlertDelivery {
   queue: AlertDeliveryQueue;
   webhooks: WebhookEndpoints;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Alert delivery (tests and benchmarks drive the queue directly). */
+    alertDelivery: AlertDelivery;
+  }
 }
 
 /**
@@ -53,7 +73,46 @@ export function createAlertDelivery(app: FastifyInstance, deps: AlertDeliveryDep
   });
   app.addHook('onClose', async () => outbound.close());
   const webhooks = createWebhookEndpoints({ db: deps.db, box, outbound });
-  const nudge = () => undefined;
-  const queue = createDeliveryQueue({ repo, now, nudge });
-  return { queue, webhooks };
+  const channels = {
+    webhook: createWebhookChannel({
+      endpoints: webhooks,
+      outbound,
+      timeoutMs: config.alerts.webhookTimeoutMs,
+      now,
+    }),
+    email: createEmailChannel({
+      email: deps.email,
+      contacts: deps.contacts ?? createUserDirectory(deps.db),
+      rule: (id) => repo.emailSettings(id),
+      adminEmails: config.alerts.adminEmails,
+    }),
+    in_app: createInAppChannel({ notifications: deps.notifications, events: deps.events }),
+  };
+  let dispatcher: AlertDispatcher | null = null;
+  if (deps.worker) {
+    const d = createAlertDispatcher({
+      db: deps.db,
+      repo,
+      channels,
+      retryScheduleMs: config.alerts.webhookRetryScheduleMs,
+      pollIntervalMs: config.alerts.deliveryPollIntervalMs,
+      leaseMs: config.alerts.webhookTimeoutMs + 30_000,
+      concurrency: DELIVERY_CONCURRENCY,
+      instanceId: deps.instanceId,
+      now,
+      log: app.log,
+    });
+    dispatcher = d;
+    app.addHook('onReady', async () => d.start());
+    // In-flight attempts get a share of SHUTDOWN_TIMEOUT; one cut short is taken over when its lease ends.
+    app.addHook('preClose', async () => d.close(Math.floor(config.shutdownTimeoutMs * 0.3)));
+  }
+  const queue = createDeliveryQueue({ repo, now, nudge: () => dispatcher?.nudge() });
+  registerDeliveryRoutes(
+    app,
+    createDeliveryService({ repo, endpoints: webhooks, now, rotationGraceMs: ROTATION_GRACE_MS }),
+  );
+  const delivery = { queue, webhooks };
+  app.decorate('alertDelivery', delivery);
+  return delivery;
 }

@@ -26,6 +26,16 @@ export interface WebhookEndpointsDeps {
 export interface RotatedSecret {
   id: string;
   webhookSecret: string;
+  /** Until then deliveries carry a signature with the previous secret too. */
+  previousSecretExpiresAt: string;
+}
+
+export interface EndpointForAttempt {
+  url: string;
+  /** Opened on demand, so a secret is in memory only while an attempt signs. */
+  secrets: () => string[];
+  /** Why the endpoint does not receive (410 Gone, an admin), or null. */
+  disabledReason: string | null;
 }
 
 /**
@@ -96,17 +106,57 @@ export function createWebhookEndpoints({ db, box, outbound }: WebhookEndpointsDe
   return {
     ...endpoints,
 
-    /** A new secret for the endpoint (the old one stops signing at once); `userId` null: an admin's call. */
-    async rotate(userId: string | null, id: string): Promise<RotatedSecret> {
+    /**
+     * A new secret for the endpoint; the previous one keeps signing beside it for `graceMs` (both
+     * signatures are sent), so the receiver can switch over. `userId` null: an admin's call.
+     */
+    async rotate(userId: string | null, id: string, now: Date, graceMs: number): Promise<RotatedSecret> {
       const secret = newWebhookSecret();
-      let q = db
+      return db.transaction().execute(async (trx) => {
+        let q = trx.selectFrom('alert_webhooks').select('secret_sealed').where('id', '=', id);
+        if (userId) q = q.where('user_id', '=', userId);
+        const row = await q.forUpdate().executeTakeFirst();
+        if (!row) throw new NotFoundError('No such webhook endpoint');
+        const until = new Date(now.getTime() + graceMs);
+        await trx
+          .updateTable('alert_webhooks')
+          .set({
+            secret_sealed: box.seal(secret),
+            previous_secret_sealed: row.secret_sealed,
+            previous_secret_expires_at: until,
+            updated_at: new Date(),
+          })
+          .where('id', '=', id)
+          .execute();
+        return { id, webhookSecret: secret, previousSecretExpiresAt: until.toISOString() };
+      });
+    },
+
+    /** What an attempt needs: the URL, the secrets that sign now (current first), and the state. */
+    async forAttempt(id: string, now: Date): Promise<EndpointForAttempt | null> {
+      const row = await db.selectFrom('alert_webhooks').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!row) return null;
+      const previous =
+        row.previous_secret_sealed &&
+        row.previous_secret_expires_at &&
+        new Date(row.previous_secret_expires_at) > now
+          ? [row.previous_secret_sealed]
+          : [];
+      return {
+        url: row.url,
+        secrets: () => [row.secret_sealed, ...previous].map((s) => box.open(s)),
+        disabledReason: row.disabled_at ? (row.disabled_reason ?? 'disabled') : null,
+      };
+    },
+
+    /** A 410 Gone: the endpoint stops receiving (in the attempt's transaction) until its URL is changed. */
+    async disable(trx: Kysely<DB>, id: string, reason: string): Promise<void> {
+      await trx
         .updateTable('alert_webhooks')
-        .set({ secret_sealed: box.seal(secret), updated_at: new Date() })
-        .where('id', '=', id);
-      if (userId) q = q.where('user_id', '=', userId);
-      const r = await q.executeTakeFirst();
-      if (r.numUpdatedRows === 0n) throw new NotFoundError('No such webhook endpoint');
-      return { id, webhookSecret: secret };
+        .set({ disabled_at: new Date(), disabled_reason: reason, updated_at: new Date() })
+        .where('id', '=', id)
+        .where('disabled_at', 'is', null)
+        .execute();
     },
   };
 }
