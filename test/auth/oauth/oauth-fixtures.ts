@@ -184,28 +184,49 @@ export interface FlowEnd {
   landing: URL;
   authorizationUrl: URL;
   callbackUrl: URL;
+  /** The flow's cookie (`testweb_oauth=…`) as the browser sends it back. */
+  cookie: string | undefined;
+}
+
+/** The `name=value` of the OAuth flow cookie a response sets, as a browser would send it back. */
+export function flowCookie(setCookie: string | string[] | undefined): string | undefined {
+  const all = Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : [];
+  return all.find((c) => c.startsWith('testweb_oauth='))?.split(';')[0];
+}
+
+export interface BrowserOptions {
+  /** Rewrites the provider's redirect back to us (a forged state, say). */
+  tamper?: (callback: URL) => URL;
+  /** Overrides the cookie the browser sends to the callback (another browser: null). */
+  cookie?: string | null;
 }
 
 /**
  * Acts as the browser from an authorization URL on: follows the provider's redirect (fetch, manual
- * redirects), then our callback (inject), and returns where the callback sent the browser.
- * `tamper` may rewrite the provider's redirect back to us (a forged state, say).
+ * redirects), then our callback (inject, with the flow cookie), and returns where the callback sent it.
  */
 export async function followAuthorization(
   app: FastifyInstance,
   authorizationUrl: string,
-  tamper: (callback: URL) => URL = (u) => u,
+  cookie: string | undefined,
+  options: BrowserOptions = {},
 ): Promise<FlowEnd> {
   const consent = await fetch(authorizationUrl, { redirect: 'manual' });
   if (consent.status !== 302) throw new Error(`provider answered ${consent.status}: ${await consent.text()}`);
-  const callbackUrl = tamper(new URL(consent.headers.get('location')!));
+  const back = new URL(consent.headers.get('location')!);
+  const callbackUrl = options.tamper ? options.tamper(back) : back;
   if (callbackUrl.origin !== PUBLIC_URL) throw new Error(`provider redirected to ${callbackUrl.href}`);
-  const res = await app.inject({ url: callbackUrl.pathname + callbackUrl.search });
+  const sent = options.cookie === undefined ? cookie : (options.cookie ?? undefined);
+  const res = await app.inject({
+    url: callbackUrl.pathname + callbackUrl.search,
+    headers: sent ? { cookie: sent } : {},
+  });
   if (res.statusCode !== 302) throw new Error(`callback answered ${res.statusCode}: ${res.body}`);
   return {
     landing: new URL(String(res.headers.location)),
     authorizationUrl: new URL(authorizationUrl),
     callbackUrl,
+    cookie,
   };
 }
 
@@ -213,11 +234,16 @@ export async function followAuthorization(
 export async function browserSignIn(
   app: FastifyInstance,
   provider: 'google' | 'github',
-  tamper?: (callback: URL) => URL,
+  options: BrowserOptions = {},
 ): Promise<FlowEnd> {
   const start = await app.inject({ url: `/api/auth/oauth/${provider}` });
   if (start.statusCode !== 302) throw new Error(`start answered ${start.statusCode}: ${start.body}`);
-  return followAuthorization(app, String(start.headers.location), tamper);
+  return followAuthorization(
+    app,
+    String(start.headers.location),
+    flowCookie(start.headers['set-cookie']),
+    options,
+  );
 }
 
 export async function exchange(app: FastifyInstance, code: string) {

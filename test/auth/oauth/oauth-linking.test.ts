@@ -7,6 +7,7 @@ import {
   browserSignIn,
   buildOAuthApp,
   exchange,
+  flowCookie,
   followAuthorization,
   oauthEnv,
   startGitHub,
@@ -60,7 +61,8 @@ describe.each(TEST_DATABASES)('OAuth linking ($name)', (database) => {
       headers: user.auth,
     });
     if (res.statusCode !== 200) return { res, landing: null };
-    return { res, landing: (await followAuthorization(app, res.json().authorizationUrl)).landing };
+    const cookie = flowCookie(res.headers['set-cookie']);
+    return { res, landing: (await followAuthorization(app, res.json().authorizationUrl, cookie)).landing };
   }
 
   async function identities(token: string) {

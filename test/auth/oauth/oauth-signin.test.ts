@@ -8,6 +8,7 @@ import {
   browserSignIn,
   buildOAuthApp,
   exchange,
+  flowCookie,
   followAuthorization,
   oauthEnv,
   startGitHub,
@@ -150,22 +151,51 @@ describe.each(TEST_DATABASES)('OAuth sign-in ($name)', (database) => {
     googleAccount();
     githubAccount();
     const before = await userCount();
-    const forged = await browserSignIn(
-      app,
-      'google',
-      (u) => (u.searchParams.set('state', 'forged-state'), u),
-    );
+    const forged = await browserSignIn(app, 'google', {
+      tamper: (u) => (u.searchParams.set('state', 'forged-state'), u),
+    });
     expect(forged.landing.origin + forged.landing.pathname).toBe(`${PUBLIC_URL}/oauth/callback`);
     expect(forged.landing.searchParams.get('error')).toBe('ERR_OAUTH_STATE_INVALID');
     expect(forged.landing.searchParams.get('code')).toBeNull();
 
     const ok = await browserSignIn(app, 'github');
     expect(ok.landing.searchParams.get('code')).toEqual(expect.any(String));
-    const replay = await app.inject({ url: ok.callbackUrl.pathname + ok.callbackUrl.search });
+    const replay = await app.inject({
+      url: ok.callbackUrl.pathname + ok.callbackUrl.search,
+      headers: { cookie: ok.cookie! },
+    });
     expect(new URL(String(replay.headers.location)).searchParams.get('error')).toBe(
       'ERR_OAUTH_STATE_INVALID',
     );
     expect(await userCount()).toBe(before + 1);
+  });
+
+  it('binds the flow to the browser that started it: a callback URL opened elsewhere signs no one in', async () => {
+    const start = await app.inject({ url: '/api/auth/oauth/github' });
+    const setCookie = String(start.headers['set-cookie']);
+    expect(setCookie).toMatch(/^testweb_oauth=[\w-]{43}; /);
+    expect(setCookie).toContain('Path=/api/auth/oauth');
+    expect(setCookie).toContain('HttpOnly');
+    expect(setCookie).toContain('SameSite=Lax');
+    expect(setCookie).toContain('Max-Age=600');
+
+    githubAccount(); // the attacker's account, whose callback URL a victim is made to open
+    const before = await userCount();
+    const elsewhere = await browserSignIn(app, 'github', { cookie: null });
+    expect(elsewhere.landing.searchParams.get('error')).toBe('ERR_OAUTH_STATE_INVALID');
+    const otherBrowser = await browserSignIn(app, 'github', { cookie: `testweb_oauth=${'x'.repeat(43)}` });
+    expect(otherBrowser.landing.searchParams.get('error')).toBe('ERR_OAUTH_STATE_INVALID');
+    expect(await userCount()).toBe(before);
+  });
+
+  it('keeps one browser key for flows started in several tabs', async () => {
+    googleAccount();
+    const first = await app.inject({ url: '/api/auth/oauth/google' });
+    const cookie = flowCookie(first.headers['set-cookie'])!;
+    const second = await app.inject({ url: '/api/auth/oauth/google', headers: { cookie } });
+    expect(flowCookie(second.headers['set-cookie'])).toBe(cookie);
+    const end = await followAuthorization(app, String(first.headers.location), cookie);
+    expect(end.landing.searchParams.get('code')).toEqual(expect.any(String));
   });
 
   it('refuses a state older than 10 minutes', async () => {
@@ -173,7 +203,11 @@ describe.each(TEST_DATABASES)('OAuth sign-in ($name)', (database) => {
     vi.useFakeTimers({ toFake: ['Date'] });
     const start = await app.inject({ url: '/api/auth/oauth/github' });
     vi.setSystemTime(Date.now() + 10 * 60_000 + 1000);
-    const late = await followAuthorization(app, String(start.headers.location));
+    const late = await followAuthorization(
+      app,
+      String(start.headers.location),
+      flowCookie(start.headers['set-cookie']),
+    );
     expect(late.landing.searchParams.get('error')).toBe('ERR_OAUTH_STATE_INVALID');
   });
 
@@ -225,10 +259,12 @@ describe.each(TEST_DATABASES)('OAuth sign-in ($name)', (database) => {
   );
 
   it('turns the provider refusing consent into an error redirect', async () => {
-    const end = await browserSignIn(app, 'github', (u) => {
-      u.searchParams.delete('code');
-      u.searchParams.set('error', 'access_denied');
-      return u;
+    const end = await browserSignIn(app, 'github', {
+      tamper: (u) => {
+        u.searchParams.delete('code');
+        u.searchParams.set('error', 'access_denied');
+        return u;
+      },
     });
     expect(end.landing.searchParams.get('error')).toBe('ERR_OAUTH_DENIED');
   });

@@ -35,5 +35,5 @@ export function registerOAuth(app: FastifyInstance, d: OAuthDeps): void {
     publicUrl: d.publicUrl,
     log,
   });
-  registerOAuthRoutes(app, service);
+  registerOAuthRoutes(app, service, d.publicUrl.startsWith('https:'));
 }

@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { currentUser, problems } from '../../../shared/http/index.ts';
 import type { ClientInfo } from '../auth.service.ts';
-import type { OAuthService } from './oauth.service.ts';
+import { OAUTH_STATE_TTL_MS, type OAuthService, type Started } from './oauth.service.ts';
 import {
   CallbackQuery,
   ExchangeAnswer,
@@ -21,6 +21,27 @@ function client(request: FastifyRequest): ClientInfo {
   return { ip: request.ip, userAgent: request.headers['user-agent'] ?? null };
 }
 
+const COOKIE = 'testweb_oauth';
+const COOKIE_PATH = '/api/auth/oauth';
+
+/** The flow's browser key from the request's cookies. */
+function browserKey(request: FastifyRequest): string | undefined {
+  for (const part of (request.headers.cookie ?? '').split(';')) {
+    const [name, ...value] = part.trim().split('=');
+    if (name === COOKIE) return value.join('=');
+  }
+  return undefined;
+}
+
+/**
+ * Binds the flow to this browser: HttpOnly, SameSite=Lax (sent on the provider's top-level redirect back),
+ * Secure when PUBLIC_URL is https, scoped to the OAuth routes, gone when the state would expire.
+ */
+function bind(reply: FastifyReply, started: Started, secure: boolean): FastifyReply {
+  const attrs = `Path=${COOKIE_PATH}; Max-Age=${OAUTH_STATE_TTL_MS / 1000}; HttpOnly; SameSite=Lax`;
+  return reply.header('set-cookie', `${COOKIE}=${started.browserKey}; ${attrs}${secure ? '; Secure' : ''}`);
+}
+
 /** Redirects carrying state or a one-time code: not cached, and not passed on as a Referer. */
 function redirect(reply: FastifyReply, url: string): FastifyReply {
   return reply
@@ -30,7 +51,12 @@ function redirect(reply: FastifyReply, url: string): FastifyReply {
     .redirect(url, 302);
 }
 
-export function registerOAuthRoutes(fastify: FastifyInstance, service: OAuthService): void {
+/** `secureCookie`: PUBLIC_URL is https, so the binding cookie is Secure. */
+export function registerOAuthRoutes(
+  fastify: FastifyInstance,
+  service: OAuthService,
+  secureCookie: boolean,
+): void {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const isPublic = { auth: 'public' as const };
 
@@ -85,7 +111,10 @@ export function registerOAuthRoutes(fastify: FastifyInstance, service: OAuthServ
       params: ProviderParam,
       response: { 302: Redirect, ...problems(400, 404, 429, 502) },
     },
-    handler: async (req, reply) => redirect(reply, await service.start(req.params.provider, client(req))),
+    handler: async (req, reply) => {
+      const started = await service.start(req.params.provider, client(req), browserKey(req));
+      return redirect(bind(reply, started, secureCookie), started.url);
+    },
   });
 
   app.get('/api/auth/oauth/:provider/callback', {
@@ -99,18 +128,24 @@ export function registerOAuthRoutes(fastify: FastifyInstance, service: OAuthServ
       response: { 302: Redirect, ...problems(400) },
     },
     handler: async (req, reply) =>
-      redirect(reply, await service.callback(req.params.provider, req.query as Record<string, unknown>)),
+      redirect(
+        reply,
+        await service.callback(req.params.provider, req.query as Record<string, unknown>, browserKey(req)),
+      ),
   });
 
   app.post('/api/auth/oauth/:provider/link', {
     schema: {
       tags,
-      summary: 'Link a provider to your account: answers the URL to send the browser to',
+      summary:
+        'Link a provider to your account: answers the URL to send the browser to (call it from that browser: it sets the flow cookie)',
       params: ProviderParam,
       response: { 200: LinkAnswer, ...problems(400, 401, 404, 409, 429, 502) },
     },
-    handler: async (req) => ({
-      authorizationUrl: await service.startLink(req.params.provider, currentUser(req).id, client(req)),
-    }),
+    handler: async (req, reply) => {
+      const user = currentUser(req);
+      const started = await service.startLink(req.params.provider, user.id, client(req), browserKey(req));
+      return bind(reply, started, secureCookie).send({ authorizationUrl: started.url });
+    },
   });
 }

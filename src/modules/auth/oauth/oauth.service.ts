@@ -35,6 +35,21 @@ export interface IdentityView {
 const random = () => randomBytes(32).toString('base64url');
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
+/** A browser key as this server issues them (43 base64url characters); anything else is replaced. */
+const BROWSER_KEY = /^[\w-]{43}$/;
+
+/**
+ * The stored key of a state: the state and the browser key together, so the callback finds it only in the
+ * browser that started the flow (RFC 6749 §10.12: a callback URL sent to someone else signs no one in).
+ */
+const stateKey = (state: string, browserKey: string) => sha256(`${state}.${browserKey}`);
+
+export interface Started {
+  url: string;
+  /** Send back as the `testweb_oauth` cookie (the browser binding of the flow). */
+  browserKey: string;
+}
+
 /** The identity insert lost a race with the same identity's first sign-in; the transaction rolls back. */
 class IdentityRace extends Error {}
 
@@ -49,13 +64,18 @@ export function createOAuthService(d: OAuthServiceDeps) {
     return p;
   }
 
-  async function authorizationUrl(id: ProviderId, linkUserId: string | null): Promise<string> {
+  async function authorizationUrl(
+    id: ProviderId,
+    linkUserId: string | null,
+    browserKey: string | undefined,
+  ): Promise<Started> {
+    const key = browserKey && BROWSER_KEY.test(browserKey) ? browserKey : random();
     const p = provider(id);
     const request = { state: random(), codeVerifier: random(), nonce: p.usesNonce ? random() : null };
     const url = await p.authorizationUrl(request);
     await d.repo.saveState(
       {
-        stateHash: sha256(request.state),
+        stateHash: stateKey(request.state, key),
         provider: id,
         codeVerifier: request.codeVerifier,
         nonce: request.nonce,
@@ -64,7 +84,7 @@ export function createOAuthService(d: OAuthServiceDeps) {
       },
       new Date(now()),
     );
-    return url;
+    return { url, browserKey: key };
   }
 
   /** The account of a sign-in: by identity; a new identity creates an account, never joins one. */
@@ -117,9 +137,14 @@ export function createOAuthService(d: OAuthServiceDeps) {
     throw again && again.user_id !== userId ? oauthErrors.identityTaken(id) : oauthErrors.alreadyLinked(id);
   }
 
-  async function complete(id: ProviderId, query: Record<string, string>): Promise<CallbackOutcome> {
+  async function complete(
+    id: ProviderId,
+    query: Record<string, string>,
+    browserKey: string | undefined,
+  ): Promise<CallbackOutcome> {
     const p = provider(id);
-    const state = query.state ? await d.repo.takeState(sha256(query.state), id) : undefined;
+    const state =
+      query.state && browserKey ? await d.repo.takeState(stateKey(query.state, browserKey), id) : undefined;
     if (!state || state.expires_at.getTime() <= now()) throw oauthErrors.stateInvalid();
     if (query.error) throw oauthErrors.denied(id);
     const profile = await p.complete(query, {
@@ -158,30 +183,35 @@ export function createOAuthService(d: OAuthServiceDeps) {
         .map((id) => ({ id, name: PROVIDER_NAMES[id] }));
     },
 
-    async start(id: ProviderId, client: ClientInfo): Promise<string> {
+    async start(id: ProviderId, client: ClientInfo, browserKey?: string): Promise<Started> {
       provider(id);
       await d.hitIp(client.ip);
-      return authorizationUrl(id, null);
+      return authorizationUrl(id, null, browserKey);
     },
 
-    async startLink(id: ProviderId, userId: string, client: ClientInfo): Promise<string> {
+    async startLink(
+      id: ProviderId,
+      userId: string,
+      client: ClientInfo,
+      browserKey?: string,
+    ): Promise<Started> {
       provider(id);
       await d.hitIp(client.ip);
       const linked = await d.repo.listIdentities(userId);
       if (linked.some((i) => i.provider === id)) throw oauthErrors.alreadyLinked(id);
-      return authorizationUrl(id, userId);
+      return authorizationUrl(id, userId, browserKey);
     },
 
     /**
      * The provider's redirect: always answers with where to send the browser — the client's
      * /oauth/callback with a one-time `code`, `linked=<provider>`, or `error` and `message`. Never tokens.
      */
-    async callback(id: ProviderId, query: Record<string, unknown>): Promise<string> {
+    async callback(id: ProviderId, query: Record<string, unknown>, browserKey?: string): Promise<string> {
       const params = Object.fromEntries(
         Object.entries(query).filter((e): e is [string, string] => typeof e[1] === 'string'),
       );
       try {
-        const outcome = await complete(id, params);
+        const outcome = await complete(id, params, browserKey);
         return redirect('code' in outcome ? { code: outcome.code } : { linked: outcome.linked });
       } catch (err) {
         if (err instanceof AppError) return redirect({ error: err.code, message: err.message });
