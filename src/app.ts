@@ -220,7 +220,7 @@ export async function buildApp({
     resultCache: createResultCache(cache),
     users: createUserDirectory(db),
   });
-  schedulesModule(app, {
+  const schedules = schedulesModule(app, {
     config,
     db,
     tests: testRuns.scheduled,
@@ -269,6 +269,7 @@ export async function buildApp({
     email,
     notifications,
     engines,
+    schedules: schedules.service,
     worker: runsWorker,
     instanceId,
     now: clock && (() => new Date(clock())),

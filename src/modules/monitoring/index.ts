@@ -142,3 +142,4 @@ export function monitoringModule(app: FastifyInstance, deps: MonitoringModuleDep
   app.decorate('monitoring', monitoring);
   return monitoring;
 }
+export { SAMPLE_METRICS, type SampleMetric } from './sample-catalog.ts';

@@ -52,6 +52,11 @@ export interface EventMap {
   AlertTriggered: { userId: string; platform: boolean; alert: AlertPayload };
   AlertResolved: { userId: string; platform: boolean; alert: AlertPayload };
   /**
+   * `userId`'s alert rules changed (created, updated, deleted); every process drops its compiled index
+   * of that owner's rules (and of the platform rules when `platform`), so evaluation sees the change.
+   */
+  AlertRulesChanged: { userId: string; platform: boolean };
+  /**
    * Access tokens of `userId` stop working at once in every process: those of `sessionIds`, or all of
    * the user's when null (logout-all, password reset, account disabled). The auth module publishes it.
    */
@@ -62,6 +67,8 @@ export interface EventMap {
   };
   /** The overall platform status changed (published once per change cluster-wide); realtime sends `monitoring.status`. */
   PlatformStatusChanged: PlatformStatusChange;
+  /** A personal API token was revoked: every process forgets it at once (docs/API_TOKENS.md). */
+  ApiTokenRevoked: { userId: string; tokenId: string };
 }
 
 /** One process's figures at `at`; rates and percentiles cover the last minute, null where there is nothing to measure. */
