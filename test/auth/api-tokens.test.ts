@@ -4,6 +4,7 @@ import { buildTestApp, registerUser, type TestUser } from '../support/app.ts';
 import { TEST_DATABASES } from '../support/databases.ts';
 import { waitFor } from '../support/wait.ts';
 import { hashApiToken, isWellFormedApiToken } from '../../src/modules/auth/api-tokens/api-token-format.ts';
+import { CREDENTIAL_CACHE_TTL_MS } from '../../src/modules/auth/api-tokens/credential-cache.ts';
 
 const SCHEDULE = { name: 'nightly', type: 'api', url: 'http://127.0.0.1:9/', cron: '0 3 * * *' };
 
@@ -184,7 +185,13 @@ describe.each(TEST_DATABASES)('personal API tokens ($name)', (database) => {
     expect(refused.json().code).toBe('ERR_TOKEN_ADMIN_SCOPE');
 
     const second = await registerUser(app);
-    await app.database.db.updateTable('users').set({ role: 'admin' }).where('id', '=', second.id).execute();
+    const promote = await app.inject({
+      method: 'PATCH',
+      url: `/api/admin/users/${second.id}`,
+      headers: admin.auth,
+      payload: { role: 'admin' },
+    });
+    expect(promote.statusCode, promote.body).toBe(200);
     const login = await app.inject({
       method: 'POST',
       url: '/api/auth/login',
@@ -206,7 +213,12 @@ describe.each(TEST_DATABASES)('personal API tokens ($name)', (database) => {
     expect(noAdmin.statusCode).toBe(403);
     expect(noAdmin.json().detail).toContain('"admin"');
 
-    await app.database.db.updateTable('users').set({ role: 'user' }).where('id', '=', second.id).execute();
+    await app.inject({
+      method: 'PATCH',
+      url: `/api/admin/users/${second.id}`,
+      headers: admin.auth,
+      payload: { role: 'user' },
+    });
     const demoted = await call(t.token, 'GET', '/api/cache/stats');
     expect(demoted.statusCode).toBe(403);
     expect(demoted.json().code).toBe('ERR_FORBIDDEN');
@@ -226,12 +238,27 @@ describe.each(TEST_DATABASES)('personal API tokens ($name)', (database) => {
     const other = await registerUser(app);
     const live = await token(other, ['tests:read']);
     expect((await call(live.token, 'GET', '/api/tests')).statusCode).toBe(200);
-    await app.database.db
-      .updateTable('users')
-      .set({ disabled_at: new Date() })
-      .where('id', '=', other.id)
-      .execute();
+    const disable = await app.inject({
+      method: 'PATCH',
+      url: `/api/admin/users/${other.id}`,
+      headers: admin.auth,
+      payload: { disabled: true },
+    });
+    expect(disable.statusCode, disable.body).toBe(200);
     expect((await call(live.token, 'GET', '/api/tests')).statusCode).toBe(401);
+  });
+
+  it('sees a change made behind its back (no event) within CREDENTIAL_CACHE_TTL_MS', async () => {
+    const other = await registerUser(app);
+    const t = await token(other, ['tests:read']);
+    expect((await call(t.token, 'GET', '/api/tests')).statusCode).toBe(200);
+    await app.database.db
+      .updateTable('api_tokens')
+      .set({ revoked_at: new Date() })
+      .where('id', '=', t.id)
+      .execute();
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + CREDENTIAL_CACHE_TTL_MS + 1 });
+    expect((await call(t.token, 'GET', '/api/tests')).statusCode).toBe(401);
   });
 
   it('refuses malformed, forged and unknown tokens with 401', async () => {

@@ -75,6 +75,7 @@ export async function authModule(app: FastifyInstance, { config, db, redis, emai
   const apiTokens = apiTokensFeature(app, {
     db,
     jwt: tokens,
+    events,
     maxPerUser: config.account.maxApiTokensPerUser,
   });
   registerAuthGuard(app, apiTokens.authenticator);

@@ -1,8 +1,10 @@
 import type { FastifyBaseLogger } from 'fastify';
+import type { EventBus } from '../../../shared/events/index.ts';
 import { NotFoundError, ValidationError, type AuthUser } from '../../../shared/http/index.ts';
 import { displayPrefix, hashApiToken, isWellFormedApiToken, newApiToken } from './api-token-format.ts';
 import { AdminScopeError, TokenLimitError, apiTokenUnauthorized } from './api-token-errors.ts';
-import type { ApiTokenRepository, ApiTokenRow } from './api-token.repository.ts';
+import type { ApiTokenCredential, ApiTokenRepository, ApiTokenRow } from './api-token.repository.ts';
+import { createCredentialCache } from './credential-cache.ts';
 import { MAX_TOKEN_LIFETIME_DAYS, type ApiTokenView, type CreateApiTokenBody } from './api-token.schemas.ts';
 
 /** last_used_at is written at most this often per token (per process; the row's own value across processes). */
@@ -14,6 +16,7 @@ const TOUCHES_KEPT = 10_000;
 export interface ApiTokenServiceDeps {
   repo: ApiTokenRepository;
   maxPerUser: number;
+  events: EventBus;
   log: FastifyBaseLogger;
   now?: () => number;
 }
@@ -48,10 +51,20 @@ function expiry(given: string | undefined, now: number): Date | null {
 export function createApiTokenService({
   repo,
   maxPerUser,
+  events,
   log,
   now = () => Date.now(),
 }: ApiTokenServiceDeps) {
   const touched = new Map<string, number>();
+  const cache = createCredentialCache(now);
+
+  async function lookup(hash: string): Promise<ApiTokenCredential | undefined> {
+    const cached = cache.get(hash);
+    if (cached) return cached;
+    const found = await repo.findByHash(hash);
+    if (found && !found.revokedAt) cache.set(hash, found);
+    return found;
+  }
 
   /** Throttled and off the request's path: a failed write is logged, never fails the request. */
   function touch(id: string, lastUsedAt: Date | null, at: number): void {
@@ -96,17 +109,24 @@ export function createApiTokenService({
     async revoke(userId: string, id: string): Promise<void> {
       if (!(await repo.revoke(userId, id, new Date(now()))))
         throw new NotFoundError('No such API token of yours');
+      cache.forgetToken(id);
+      await events.publish('ApiTokenRevoked', { userId, tokenId: id });
       log.info({ userId, tokenId: id }, 'api token revoked');
     },
 
+    /** Called on events from every process: a revoked token, or any revocation of a user's access. */
+    forgetToken: cache.forgetToken,
+    forgetUser: cache.forgetUser,
+
     /**
-     * The caller a `tw_` bearer stands for, looked up by hash on every request (one indexed row, the
-     * user's role and disabled state read now), so revocation, expiry and disabling act at once. The
-     * role is an admin only while the user is an admin and the token has the `admin` scope.
+     * The caller a `tw_` bearer stands for: looked up by hash (one indexed row with the user's role and
+     * disabled state), remembered for CREDENTIAL_CACHE_TTL_MS unless an event evicts it first; expiry is
+     * checked on every call. The role is admin only while the user is an admin and the token has the
+     * `admin` scope.
      */
     async verify(token: string): Promise<AuthUser> {
       if (!isWellFormedApiToken(token)) throw apiTokenUnauthorized.invalid();
-      const found = await repo.findByHash(hashApiToken(token));
+      const found = await lookup(hashApiToken(token));
       if (!found || found.revokedAt) throw apiTokenUnauthorized.invalid();
       const at = now();
       if (found.expiresAt && found.expiresAt.getTime() <= at) throw apiTokenUnauthorized.expired();
