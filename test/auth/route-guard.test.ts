@@ -32,6 +32,7 @@ const EXPECTED_PUBLIC = [
   'POST /api/auth/register',
   'POST /api/auth/login',
   'POST /api/auth/refresh',
+  'POST /api/auth/mfa/verify', // the mfaToken of the login answer is its credential
   'GET /health/live',
   'GET /health/ready',
   'GET /metrics', // checks METRICS_TOKEN itself

@@ -18,6 +18,8 @@ export function nextStep(): void {
 export interface MfaUser extends TestUser {
   secret: string;
   backupCodes: string[];
+  /** The code that turned MFA on (its step is spent). */
+  enableCode: string;
 }
 
 export async function post(app: FastifyInstance, url: string, payload: object, headers: object = {}) {
@@ -30,10 +32,11 @@ export async function userWithMfa(app: FastifyInstance): Promise<MfaUser> {
   const setup = await post(app, '/api/auth/mfa/setup', {}, user.auth);
   if (setup.statusCode !== 200) throw new Error(`setup: ${setup.statusCode} ${setup.body}`);
   const { secret } = setup.json<{ secret: string }>();
-  const enable = await post(app, '/api/auth/mfa/enable', { code: codeOf(secret) }, user.auth);
+  const enableCode = codeOf(secret);
+  const enable = await post(app, '/api/auth/mfa/enable', { code: enableCode }, user.auth);
   if (enable.statusCode !== 200) throw new Error(`enable: ${enable.statusCode} ${enable.body}`);
   nextStep(); // the enabling code's step is spent
-  return { ...user, secret, backupCodes: enable.json<{ backupCodes: string[] }>().backupCodes };
+  return { ...user, secret, enableCode, backupCodes: enable.json<{ backupCodes: string[] }>().backupCodes };
 }
 
 export async function login(app: FastifyInstance, email: string) {
