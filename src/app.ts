@@ -76,7 +76,15 @@ async function registerDocs(app: FastifyInstance): Promise<void> {
         description: 'Website testing platform. Errors are RFC 9457 problem+json.',
       },
       components: {
-        securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+        securitySchemes: {
+          bearerAuth: {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'JWT or tw_ API token',
+            description:
+              'A JWT access token (POST /api/auth/login) or a personal API token `tw_…` (POST /api/auth/tokens; its scopes limit the routes it may call: docs/API_TOKENS.md)',
+          },
+        },
       },
       security: [{ bearerAuth: [] }],
     },
