@@ -33,6 +33,9 @@ const EXPECTED_PUBLIC = [
   'POST /api/auth/login',
   'POST /api/auth/refresh',
   'POST /api/auth/mfa/verify', // the mfaToken of the login answer is its credential
+  'POST /api/auth/email/verify', // the e-mailed link's single-use token is its credential
+  'POST /api/auth/password/forgot', // the same answer for any address; rate-limited
+  'POST /api/auth/password/reset', // the e-mailed link's single-use token is its credential
   'GET /health/live',
   'GET /health/ready',
   'GET /metrics', // checks METRICS_TOKEN itself
