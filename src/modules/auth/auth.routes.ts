@@ -47,7 +47,7 @@ export function registerAuthRoutes(fastify: FastifyInstance, service: AuthServic
       tags,
       summary: 'Sign in with e-mail and password (then POST /api/auth/mfa/verify when MFA is on)',
       body: Credentials,
-      response: { 200: LoginAnswer, ...problems(400, 401, 429) },
+      response: { 200: LoginAnswer, ...problems(400, 401, 403, 429) },
     },
     handler: async (req, reply) =>
       noStore(reply).send(await service.login(req.body.email, req.body.password, client(req))),
@@ -59,7 +59,7 @@ export function registerAuthRoutes(fastify: FastifyInstance, service: AuthServic
       tags,
       summary: 'Exchange a refresh token for new tokens (single use)',
       body: RefreshBody,
-      response: { 200: AuthResult, ...problems(400, 401) },
+      response: { 200: AuthResult, ...problems(400, 401, 403) },
     },
     handler: async (req, reply) =>
       noStore(reply).send(await service.refresh(req.body.refreshToken, client(req))),
