@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import QRCode from 'qrcode';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildTestApp, registerUser } from '../../support/app.ts';
 import { TEST_DATABASES } from '../../support/databases.ts';
@@ -48,6 +49,7 @@ describe.each(TEST_DATABASES)('TOTP MFA through HTTP on $name', (target) => {
     );
     const png = Buffer.from(qrCode.replace(/^data:image\/png;base64,/, ''), 'base64');
     expect(png.subarray(1, 4).toString()).toBe('PNG');
+    expect(qrCode).toBe(await QRCode.toDataURL(otpauthUri)); // the QR code of that URI
 
     // Setup alone changes nothing: sign-in still answers tokens.
     expect((await me(user.auth.authorization)).mfaEnabled).toBe(false);
