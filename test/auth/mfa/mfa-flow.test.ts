@@ -160,6 +160,11 @@ describe.each(TEST_DATABASES)('TOTP MFA through HTTP on $name', (target) => {
     expect(
       (await verify(app, { mfaToken: otherLogin.mfaToken, code: codeOf(other.secret) })).statusCode,
     ).toBe(200);
+
+    // Once Retry-After has passed, the account may try again.
+    vi.setSystemTime(Date.now() + retryAfter * 1000 + 1000);
+    const later = await login(app, user.email);
+    expect((await verify(app, { mfaToken: later.mfaToken, code: codeOf(user.secret) })).statusCode).toBe(200);
   });
 
   it('a right code gives the budget back', async () => {
