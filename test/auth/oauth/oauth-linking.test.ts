@@ -22,12 +22,14 @@ describe.each(TEST_DATABASES)('OAuth linking ($name)', (database) => {
   let github: Awaited<ReturnType<typeof startGitHub>>;
   let app: FastifyInstance;
   let drop: () => Promise<void>;
+  let admin: TestUser;
 
   beforeAll(async () => {
     [google, github] = await Promise.all([startGoogle(), startGitHub()]);
     const db = await database.create();
     drop = db.drop;
     ({ app } = await buildOAuthApp(oauthEnv(google.issuerUrl, github.url), db.config));
+    admin = await registerUser(app); // the first account
   });
   afterEach(() => void vi.useRealTimers());
   afterAll(async () => {
@@ -180,5 +182,24 @@ describe.each(TEST_DATABASES)('OAuth linking ($name)', (database) => {
     const done = await verify(app, { mfaToken: step.mfaToken, code: codeOf(secret) });
     expect(done.statusCode, done.body).toBe(200);
     expect(done.json().user.id).toBe(created.user.id);
+  });
+
+  it('refuses a disabled account at the callback, and its codes at the exchange', async () => {
+    googleAs();
+    const created = await signInToken('google');
+    if (!('user' in created)) throw new Error(`sign-in failed: ${JSON.stringify(created)}`);
+    const pending = await browserSignIn(app, 'google'); // a code issued before the account is disabled
+    const disable = await app.inject({
+      method: 'PATCH',
+      url: `/api/admin/users/${created.user.id}`,
+      headers: admin.auth,
+      payload: { disabled: true },
+    });
+    expect(disable.statusCode, disable.body).toBe(200);
+    const end = await browserSignIn(app, 'google');
+    expect(end.landing.searchParams.get('error')).toBe('ERR_ACCOUNT_DISABLED');
+    const late = await exchange(app, pending.landing.searchParams.get('code')!);
+    expect(late.statusCode).toBe(403);
+    expect(late.json()).toMatchObject({ code: 'ERR_ACCOUNT_DISABLED' });
   });
 });

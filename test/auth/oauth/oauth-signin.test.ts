@@ -247,7 +247,7 @@ describe.each(TEST_DATABASES)('OAuth sign-in ($name)', (database) => {
     ['google', 'false'],
     ['github', false],
   ] as const)(
-    'refuses to create an account from an unverified %s e-mail (%s)',
+    'refuses to create an account from an unverified %s e-mail (email_verified %j)',
     async (provider, verified) => {
       if (provider === 'google') googleAccount(verified);
       else githubAccount(verified as boolean);

@@ -77,6 +77,10 @@ export const oauthErrors = {
     ),
   codeInvalid: () =>
     new OAuthError(401, 'ERR_OAUTH_CODE_INVALID', 'The sign-in code is unknown, expired or already used'),
+  /** The same code and words as sign-in's AccountDisabledError (the exchange answers that one). */
+  accountDisabled: () =>
+    new OAuthError(403, 'ERR_ACCOUNT_DISABLED', 'This account is disabled; ask an administrator'),
+  /** The identity's account was deleted while the flow ran. */
   accountUnavailable: () =>
     new OAuthError(403, 'ERR_OAUTH_ACCOUNT_UNAVAILABLE', 'This account cannot sign in'),
 };

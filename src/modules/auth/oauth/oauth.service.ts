@@ -157,7 +157,7 @@ export function createOAuthService(d: OAuthServiceDeps) {
       return { linked: id };
     }
     const user = await accountFor(id, profile);
-    if (user.disabled_at) throw oauthErrors.accountUnavailable();
+    if (user.disabled_at) throw oauthErrors.accountDisabled(); // said now rather than at the exchange
     const code = random();
     await d.repo.saveExchangeCode(
       {
@@ -226,8 +226,8 @@ export function createOAuthService(d: OAuthServiceDeps) {
       const taken = await d.repo.takeExchangeCode(sha256(code), new Date(now()));
       if (!taken) throw oauthErrors.codeInvalid();
       const user = await d.users.getById(taken.userId);
-      if (!user || user.disabled_at) throw oauthErrors.accountUnavailable();
-      return d.signIn(user, client, taken.method);
+      if (!user) throw oauthErrors.codeInvalid();
+      return d.signIn(user, client, taken.method); // refuses a disabled account, asks for MFA
     },
 
     async identities(userId: string): Promise<IdentityView[]> {
