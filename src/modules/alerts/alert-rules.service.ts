@@ -42,6 +42,8 @@ export interface AlertRulesServiceDeps {
   webhooks: WebhookEndpoints;
   queue: AlertDeliveryQueue;
   events: EventBus;
+  /** Drops this process's compiled rules of an owner at once (other processes: AlertRulesChanged). */
+  invalidate: (userId: string, platform: boolean) => void;
   maxRulesPerUser: number;
   publicUrl: string;
   now: () => Date;
@@ -191,11 +193,11 @@ export function createAlertRulesService(deps: AlertRulesServiceDeps) {
     };
   }
 
-  const changed = (r: RuleRow, wasPlatform = false) =>
-    void deps.events.publish('AlertRulesChanged', {
-      userId: r.created_by,
-      platform: wasPlatform || r.scope_kind === 'platform',
-    });
+  function changed(r: RuleRow, wasPlatform = false): void {
+    const change = { userId: r.created_by, platform: wasPlatform || r.scope_kind === 'platform' };
+    deps.invalidate(change.userId, change.platform);
+    void deps.events.publish('AlertRulesChanged', change);
+  }
 
   async function view(r: RuleRow, secret?: string): Promise<RuleView> {
     const hooks = r.webhook_id ? await webhooks.describe(db, r.created_by, [r.webhook_id]) : new Map();

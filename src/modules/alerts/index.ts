@@ -86,6 +86,7 @@ export async function alertsModule(app: FastifyInstance, deps: AlertsModuleDeps)
     webhooks: delivery.webhooks,
     queue: delivery.queue,
     events,
+    invalidate: index.invalidate,
     maxRulesPerUser: config.alerts.maxRulesPerUser,
     publicUrl: config.publicUrl,
     now,
