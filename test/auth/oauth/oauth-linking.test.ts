@@ -155,6 +155,24 @@ describe.each(TEST_DATABASES)('OAuth linking ($name)', (database) => {
     expect('user' in fresh && fresh.user.id).not.toBe(user.id);
   });
 
+  it('refuses personal API tokens: linking a provider needs a real sign-in', async () => {
+    const user = await registerUser(app);
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/auth/tokens',
+      headers: user.auth,
+      payload: { name: 'ci', scopes: ['tests:read', 'tests:write'] },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/auth/oauth/google/link',
+      headers: auth(created.json().token),
+    });
+    expect(res.statusCode).toBe(403);
+    expect(res.json()).toMatchObject({ code: 'ERR_TOKEN_NOT_ALLOWED' });
+  });
+
   it('needs a signed-in user to list, link and unlink', async () => {
     for (const [method, url] of [
       ['GET', '/api/auth/oauth/identities'],
