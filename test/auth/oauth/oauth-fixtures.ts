@@ -81,10 +81,13 @@ async function body(req: IncomingMessage): Promise<string> {
 export async function startGitHub(): Promise<{
   url: string;
   account: GitHubAccount;
+  /** true: /user and /user/emails answer 503. */
+  failing: boolean;
   stop(): Promise<void>;
 }> {
   const state = {
     account: { id: 1, login: 'nobody', emails: [] } as GitHubAccount,
+    failing: false,
   };
   const grants = new Map<string, Grant>();
   const tokens = new Map<string, GitHubAccount>();
@@ -123,6 +126,8 @@ export async function startGitHub(): Promise<{
         tokens.set(token, grant.account);
         return json(res, 200, { access_token: token, token_type: 'bearer', scope: 'read:user,user:email' });
       }
+      if (state.failing && url.pathname.startsWith('/user'))
+        return json(res, 503, { message: 'Unavailable' });
       const account = tokens.get((req.headers.authorization ?? '').replace(/^Bearer /, ''));
       if (!account) return json(res, 401, { message: 'Bad credentials' });
       if (url.pathname === '/user') return json(res, 200, { id: account.id, login: account.login });
@@ -139,6 +144,12 @@ export async function startGitHub(): Promise<{
     },
     set account(a: GitHubAccount) {
       state.account = a;
+    },
+    get failing() {
+      return state.failing;
+    },
+    set failing(f: boolean) {
+      state.failing = f;
     },
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

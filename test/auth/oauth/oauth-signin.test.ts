@@ -269,6 +269,19 @@ describe.each(TEST_DATABASES)('OAuth sign-in ($name)', (database) => {
     expect(end.landing.searchParams.get('error')).toBe('ERR_OAUTH_DENIED');
   });
 
+  it('says so when the provider fails, creating nothing', async () => {
+    githubAccount();
+    const before = await userCount();
+    github.failing = true;
+    try {
+      const end = await browserSignIn(app, 'github');
+      expect(end.landing.searchParams.get('error')).toBe('ERR_OAUTH_PROVIDER_UNAVAILABLE');
+    } finally {
+      github.failing = false;
+    }
+    expect(await userCount()).toBe(before);
+  });
+
   it('writes no code, state, token or client secret to the logs', async () => {
     expect(lines.length).toBeGreaterThan(0);
     const log = lines.join('\n');
@@ -295,5 +308,23 @@ describe('OAuth with only Google configured', () => {
     const res = await app.inject({ url: '/api/auth/oauth/github' });
     expect(res.statusCode).toBe(404);
     expect(res.json()).toMatchObject({ code: 'ERR_OAUTH_PROVIDER_NOT_CONFIGURED' });
+  });
+});
+
+describe('OAuth with an issuer it must not use', () => {
+  it.each([
+    ['plain http off loopback', 'http://127.0.0.2:9', 'only requests to HTTPS are allowed'],
+    ['an issuer that does not answer', 'http://127.0.0.1:9', 'fetch failed'],
+  ])('answers 502 to a sign-in with %s, and logs why', async (_what, issuer, reason) => {
+    const { app, lines } = await buildOAuthApp(oauthEnv(issuer, null));
+    try {
+      const res = await app.inject({ url: '/api/auth/oauth/google' });
+      expect(res.statusCode).toBe(502);
+      expect(res.json()).toMatchObject({ code: 'ERR_OAUTH_PROVIDER_UNAVAILABLE' });
+      const logged = lines.map((l) => JSON.parse(l) as { msg?: string; reason?: string });
+      expect(logged.find((l) => l.msg === 'OpenID Connect discovery failed')?.reason).toContain(reason);
+    } finally {
+      await app.close();
+    }
   });
 });
