@@ -92,7 +92,7 @@ describe.each(TEST_DATABASES)('alert delivery through the rules API ($name)', (d
     expect(mail.text).toContain('This is a test send of the rule');
     const list = await waitFor(async () => {
       const items = await deliveries(h.app, user, `ruleId=${body.id}`);
-      return items.length === 3 && items.every((d) => d.status === 'delivered') && items;
+      return items.length === 3 && items.every((d) => d.status === 'delivered') ? items : null;
     });
     expect(list.map((d) => d.channel).sort()).toEqual(['email', 'in_app', 'webhook']);
     expect(list.every((d) => d.event === 'alert.test' && d.alertId === null)).toBe(true);

@@ -34,6 +34,8 @@ export interface DeliveryApp {
 export async function buildDeliveryApp(
   env: Record<string, string>,
   database?: DatabaseConfig,
+  /** The modules' clock (alert retry schedule, leases); tests move it. */
+  clock?: () => number,
 ): Promise<DeliveryApp> {
   const lines: string[] = [];
   const logStream = new Writable({
@@ -43,7 +45,7 @@ export async function buildDeliveryApp(
     ),
   });
   const config = testConfig({ LOG_LEVEL: 'info', ...FAST, ...env }, database);
-  const app = await buildApp({ config, logStream });
+  const app = await buildApp({ config, logStream, clock });
   const delivery = app.hasDecorator('alertDelivery')
     ? app.alertDelivery
     : createAlertDelivery(app, {
@@ -54,6 +56,7 @@ export async function buildDeliveryApp(
         notifications: app.notifications,
         worker: true,
         instanceId: `test-${randomUUID().slice(0, 8)}`,
+        now: clock && (() => new Date(clock())),
       });
   await app.listen({ port: 0, host: '127.0.0.1' });
   return { app, delivery, lines, baseUrl: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` };
@@ -211,11 +214,13 @@ export interface DeliveryJson {
   event: string;
   status: string;
   attemptCount: number;
+  nextAttemptAt: string | null;
   lastStatusCode: number | null;
   lastError: string | null;
   webhookId: string | null;
   attempts: Array<{
     attempt: number;
+    startedAt: string;
     statusCode: number | null;
     error: string | null;
     ok: boolean;
