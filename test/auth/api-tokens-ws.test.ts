@@ -49,6 +49,27 @@ describe.each(SETUPS)('GET /ws with a personal API token ($name)', (setup) => {
     expect((await (await connect(h.wsUrl, t.token, 'query')).closed).code).toBe(4401);
   });
 
+  it('closes an open socket (4401) when its token is revoked or its user disabled', async () => {
+    const t = await token(user, ['tests:read']);
+    const other = await token(user, ['tests:read']);
+    const [revoked, kept] = [
+      await connectAuthed(h.wsUrl, t.token),
+      await connectAuthed(h.wsUrl, other.token),
+    ];
+    await h.app.inject({ method: 'DELETE', url: `/api/auth/tokens/${t.id}`, headers: user.auth });
+    expect(await revoked.closed).toEqual({ code: 4401, reason: 'access token revoked' });
+    expect(kept.socket.readyState).toBe(kept.socket.OPEN);
+
+    const res = await h.app.inject({
+      method: 'PATCH',
+      url: `/api/admin/users/${user.id}`,
+      headers: admin.auth,
+      payload: { disabled: true },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect((await kept.closed).code).toBe(4401);
+  });
+
   it('serves admin channels only to an admin’s token with the admin scope', async () => {
     const plain = await token(admin, ['tests:read']);
     const a = await connectAuthed(h.wsUrl, plain.token);

@@ -17,6 +17,7 @@ import { bridgeMonitoringStatus } from './monitoring-bridge.ts';
 import { createRealtimeStats, type RealtimeStats } from './realtime-stats.ts';
 import { createRealtimeService } from './realtime.service.ts';
 import { createTestOwnerRegistry } from './test-owner.registry.ts';
+import { closeRevokedTokenSockets } from './token-revocation.ts';
 import { WsConnection } from './ws-connection.ts';
 import { createWsProtocol } from './ws-protocol.ts';
 import { registerWsRoute, type TokenVerifier } from './ws.routes.ts';
@@ -125,8 +126,10 @@ export async function realtimeModule(app: FastifyInstance, deps: RealtimeModuleD
 
   const sockets = () => [...connections.all()].filter((c): c is WsConnection => c instanceof WsConnection);
   const heartbeat = createHeartbeatMonitor(settings.pingIntervalMs, sockets);
+  const stopRevocations = closeRevokedTokenSockets(deps.events, connections);
   app.addHook('onClose', async () => {
     heartbeat.stop();
+    stopRevocations();
     stopBridge();
     await broker.close();
     await commands?.quit().catch(() => undefined);
