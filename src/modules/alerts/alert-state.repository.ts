@@ -10,16 +10,18 @@ const ts = (d: Date | null) => (d === null ? null : new Date(d).toISOString());
 /** SQL on alert_states and alert_history for the evaluator and the reminder ticker. */
 export function createAlertStateRepository(db: Kysely<DB>) {
   return {
-    /** Where the series of these rules stand, read without a lock (the evaluator's fast path). */
-    peek(
-      ruleIds: string[],
-      seriesKey: string,
-    ): Promise<Array<{ rule_id: string; state: string; last_event_id: string | null }>> {
+    /** The series of an owner's active test rules (null: of the platform rules) that are not ok. */
+    hotOf(userId: string | null): Promise<Array<{ rule_id: string; series_key: string }>> {
       return db
-        .selectFrom('alert_states')
-        .select(['rule_id', 'state', 'last_event_id'])
-        .where('series_key', '=', seriesKey)
-        .where('rule_id', 'in', ruleIds)
+        .selectFrom('alert_states as s')
+        .innerJoin('alert_rules as r', 'r.id', 's.rule_id')
+        .select(['s.rule_id', 's.series_key'])
+        .where('s.state', '<>', 'ok')
+        .where('r.is_active', '=', true)
+        .$if(userId !== null, (q) =>
+          q.where('r.created_by', '=', userId!).where('r.scope_kind', '=', 'tests'),
+        )
+        .$if(userId === null, (q) => q.where('r.scope_kind', '=', 'platform'))
         .execute();
     },
 

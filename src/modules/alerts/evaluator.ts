@@ -1,12 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../shared/db/index.ts';
-import type { EventMap } from '../../shared/events/index.ts';
+import type { EventBus, EventMap } from '../../shared/events/index.ts';
 import type { RuleRow } from './alert-rule.repository.ts';
 import { payloadOf, titleOf, type Observation } from './alert-payload.ts';
 import type { AlertStateRepository } from './alert-state.repository.ts';
 import { breaches } from './conditions.ts';
 import type { AlertDeliveryQueue } from './delivery-port.ts';
-import type { RuleIndex } from './rule-index.ts';
+import { seriesKeyOf, type RuleIndex } from './rule-index.ts';
 import { step } from './state-machine.ts';
 
 interface Logger {
@@ -17,6 +17,8 @@ export interface EvaluatorDeps {
   db: Kysely<DB>;
   states: AlertStateRepository;
   index: RuleIndex;
+  events: Pick<EventBus, 'publish'>;
+  instanceId: string;
   queue: AlertDeliveryQueue;
   publicUrl: string;
   now: () => Date;
@@ -31,6 +33,8 @@ interface Reading {
 }
 
 type SeriesContext = Omit<Observation, 'value'>;
+/** Whose rules an evaluation read (for AlertSeriesChanged). */
+type Owner = { userId: string; platform: boolean };
 
 /**
  * The rules' values in `metrics`; a rule whose metric the result does not carry is not evaluated,
@@ -56,18 +60,22 @@ function readingsOf(rules: RuleRow[], metrics: Record<string, number | undefined
 export function createEvaluator(deps: EvaluatorDeps) {
   const { db, states, queue } = deps;
 
-  async function apply(readings: Reading[], ctx: SeriesContext): Promise<number> {
-    if (!readings.length) return 0;
-    const ids = readings.map((r) => r.rule.id);
-    // Fast path: nothing breaches and every series is ok (or new), or this event was seen already.
-    const seen = new Map((await states.peek(ids, ctx.seriesKey)).map((s) => [s.rule_id, s]));
-    const todo = readings.filter((r) => {
-      const s = seen.get(r.rule.id);
-      return s?.last_event_id !== ctx.eventId && (r.breach || (s !== undefined && s.state !== 'ok'));
-    });
+  /**
+   * `hot` (the series of these rules that are not ok, as this process knows them) decides what needs
+   * the database: a breach, or a series not ok. After the commit it is updated from the rows locked, and
+   * the other processes are told when a series moved into or out of ok.
+   */
+  async function apply(
+    readings: Reading[],
+    ctx: SeriesContext,
+    hot: Set<string>,
+    owner: Owner,
+  ): Promise<number> {
+    const todo = readings.filter((r) => r.breach || hot.has(seriesKeyOf(r.rule.id, ctx.seriesKey)));
     if (!todo.length) return 0;
     const byRule = new Map(todo.map((r) => [r.rule.id, r]));
     let notices = 0;
+    const after = new Map<string, boolean>([...byRule.keys()].map((id) => [id, false]));
     await db.transaction().execute(async (trx) => {
       const now = deps.now();
       for (const { state, rule } of await states.lock(trx, [...byRule.keys()], ctx.seriesKey)) {
@@ -75,6 +83,7 @@ export function createEvaluator(deps: EvaluatorDeps) {
         // The rule as it is now (its threshold may have changed since the index was compiled).
         const breach = breaches(rule.condition, reading.value, rule.threshold);
         const t = step(rule, state, breach, reading.value, ctx.eventId, now);
+        after.set(rule.id, (t?.next.state ?? state.state) !== 'ok');
         if (!t) continue;
         const o: Observation = { ...ctx, value: reading.value };
         if (t.open) {
@@ -139,6 +148,15 @@ export function createEvaluator(deps: EvaluatorDeps) {
       }
     });
     if (notices) queue.nudge();
+    let moved = false;
+    for (const [ruleId, notOk] of after) {
+      const key = seriesKeyOf(ruleId, ctx.seriesKey);
+      if (hot.has(key) === notOk) continue;
+      moved = true;
+      if (notOk) hot.add(key);
+      else hot.delete(key);
+    }
+    if (moved) void deps.events.publish('AlertSeriesChanged', { ...owner, instanceId: deps.instanceId });
     return notices;
   }
 
@@ -169,7 +187,7 @@ export function createEvaluator(deps: EvaluatorDeps) {
       url: e.url,
       instanceId: null,
     };
-    return apply(readingsOf(rules, metrics), ctx);
+    return apply(readingsOf(rules, metrics), ctx, owner.hot, { userId: e.userId, platform: false });
   }
 
   return {
@@ -183,7 +201,7 @@ export function createEvaluator(deps: EvaluatorDeps) {
       return e.willRetry ? Promise.resolve(0) : testResult(e, { passed: 0 });
     },
     async sampled(s: EventMap['PlatformSampled']): Promise<number> {
-      const rules = await deps.index.platformRules();
+      const { rules, hot } = await deps.index.platformRules();
       if (!rules.length) return 0;
       const metrics = s as unknown as Record<string, number | undefined>;
       const ctx: SeriesContext = {
@@ -194,7 +212,7 @@ export function createEvaluator(deps: EvaluatorDeps) {
         url: null,
         instanceId: s.instanceId,
       };
-      return apply(readingsOf(rules, metrics), ctx);
+      return apply(readingsOf(rules, metrics), ctx, hot, { userId: rules[0]!.created_by, platform: true });
     },
     guarded,
   };

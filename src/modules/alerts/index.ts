@@ -67,7 +67,11 @@ export async function alertsModule(app: FastifyInstance, deps: AlertsModuleDeps)
   const ruleRepo = createAlertRuleRepository(db);
   const states = createAlertStateRepository(db);
   const historyRepo = createAlertHistoryRepository(db);
-  const index = createRuleIndex({ loadOwner: ruleRepo.activeOf, loadPlatform: ruleRepo.activePlatform });
+  const index = createRuleIndex({
+    loadOwner: ruleRepo.activeOf,
+    loadPlatform: ruleRepo.activePlatform,
+    loadHot: states.hotOf,
+  });
   const rules = createAlertRulesService({
     db,
     rules: ruleRepo,
@@ -95,6 +99,8 @@ export async function alertsModule(app: FastifyInstance, deps: AlertsModuleDeps)
   registerAlertsRoutes(app, rules, history);
 
   const evaluator = createEvaluator({
+    events,
+    instanceId: deps.instanceId,
     db,
     states,
     index,
@@ -121,6 +127,10 @@ export async function alertsModule(app: FastifyInstance, deps: AlertsModuleDeps)
     ),
     // Every process drops its compiled copy of the owner's rules.
     events.subscribe('AlertRulesChanged', (e) => index.invalidate(e.userId, e.platform)),
+    // Another process moved a series into or out of ok: reload which of the owner's series are not ok.
+    events.subscribe('AlertSeriesChanged', (e) => {
+      if (e.instanceId !== deps.instanceId) index.invalidate(e.userId, e.platform);
+    }),
   ];
   const ticker = createAlertTicker({
     db,

@@ -57,6 +57,11 @@ export interface EventMap {
    */
   AlertRulesChanged: { userId: string; platform: boolean };
   /**
+   * Process `instanceId` moved series of `userId`'s rules (of the platform rules when `platform`) into or
+   * out of ok; the other processes reload which of that owner's series are not ok.
+   */
+  AlertSeriesChanged: { userId: string; platform: boolean; instanceId: string };
+  /**
    * Access tokens of `userId` stop working at once in every process: those of `sessionIds`, or all of
    * the user's when null (logout-all, password reset, account disabled). The auth module publishes it.
    */
