@@ -453,7 +453,7 @@ export const ENV_VARS: EnvVar[] = [
   {
     name: 'API_TOKEN_MAX_PER_USER',
     default: '50',
-    description: 'Personal API tokens one user may have (docs/AUTH.md).',
+    description: 'Live personal API tokens one user may have (docs/API_TOKENS.md).',
   },
   { name: 'GOOGLE_CLIENT_ID', description: 'Google OAuth client id; with GOOGLE_CLIENT_SECRET it turns on "Sign in with Google" (docs/OAUTH.md).' },
   { name: 'GOOGLE_CLIENT_SECRET', description: 'Google OAuth client secret.' },
