@@ -27,7 +27,7 @@ describe.each(TEST_DATABASES)('account flows keep secrets out of the logs ($name
   };
 
   beforeAll(async () => {
-    sink = await startSmtpSink();
+    sink = await startSmtpSink({ all: true });
     const db = await database.create();
     drop = db.drop;
     ({ app, lines } = await buildAccountApp(sink, db.config, {

@@ -25,7 +25,7 @@ describe.each(TEST_DATABASES)('e-mail verification and change ($name)', (databas
   let drop: () => Promise<void>;
 
   beforeAll(async () => {
-    sink = await startSmtpSink();
+    sink = await startSmtpSink({ all: true });
     const db = await database.create();
     drop = db.drop;
     ({ app } = await buildAccountApp(sink, db.config));

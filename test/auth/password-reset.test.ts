@@ -26,7 +26,7 @@ describe.each(TEST_DATABASES)('forgot, reset and change password ($name)', (data
   let drop: () => Promise<void>;
 
   beforeAll(async () => {
-    sink = await startSmtpSink();
+    sink = await startSmtpSink({ all: true });
     const db = await database.create();
     drop = db.drop;
     ({ app } = await buildAccountApp(sink, db.config));

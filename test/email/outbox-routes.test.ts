@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerUser, type TestUser } from '../support/app.ts';
 import { TEST_DATABASES } from '../support/databases.ts';
-import { buildEmailApp, notification, type OutboxView } from './email-helpers.ts';
+import { buildEmailApp, dropVerificationMail, notification, type OutboxView } from './email-helpers.ts';
 
 describe.each(TEST_DATABASES)('/api/admin/outbox ($name)', (database) => {
   let app: FastifyInstance;
@@ -17,6 +17,7 @@ describe.each(TEST_DATABASES)('/api/admin/outbox ($name)', (database) => {
     ({ app } = await buildEmailApp({ EMAIL_RATE_LIMIT_RECIPIENT: '3/1h' }, db.config));
     admin = await registerUser(app);
     user = await registerUser(app);
+    await dropVerificationMail(app);
     // Four to one address: the fourth is over the limit (failed); written one after another, oldest first.
     for (let i = 1; i <= 4; i++) {
       const sent = await app.email.send({

@@ -13,6 +13,7 @@ import {
   notification,
   outboxMessage,
   smtpEnv,
+  dropVerificationMail,
   waitForStatus,
   type OutboxView,
 } from './email-helpers.ts';
@@ -49,6 +50,7 @@ describe.each(TEST_DATABASES)('the outbox across a restart ($name)', (database) 
     let old: string[];
     try {
       admin = await registerUser(first.app, 'admin@example.test');
+      await dropVerificationMail(first.app);
       const a = await first.app.email.send(notification('old@example.test', { title: 'Old, sent' }));
       const b = await first.app.email.send(notification('old@example.test', { title: 'Old, rate limited' }));
       old = [a.id, b.id];

@@ -35,8 +35,14 @@ export type RefusalPhase = 'mail' | 'rcpt' | 'data';
  */
 export interface SmtpSink {
   port: number;
-  /** Accepted messages, in arrival order. */
+  /** Accepted messages, in arrival order (without the registration's verification e-mail unless `all`). */
   messages: ReceivedMail[];
+  /**
+   * The verification e-mails every registration sends (docs/AUTH.md), kept apart so that suites which
+   * register users and count their own messages do not see them. `startSmtpSink({ all: true })` keeps
+   * them in `messages`.
+   */
+  verificationMessages: ReceivedMail[];
   /** Attempts refused by `refuseNext` so far. */
   refused: number;
   refuseNext(count: number, code: number, phase?: RefusalPhase): void;
@@ -50,8 +56,12 @@ function refusal(code: number): Error & { responseCode: number } {
   return Object.assign(new Error(`test sink: ${kind}`), { responseCode: code });
 }
 
-export async function startSmtpSink(): Promise<SmtpSink> {
+/** The subject of the verification e-mail a registration sends (en, zh-CN). */
+const VERIFICATION_SUBJECTS = new Set(['Confirm your e-mail address', '请确认您的邮箱地址']);
+
+export async function startSmtpSink(options: { all?: boolean } = {}): Promise<SmtpSink> {
   const messages: ReceivedMail[] = [];
+  const verificationMessages: ReceivedMail[] = [];
   let pending = { count: 0, code: 451, phase: 'rcpt' as RefusalPhase };
   const sink = { refused: 0 };
 
@@ -68,14 +78,16 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       .then((parsed) => {
         if (refuseAt('data')) return done(refusal(pending.code));
         const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-        messages.push({
+        const mail = {
           envelope: { from, to: session.envelope.rcptTo.map((r) => r.address) },
           parsed,
           messageId: parsed.messageId,
           subject: parsed.subject,
           text: parsed.text,
           html: parsed.html,
-        });
+        };
+        const verification = !options.all && VERIFICATION_SUBJECTS.has(parsed.subject ?? '');
+        (verification ? verificationMessages : messages).push(mail);
         done();
       })
       .catch((err: Error) => done(err));
@@ -99,6 +111,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   return {
     port,
     messages,
+    verificationMessages,
     get refused() {
       return sink.refused;
     },
@@ -107,6 +120,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     },
     clear() {
       messages.length = 0;
+      verificationMessages.length = 0;
       sink.refused = 0;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
