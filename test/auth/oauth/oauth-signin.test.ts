@@ -223,6 +223,14 @@ describe.each(TEST_DATABASES)('OAuth sign-in ($name)', (database) => {
     expect(second.json()).toMatchObject({ code: 'ERR_OAUTH_CODE_INVALID' });
   });
 
+  it('gives tokens once when one code is exchanged four times at once', async () => {
+    googleAccount();
+    const end = await browserSignIn(app, 'google');
+    const code = end.landing.searchParams.get('code')!;
+    const answers = await Promise.all([1, 2, 3, 4].map(() => exchange(app, code)));
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 401, 401, 401]);
+  });
+
   it('refuses a code after 60 seconds', async () => {
     githubAccount();
     vi.useFakeTimers({ toFake: ['Date'] });
