@@ -193,7 +193,11 @@ describe.each(TEST_DATABASES)('alert retry schedule on the module clock ($name)'
 
   beforeAll(async () => {
     db = await database.create();
-    h = await buildDeliveryApp({ ALERT_WEBHOOK_RETRY_SCHEDULE: '1h,2h' }, db.config, clock.now);
+    h = await buildDeliveryApp(
+      { ALERT_WEBHOOK_RETRY_SCHEDULE: '1h,2h', ALERT_HISTORY_RETENTION: '6h' },
+      db.config,
+      clock.now,
+    );
     receiver = await startReceiver();
     other = await startReceiver();
     await registerUser(h.app);
@@ -243,5 +247,24 @@ describe.each(TEST_DATABASES)('alert retry schedule on the module clock ($name)'
     const done = await settled(h.app, user, alert.id, 'delivered');
     expect(done.attempts.map((a) => a.statusCode)).toEqual([500, 500, 200]);
     expect(receiver.received).toHaveLength(3);
+  });
+
+  it('deletes finished test-send deliveries after ALERT_HISTORY_RETENTION', async () => {
+    const { rule } = await insertRule(h.app, h.delivery, user, { webhookUrl: other.url });
+    await fire(h.app, h.delivery, rule, 'alert.test');
+    await waitFor(async () => {
+      const list = await deliveries(h.app, user, `ruleId=${rule.id}`);
+      return list.length === 1 && list[0]!.status === 'delivered';
+    });
+    clock.offsetMs += 5 * HOUR;
+    await dispatcherPassed();
+    expect(await deliveries(h.app, user, `ruleId=${rule.id}`)).toHaveLength(1);
+    clock.offsetMs += 2 * HOUR;
+    await dispatcherPassed();
+    await waitFor(
+      async () => (await deliveries(h.app, user, `ruleId=${rule.id}`)).length === 0,
+      10_000,
+      'retention',
+    );
   });
 });

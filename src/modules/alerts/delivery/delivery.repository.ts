@@ -73,6 +73,8 @@ export function createDeliveryRepository(db: Kysely<DB>) {
             webhook_id: r.webhookId,
             payload: JSON.stringify(r.payload),
             next_attempt_at: r.dueAt,
+            // The module clock's time, which retention compares with.
+            created_at: r.dueAt,
             ...(r.skipped ? { status: 'skipped' as const, last_error: clip(r.skipped) } : {}),
           })),
         )
@@ -137,6 +139,19 @@ export function createDeliveryRepository(db: Kysely<DB>) {
           ok: a.ok,
         })
         .execute();
+    },
+
+    /**
+     * Finished deliveries of test sends (no alert: history retention, which deletes an alert with its
+     * deliveries, never reaches them) created before `before`; at most `limit`. Returns how many.
+     */
+    async deleteFinishedTestSends(before: Date, limit: number): Promise<number> {
+      const r = await sql`
+        DELETE FROM alert_deliveries WHERE id IN (
+          SELECT id FROM alert_deliveries
+          WHERE alert_id IS NULL AND status IN ('delivered', 'failed', 'skipped') AND created_at < ${before}
+          LIMIT ${limit})`.execute(db);
+      return Number(r.numAffectedRows ?? 0n);
     },
 
     /** Deliveries (newest first) of `userId` (null: everyone's, for admins), each with its attempts. */

@@ -22,7 +22,13 @@ export interface DispatcherOptions {
   instanceId: string;
   now: () => Date;
   log: FastifyBaseLogger;
+  /** Finished test-send deliveries older than this are deleted (ALERT_HISTORY_RETENTION). */
+  retentionMs: number;
 }
+
+/** How often (by the module clock) retention runs; the first poll runs it too. */
+const RETENTION_INTERVAL_MS = 600_000;
+const RETENTION_BATCH = 500;
 
 export interface AlertDispatcher {
   start(): void;
@@ -128,7 +134,17 @@ export function createAlertDispatcher(o: DispatcherOptions): AlertDispatcher {
     inFlight.add(p);
   }
 
+  let lastRetention = -Infinity;
+  async function retention(): Promise<void> {
+    const at = o.now().getTime();
+    if (at - lastRetention < RETENTION_INTERVAL_MS) return;
+    lastRetention = at;
+    const deleted = await repo.deleteFinishedTestSends(new Date(at - o.retentionMs), RETENTION_BATCH);
+    if (deleted) log.info({ deleted }, 'old alert test-send deliveries deleted');
+  }
+
   async function cycle(): Promise<void> {
+    await retention();
     while (!closed) {
       const free = o.concurrency - inFlight.size;
       if (free <= 0) return;

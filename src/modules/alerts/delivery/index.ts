@@ -101,6 +101,7 @@ export function createAlertDelivery(app: FastifyInstance, deps: AlertDeliveryDep
       instanceId: deps.instanceId,
       now,
       log: app.log,
+      retentionMs: config.alerts.historyRetentionMs,
     });
     dispatcher = d;
     app.addHook('onReady', async () => d.start());
