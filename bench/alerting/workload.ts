@@ -34,7 +34,7 @@ export async function seed(db: Kysely<DB>): Promise<Seeded> {
     owners.push(owner);
     await db
       .insertInto('users')
-      .values({ id: owner, email: `bench-${o}-${owner}@example.test` })
+      .values({ id: owner, email: `bench-${o}-${owner}@example.test`, role: 'user' })
       .execute();
     const rows: Array<Record<string, unknown>> = [];
     for (let u = 0; u < URLS_PER_OWNER; u++) {

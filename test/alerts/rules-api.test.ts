@@ -95,7 +95,7 @@ describe.each(TEST_DATABASES)('alert rules API ($name)', (database) => {
     const seen = [...first.items];
     let cursor: string | null = first.nextCursor;
     while (cursor) {
-      const page = (
+      const page: { items: RuleJson[]; nextCursor: string | null } = (
         await api(app, user).get(`/api/alerts/rules?limit=2&cursor=${encodeURIComponent(cursor)}`)
       ).json<{ items: RuleJson[]; nextCursor: string | null }>();
       seen.push(...page.items);
