@@ -34,7 +34,8 @@ function provider(e: Env, prefix: 'GOOGLE' | 'GITHUB', publicUrl: string): OAuth
   const clientId = e[`${prefix}_CLIENT_ID`]?.trim() ?? '';
   const clientSecret = e[`${prefix}_CLIENT_SECRET`]?.trim() ?? '';
   if (!clientId && !clientSecret) return null;
-  if (!clientId) throw new ConfigError(`${prefix}_CLIENT_ID`, `set together with ${prefix}_CLIENT_SECRET`, '');
+  if (!clientId)
+    throw new ConfigError(`${prefix}_CLIENT_ID`, `set together with ${prefix}_CLIENT_SECRET`, '');
   if (!clientSecret)
     throw new ConfigError(`${prefix}_CLIENT_SECRET`, `set together with ${prefix}_CLIENT_ID`, '');
   const callbackUrl = e[`${prefix}_CALLBACK_URL`]?.trim()
@@ -45,9 +46,16 @@ function provider(e: Env, prefix: 'GOOGLE' | 'GITHUB', publicUrl: string): OAuth
 
 /** `e` already carries the defaults from ENV_VARS; `publicUrl` is PUBLIC_URL without a trailing slash. */
 export function parseAccountConfig(e: Env, publicUrl: string): AccountConfig {
-  const previousEncryptionKeys = (e.ENCRYPTION_KEY_PREVIOUS ?? '').split(',').map((k) => k.trim()).filter(Boolean);
+  const previousEncryptionKeys = (e.ENCRYPTION_KEY_PREVIOUS ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
   if (previousEncryptionKeys.some((k) => k.length < 32))
-    throw new ConfigError('ENCRYPTION_KEY_PREVIOUS', 'comma-separated keys of at least 32 characters', '<redacted>');
+    throw new ConfigError(
+      'ENCRYPTION_KEY_PREVIOUS',
+      'comma-separated keys of at least 32 characters',
+      '<redacted>',
+    );
   const google = provider(e, 'GOOGLE', publicUrl);
   const github = provider(e, 'GITHUB', publicUrl);
   return {

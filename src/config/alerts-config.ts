@@ -17,7 +17,10 @@ type Env = Record<string, string | undefined>;
 const DAY_MS = 86_400_000;
 
 function retrySchedule(value: string | undefined): number[] {
-  const parts = (value ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+  const parts = (value ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   const waits = parts.map((p) => parseDurationMs(p));
   if (parts.length > 20 || waits.some((w) => w === undefined || w < 100 || w > 7 * DAY_MS))
     throw new ConfigError(
@@ -30,7 +33,10 @@ function retrySchedule(value: string | undefined): number[] {
 
 /** `e` already carries the defaults from ENV_VARS. */
 export function parseAlertsConfig(e: Env): AlertsConfig {
-  const adminEmails = (e.ADMIN_EMAIL ?? '').split(',').map((a) => a.trim()).filter(Boolean);
+  const adminEmails = (e.ADMIN_EMAIL ?? '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
   if (adminEmails.some((a) => !/^[^\s@]+@[^\s@]+$/.test(a)))
     throw new ConfigError('ADMIN_EMAIL', 'comma-separated e-mail addresses', e.ADMIN_EMAIL);
   return {

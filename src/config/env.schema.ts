@@ -429,7 +429,8 @@ export const ENV_VARS: EnvVar[] = [
   {
     name: 'ALERT_DELIVERY_POLL_INTERVAL',
     default: '1s',
-    description: 'How often a worker process looks for alert deliveries that are due (new ones are sent at once).',
+    description:
+      'How often a worker process looks for alert deliveries that are due (new ones are sent at once).',
   },
   {
     name: 'ALERT_RULES_MAX_PER_USER',
@@ -447,7 +448,11 @@ export const ENV_VARS: EnvVar[] = [
     description:
       'Comma-separated earlier values of ENCRYPTION_KEY: secrets stored under them still decrypt, and are re-encrypted under the current key when next written (docs/MFA.md).',
   },
-  { name: 'MFA_TOKEN_TTL', default: '5m', description: 'Lifetime of the single-use token between the password and the MFA step of a login.' },
+  {
+    name: 'MFA_TOKEN_TTL',
+    default: '5m',
+    description: 'Lifetime of the single-use token between the password and the MFA step of a login.',
+  },
   { name: 'EMAIL_VERIFY_TTL', default: '24h', description: 'Lifetime of an e-mail verification link.' },
   { name: 'PASSWORD_RESET_TTL', default: '30m', description: 'Lifetime of a password reset link.' },
   {
@@ -455,7 +460,11 @@ export const ENV_VARS: EnvVar[] = [
     default: '50',
     description: 'Live personal API tokens one user may have (docs/API_TOKENS.md).',
   },
-  { name: 'GOOGLE_CLIENT_ID', description: 'Google OAuth client id; with GOOGLE_CLIENT_SECRET it turns on "Sign in with Google" (docs/OAUTH.md).' },
+  {
+    name: 'GOOGLE_CLIENT_ID',
+    description:
+      'Google OAuth client id; with GOOGLE_CLIENT_SECRET it turns on "Sign in with Google" (docs/OAUTH.md).',
+  },
   { name: 'GOOGLE_CLIENT_SECRET', description: 'Google OAuth client secret.' },
   {
     name: 'GOOGLE_CALLBACK_URL',
@@ -464,9 +473,13 @@ export const ENV_VARS: EnvVar[] = [
   {
     name: 'GOOGLE_ISSUER_URL',
     default: 'https://accounts.google.com',
-    description: "OpenID Connect issuer for Google sign-in (its discovery document is read from `/.well-known/openid-configuration`); tests point it at a local mock.",
+    description:
+      'OpenID Connect issuer for Google sign-in (its discovery document is read from `/.well-known/openid-configuration`); tests point it at a local mock.',
   },
-  { name: 'GITHUB_CLIENT_ID', description: 'GitHub OAuth app client id; with GITHUB_CLIENT_SECRET it turns on "Sign in with GitHub".' },
+  {
+    name: 'GITHUB_CLIENT_ID',
+    description: 'GitHub OAuth app client id; with GITHUB_CLIENT_SECRET it turns on "Sign in with GitHub".',
+  },
   { name: 'GITHUB_CLIENT_SECRET', description: 'GitHub OAuth app client secret.' },
   {
     name: 'GITHUB_CALLBACK_URL',
@@ -475,11 +488,12 @@ export const ENV_VARS: EnvVar[] = [
   {
     name: 'GITHUB_OAUTH_URL',
     default: 'https://github.com',
-    description: 'Base of GitHub\'s `/login/oauth/authorize` and `/login/oauth/access_token` (GitHub Enterprise, or a local fake in tests).',
+    description:
+      "Base of GitHub's `/login/oauth/authorize` and `/login/oauth/access_token` (GitHub Enterprise, or a local fake in tests).",
   },
   {
     name: 'GITHUB_API_URL',
     default: 'https://api.github.com',
-    description: 'Base of GitHub\'s REST API (`/user`, `/user/emails`).',
+    description: "Base of GitHub's REST API (`/user`, `/user/emails`).",
   },
 ];

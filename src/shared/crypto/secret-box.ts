@@ -63,7 +63,9 @@ export function createSecretBox(currentKey: string, previousKeys: string[] = [])
       try {
         const decipher = createDecipheriv('aes-256-gcm', key.bytes, Buffer.from(iv, 'base64url'));
         decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-        return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
+        return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString(
+          'utf8',
+        );
       } catch {
         throw new SecretBoxError('the sealed secret does not authenticate (tampered, or the wrong key)');
       }

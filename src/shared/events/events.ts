@@ -68,7 +68,14 @@ export interface EventMap {
   AccessRevoked: {
     userId: string;
     sessionIds: string[] | null;
-    reason: 'logout' | 'logout-all' | 'session-deleted' | 'password-reset' | 'password-changed' | 'disabled' | 'role-changed';
+    reason:
+      | 'logout'
+      | 'logout-all'
+      | 'session-deleted'
+      | 'password-reset'
+      | 'password-changed'
+      | 'disabled'
+      | 'role-changed';
   };
   /** The overall platform status changed (published once per change cluster-wide); realtime sends `monitoring.status`. */
   PlatformStatusChanged: PlatformStatusChange;
