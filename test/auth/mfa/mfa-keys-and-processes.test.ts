@@ -83,6 +83,24 @@ describe.each(TEST_DATABASES)('MFA on $name', (target) => {
       backupCode: user.backupCodes[0]!,
     });
     expect(backup.statusCode).toBe(200);
+
+    // Sealed under a key the server does not have (ENCRYPTION_KEY changed without ENCRYPTION_KEY_PREVIOUS):
+    // a TOTP code gets a 503 saying what to do, not a bare 500, and a backup code still signs in.
+    const lostKey = createSecretBox('a-key-nobody-kept-when-rotating-0123456789ab');
+    await rotated.database.db
+      .updateTable('users')
+      .set({ mfa_secret_encrypted: lostKey.seal(user.secret) })
+      .where('id', '=', user.id)
+      .execute();
+    const unreadable = await signIn(rotated, user.email, user.secret);
+    expect(unreadable.statusCode, unreadable.body).toBe(503);
+    expect(unreadable.json()).toMatchObject({ code: 'ERR_MFA_SECRET_UNREADABLE' });
+    expect(unreadable.json().detail).toContain('backup code');
+    const stillBackup = await verify(rotated, {
+      mfaToken: (await login(rotated, user.email)).mfaToken,
+      backupCode: user.backupCodes[1]!,
+    });
+    expect(stillBackup.statusCode, stillBackup.body).toBe(200);
     await rotated.close();
 
     const text = logs.join('');

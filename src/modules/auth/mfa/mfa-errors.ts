@@ -45,3 +45,19 @@ export class MfaRateLimitedError extends AppError {
     this.headers['retry-after'] = String(Math.max(1, Math.ceil(retryAfterSeconds)));
   }
 }
+
+/**
+ * The account's TOTP secret was sealed under a key the server no longer has (ENCRYPTION_KEY changed
+ * without the old value in ENCRYPTION_KEY_PREVIOUS). Not the user's fault and not theirs to fix: backup
+ * codes still work; an administrator restores the old key (docs/MFA.md).
+ */
+export class MfaSecretUnreadableError extends AppError {
+  readonly status = 503;
+  readonly code = 'ERR_MFA_SECRET_UNREADABLE';
+  readonly title = 'Service Unavailable';
+  constructor() {
+    super(
+      "This account's two-factor secret cannot be read with the server's encryption key. Use a backup code, or ask the administrator to restore the previous ENCRYPTION_KEY (in ENCRYPTION_KEY_PREVIOUS).",
+    );
+  }
+}

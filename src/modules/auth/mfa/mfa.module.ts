@@ -22,7 +22,7 @@ export interface MfaDeps {
   hasher: PasswordHasher;
   /** With Redis, the wrong-code budget is shared by every API process. */
   redis: { client: Redis; keyPrefix: string } | null | undefined;
-  log: { info(obj: object, msg: string): void };
+  log: { info(obj: object, msg: string): void; error(obj: object, msg: string): void };
   now?: () => number;
 }
 

@@ -1,14 +1,20 @@
 import type { Kysely } from 'kysely';
 import QRCode from 'qrcode';
 import type { DB } from '../../../shared/db/index.ts';
-import type { SecretBox } from '../../../shared/crypto/index.ts';
+import { SecretBoxError, type SecretBox } from '../../../shared/crypto/index.ts';
 import { NotFoundError, ValidationError, type AppError } from '../../../shared/http/index.ts';
 import type { AuthResult, ClientInfo } from '../auth.service.ts';
 import type { PasswordHasher } from '../password-hasher.ts';
 import type { UserRow } from '../user.repository.ts';
 import { hashBackupCode, newBackupCodes } from './backup-codes.ts';
 import type { MfaChallengeRepository } from './mfa-challenge.repository.ts';
-import { MfaConfirmationError, MfaSignInError, MfaStateError, MfaTokenError } from './mfa-errors.ts';
+import {
+  MfaConfirmationError,
+  MfaSecretUnreadableError,
+  MfaSignInError,
+  MfaStateError,
+  MfaTokenError,
+} from './mfa-errors.ts';
 import type { MfaAttemptLimiter } from './mfa-rate-limiter.ts';
 import type { MfaRepository } from './mfa.repository.ts';
 import { hashMfaToken } from './second-factor.ts';
@@ -25,7 +31,7 @@ interface Deps {
   now: () => number;
   /** Tokens once the second factor is proven (AuthService.issueTokens). */
   issueTokens(user: UserRow, client: ClientInfo): Promise<AuthResult>;
-  log: { info(obj: object, msg: string): void };
+  log: { info(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
 
 /** Exactly one of them: a TOTP code or a backup code. */
@@ -74,7 +80,14 @@ export function createMfaService(d: Deps) {
 
   /** The account's TOTP secret; one sealed under an earlier ENCRYPTION_KEY is written again under the current. */
   async function openSecret(user: UserRow, sealed: string): Promise<string> {
-    const secret = d.box.open(sealed);
+    let secret: string;
+    try {
+      secret = d.box.open(sealed);
+    } catch (err) {
+      if (!(err instanceof SecretBoxError)) throw err;
+      d.log.error({ userId: user.id, reason: err.message }, 'MFA secret cannot be opened');
+      throw new MfaSecretUnreadableError();
+    }
     if (d.box.needsReseal(sealed)) await d.repo.reseal(user.id, sealed, d.box.seal(secret));
     return secret;
   }
@@ -86,7 +99,8 @@ export function createMfaService(d: Deps) {
    */
   async function attempt<T>(
     user: UserRow,
-    secret: string,
+    /** Opened only for a TOTP code: a backup code works even when the secret cannot be read. */
+    secret: () => Promise<string>,
     proof: Proof,
     fail: (field: 'code' | 'backupCode', outcome: Outcome) => AppError,
     action: (trx: Kysely<DB>) => Promise<T>,
@@ -95,10 +109,11 @@ export function createMfaService(d: Deps) {
     const field = checkProof(proof);
     await d.limiter.take(user.id);
     await before?.();
+    const totpSecret = field === 'code' ? await secret() : '';
     const result = await d.db.transaction().execute(async (trx) => {
       let outcome: Outcome | null;
       if (field === 'code') {
-        const step = d.totp.match(secret, proof.code!.replace(/\s/g, ''));
+        const step = d.totp.match(totpSecret, proof.code!.replace(/\s/g, ''));
         outcome = step === null ? 'wrong' : (await d.repo.claimStep(user.id, step, trx)) ? null : 'replayed';
       } else {
         outcome = (await d.repo.useBackupCode(user.id, hashBackupCode(proof.backupCode!), trx))
@@ -153,20 +168,33 @@ export function createMfaService(d: Deps) {
         'ERR_MFA_SETUP_REQUIRED',
       );
       if (!pending) throw setupFirst;
-      const secret = d.box.open(pending);
+      // A pending secret sealed under a key the server no longer has: setting up again replaces it.
+      let secret: string;
+      try {
+        secret = d.box.open(pending);
+      } catch (err) {
+        if (err instanceof SecretBoxError) throw setupFirst;
+        throw err;
+      }
       const backupCodes = newBackupCodes();
-      await attempt(user, secret, { code }, confirmationFailure, async (trx) => {
-        const sealed = d.box.needsReseal(pending) ? d.box.seal(secret) : pending;
-        if (!(await d.repo.enable(user.id, pending, sealed, trx))) throw setupFirst;
-        await d.repo.replaceBackupCodes(user.id, backupCodes.map(hashBackupCode), trx);
-      });
+      await attempt(
+        user,
+        async () => secret,
+        { code },
+        confirmationFailure,
+        async (trx) => {
+          const sealed = d.box.needsReseal(pending) ? d.box.seal(secret) : pending;
+          if (!(await d.repo.enable(user.id, pending, sealed, trx))) throw setupFirst;
+          await d.repo.replaceBackupCodes(user.id, backupCodes.map(hashBackupCode), trx);
+        },
+      );
       d.log.info({ userId: user.id }, 'MFA enabled');
       return { backupCodes };
     },
 
     async disable(userId: string, password: string, proof: Proof): Promise<void> {
       const user = await account(userId);
-      const secret = await openSecret(user, requireEnabled(user));
+      const secret = () => openSecret(user, requireEnabled(user));
       await attempt(
         user,
         secret,
@@ -183,7 +211,7 @@ export function createMfaService(d: Deps) {
 
     async regenerateBackupCodes(userId: string, password: string, proof: Proof) {
       const user = await account(userId);
-      const secret = await openSecret(user, requireEnabled(user));
+      const secret = () => openSecret(user, requireEnabled(user));
       const backupCodes = newBackupCodes();
       await attempt(
         user,
@@ -207,7 +235,8 @@ export function createMfaService(d: Deps) {
       const user = await d.repo.getUser(challenge.user_id);
       if (!user?.mfa_enabled || !user.mfa_secret_encrypted || user.disabled_at)
         throw new MfaTokenError('invalid');
-      const secret = await openSecret(user, user.mfa_secret_encrypted);
+      const sealed = user.mfa_secret_encrypted;
+      const secret = () => openSecret(user, sealed);
       const fail = (field: 'code' | 'backupCode', outcome: Outcome) => {
         void d.challenges.countFailure(challenge.id).catch(() => undefined);
         return signInFailure(field, outcome);
