@@ -8,16 +8,9 @@ import { testEngines } from '../../queue/support/test-engines.ts';
 
 export { waitFor } from '../../support/wait.ts';
 
-/** A clock a suite moves: `offsetMs` is added to the real time (the alerts module's `now`). */
-export interface TestClock {
-  offsetMs: number;
-  now(): number;
-}
+import { testClock, type TestClock } from '../../support/clock.ts';
 
-export function testClock(): TestClock {
-  const clock = { offsetMs: 0, now: () => Date.now() + clock.offsetMs };
-  return clock;
-}
+export { testClock, type TestClock };
 
 /** The real app (its worker runs the reminder ticker and the dispatcher) with the queue suites' engines. */
 export async function buildAlertsApp(

@@ -8,16 +8,9 @@ import { seriesEngine } from './series-engine.ts';
 export { QUEUE_MODES, queueEnv, cleanRedis, type QueueMode } from '../../queue/support/queue-app.ts';
 export { waitFor } from '../../support/wait.ts';
 
-/** A clock a suite moves: `offsetMs` is added to the real time. */
-export interface TestClock {
-  offsetMs: number;
-  now(): number;
-}
+import { testClock, type TestClock } from '../../support/clock.ts';
 
-export function testClock(): TestClock {
-  const clock = { offsetMs: 0, now: () => Date.now() + clock.offsetMs };
-  return clock;
-}
+export { testClock, type TestClock };
 
 /** The real app with the queue suites' test engines and the series engine; schedules may tick every second. */
 export async function buildScheduleApp(
