@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'data/', 'coverage/', 'web/dist/'] },
@@ -8,7 +9,7 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   { languageOptions: { globals: globals.node } },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', 'web/src/**/*.tsx'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -65,4 +66,12 @@ export default tseslint.config(
     },
   },
   { files: ['bench/**/*.ts', 'src/cli/**/*.ts', 'scripts/**/*.ts'], rules: { 'no-console': 'off' } },
+  // The dashboard runs in the browser; its hooks follow React's rules. Features never import each other
+  // (test/web/boundaries.test.ts checks it): app → features → components and lib.
+  {
+    files: ['web/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: globals.browser },
+    plugins: { 'react-hooks': reactHooks },
+    rules: { ...reactHooks.configs.recommended.rules },
+  },
 );

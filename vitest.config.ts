@@ -6,6 +6,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // The dashboard is built (when stale) before the suites that serve it.
+    globalSetup: ['test/support/web-build.setup.ts'],
     reporters: ['default'],
     // `npm run coverage` (and .ci/run) measure src/ only; tests, benchmarks and scripts are not the product.
     coverage: {

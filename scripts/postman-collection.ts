@@ -3,8 +3,7 @@
  * `npm run docs:postman`. A test fails while the committed collection differs from a fresh one.
  */
 import { writeFileSync } from 'node:fs';
-import { buildApp } from '../src/app.ts';
-import { loadConfig } from '../src/config/index.ts';
+import { openApiDocument } from './openapi-document.ts';
 
 interface Operation {
   summary?: string;
@@ -79,59 +78,47 @@ function item(path: string, method: string, op: Operation) {
 }
 
 export async function generateCollection(): Promise<string> {
-  const { config } = loadConfig({
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    DATABASE_URL: 'memory://',
-    JWT_SECRET: 'x'.repeat(40),
-    ENCRYPTION_KEY: 'y'.repeat(40),
-  });
-  const app = await buildApp({ config, worker: false });
-  try {
-    const doc = (await app.inject({ url: '/docs/json' })).json<{
-      info: { version: string };
-      paths: Record<string, Record<string, Operation>>;
-    }>();
-    const folders = new Map<string, unknown[]>();
-    for (const [path, methods] of Object.entries(doc.paths).sort(([a], [b]) => a.localeCompare(b))) {
-      for (const [method, op] of Object.entries(methods)) {
-        const tag = op.tags?.[0] ?? 'other';
-        if (!folders.has(tag)) folders.set(tag, []);
-        folders.get(tag)!.push(item(path, method, op));
-      }
+  const doc = await openApiDocument<{
+    info: { version: string };
+    paths: Record<string, Record<string, Operation>>;
+  }>();
+  const folders = new Map<string, unknown[]>();
+  for (const [path, methods] of Object.entries(doc.paths).sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [method, op] of Object.entries(methods)) {
+      const tag = op.tags?.[0] ?? 'other';
+      if (!folders.has(tag)) folders.set(tag, []);
+      folders.get(tag)!.push(item(path, method, op));
     }
-    const collection = {
-      info: {
-        name: 'TestWeb API',
-        description:
-          'Generated from /docs/json by npm run docs:postman. Run "login" first: it stores the tokens.',
-        schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json',
-      },
-      auth: { type: 'bearer', bearer: [{ key: 'token', value: '{{accessToken}}', type: 'string' }] },
-      variable: [
-        { key: 'baseUrl', value: 'http://localhost:3001' },
-        { key: 'accessToken', value: '' },
-        { key: 'refreshToken', value: '' },
-      ],
-      event: [
-        {
-          listen: 'test',
-          script: {
-            type: 'text/javascript',
-            exec: [
-              'const b = pm.response.json && pm.response.code < 300 ? pm.response.json() : {};',
-              'if (b.accessToken) pm.collectionVariables.set("accessToken", b.accessToken);',
-              'if (b.refreshToken) pm.collectionVariables.set("refreshToken", b.refreshToken);',
-            ],
-          },
-        },
-      ],
-      item: [...folders].map(([name, items]) => ({ name, item: items })),
-    };
-    return JSON.stringify(collection, null, 2) + '\n';
-  } finally {
-    await app.close();
   }
+  const collection = {
+    info: {
+      name: 'TestWeb API',
+      description:
+        'Generated from /docs/json by npm run docs:postman. Run "login" first: it stores the tokens.',
+      schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json',
+    },
+    auth: { type: 'bearer', bearer: [{ key: 'token', value: '{{accessToken}}', type: 'string' }] },
+    variable: [
+      { key: 'baseUrl', value: 'http://localhost:3001' },
+      { key: 'accessToken', value: '' },
+      { key: 'refreshToken', value: '' },
+    ],
+    event: [
+      {
+        listen: 'test',
+        script: {
+          type: 'text/javascript',
+          exec: [
+            'const b = pm.response.json && pm.response.code < 300 ? pm.response.json() : {};',
+            'if (b.accessToken) pm.collectionVariables.set("accessToken", b.accessToken);',
+            'if (b.refreshToken) pm.collectionVariables.set("refreshToken", b.refreshToken);',
+          ],
+        },
+      },
+    ],
+    item: [...folders].map(([name, items]) => ({ name, item: items })),
+  };
+  return JSON.stringify(collection, null, 2) + '\n';
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {

@@ -37,7 +37,7 @@ import { realtimeModule } from './modules/realtime/index.ts';
 import { createInstruments, monitoringModule, registerHttpMetrics } from './modules/monitoring/index.ts';
 import { createBaselines, schedulesModule } from './modules/schedules/index.ts';
 import { alertsModule } from './modules/alerts/index.ts';
-import { registerHomeRoutes } from './modules/home/index.ts';
+import { loadDashboard, registerDashboard, registerHomeRoutes } from './modules/home/index.ts';
 
 export const VERSION = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -138,7 +138,9 @@ export async function buildApp({
   app.setValidatorCompiler(createValidatorCompiler());
   registerTextGuard(app);
   app.addHook('onSend', async (request, reply) => void reply.header('x-request-id', request.id));
-  registerErrorHandler(app);
+  // The dashboard's client-side routes (/tests/…) answer with its page instead of a 404.
+  const dashboard = loadDashboard();
+  registerErrorHandler(app, dashboard.fallback);
   app.addSchema(Problem);
 
   await app.register(helmet, { contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:'] } } });
@@ -282,6 +284,7 @@ export async function buildApp({
     instanceId,
     now: clock && (() => new Date(clock())),
   });
-  registerHomeRoutes(app, config, VERSION);
+  if (dashboard.indexHtml) await registerDashboard(app, dashboard);
+  else registerHomeRoutes(app, config, VERSION);
   return app;
 }

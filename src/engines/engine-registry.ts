@@ -1,5 +1,6 @@
 import { ValidationError } from '../shared/http/index.ts';
 import { DEFAULT_ENGINE_LIMITS, type EngineLimits, type TestEngine } from './engine.ts';
+import { describeEngine, type EngineDescription } from './engine-catalog.ts';
 import { compileOptionsValidator, type OptionsValidator } from './options-validator.ts';
 
 export interface EngineRegistry {
@@ -13,6 +14,8 @@ export interface EngineRegistry {
   validate(type: string, options: unknown, limits?: Partial<EngineLimits>): unknown;
   /** Whether tests of `type` stream on their live channel (the engine's `streamsLive`); false for an unknown type. */
   streamsLive(type: string): boolean;
+  /** Every engine with its options' schema, metrics and availability, in registry order (`GET /api/engines`). */
+  describe(): EngineDescription[];
 }
 
 /** Options above an operator cap (STRESS_MAX_USERS…): a 400 at submission, ERR_LIMIT_EXCEEDED at run time. */
@@ -38,12 +41,19 @@ export function createEngineRegistry(
     get: (type) => byName.get(type)?.engine,
     types: () => [...byName.keys()],
     streamsLive: (type) => byName.get(type)?.engine.streamsLive === true,
+    describe: () => [...byName.values()].map(({ engine }) => describeEngine(engine)),
     validate(type, options, override) {
       const entry = byName.get(type);
       if (!entry) {
         const known = [...byName.keys()].join(', ');
         throw new ValidationError(`Unknown test type ${JSON.stringify(type)}`, [
           { field: '/body/type', message: `must be one of: ${known}` },
+        ]);
+      }
+      const availability = entry.engine.availability?.() ?? { available: true };
+      if (!availability.available) {
+        throw new ValidationError(`The ${type} engine is unavailable: ${availability.reason}`, [
+          { field: '/body/type', message: availability.reason },
         ]);
       }
       const { value, errors } = entry.validate(options);

@@ -83,6 +83,11 @@ export interface TestEngine<S extends TSchema = TSchema> {
    * per-second `metrics`. The realtime layer asks the registry (`streamsLive(type)`), never the type name.
    */
   streamsLive?: boolean;
+  /**
+   * Whether this machine can run the engine (a browser engine needs Chromium). Unavailable engines are
+   * listed by `GET /api/engines` with the reason, and submitting one is a 400 carrying it.
+   */
+  availability?(): { available: true } | { available: false; reason: string };
   run(ctx: EngineContext<Static<S>>): Promise<EngineResult>;
   /**
    * Checks the schema cannot express (a regular expression that must compile, a field required only in

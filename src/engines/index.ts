@@ -22,3 +22,4 @@ export {
   type OutboundMetrics,
 } from './engine-runner.ts';
 export * from './engine.ts';
+export { metricUnit, type EngineDescription, type MetricDescription } from './engine-catalog.ts';

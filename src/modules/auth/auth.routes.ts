@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { currentUser, problems } from '../../shared/http/index.ts';
+import { currentUser, problems, ValidationError } from '../../shared/http/index.ts';
 import type { AuthService, ClientInfo } from './auth.service.ts';
 import {
   AuthResult,
@@ -61,8 +61,15 @@ export function registerAuthRoutes(fastify: FastifyInstance, service: AuthServic
       body: RefreshBody,
       response: { 200: AuthResult, ...problems(400, 401, 403) },
     },
-    handler: async (req, reply) =>
-      noStore(reply).send(await service.refresh(req.body.refreshToken, client(req))),
+    handler: async (req, reply) => {
+      // The session cookie stands in for the token in the dashboard (session-cookie.ts); otherwise it is required.
+      const token = req.body.refreshToken;
+      if (!token)
+        throw new ValidationError('refreshToken is required', [
+          { field: '/body/refreshToken', message: 'is required' },
+        ]);
+      return noStore(reply).send(await service.refresh(token, client(req)));
+    },
   });
 
   app.post('/api/auth/logout', {

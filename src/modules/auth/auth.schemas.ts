@@ -13,7 +13,16 @@ export const Credentials = Type.Object(
 );
 
 export const RefreshBody = Type.Object(
-  { refreshToken: Type.String({ minLength: 1, maxLength: 512 }) },
+  {
+    refreshToken: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 512,
+        description:
+          'Required, unless the request sends `X-TestWeb-Session: cookie` and the `testweb_refresh` cookie (docs/AUTH.md)',
+      }),
+    ),
+  },
   { additionalProperties: false },
 );
 
@@ -52,7 +61,12 @@ export type UpdateProfileBody = Static<typeof UpdateProfileBody>;
 export const AuthResult = Type.Object({
   user: PublicUser,
   accessToken: Type.String({ description: 'JWT for `Authorization: Bearer …`' }),
-  refreshToken: Type.String({ description: 'Opaque, single-use; exchange at /api/auth/refresh' }),
+  refreshToken: Type.Optional(
+    Type.String({
+      description:
+        'Opaque, single-use; exchange at /api/auth/refresh. Absent when the request sent `X-TestWeb-Session: cookie`: it is then the HttpOnly `testweb_refresh` cookie (docs/AUTH.md)',
+    }),
+  ),
   expiresIn: Type.Integer({ description: 'Access token lifetime in seconds' }),
 });
 

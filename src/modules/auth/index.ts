@@ -15,6 +15,7 @@ export { createUserDirectory } from './user-directory.ts';
 export type { LoginAnswer, MfaChallenge, SecondFactor, SignInMethod } from './sign-in.ts';
 import { createAuthRateLimiter } from './auth-rate-limiter.ts';
 import { registerAuthRoutes } from './auth.routes.ts';
+import { registerSessionCookie } from './session-cookie.ts';
 import { createAuthService } from './auth.service.ts';
 import { createPasswordHasher } from './password-hasher.ts';
 import { createPasswordPolicy } from './password-policy.ts';
@@ -79,6 +80,11 @@ export async function authModule(app: FastifyInstance, { config, db, redis, emai
     maxPerUser: config.account.maxApiTokensPerUser,
   });
   registerAuthGuard(app, apiTokens.authenticator);
+  // The dashboard's HttpOnly refresh cookie (X-TestWeb-Session: cookie), before the routes it serves.
+  registerSessionCookie(app, {
+    secure: config.publicUrl.startsWith('https:'),
+    refreshTtlMs: config.refreshTokenTtlMs,
+  });
   registerAuthRoutes(app, service);
   account.register();
   mfa.register(app, service.issueTokens);

@@ -22,10 +22,11 @@ function page(config: Config, version: string): string {
 <li>Health: <a href="/health/ready">/health/ready</a></li>
 </ul>
 <p>Create an account with <code>POST /api/auth/register</code>; the first account becomes admin.</p>
+<p>The dashboard is not built here: <code>npm run build:web</code> builds it (<code>npm start</code> does so by itself when <code>web/dist</code> is missing or older than <code>web/src</code>).</p>
 </body></html>`;
 }
 
-/** The landing page at `/` until the dashboard replaces it. */
+/** The landing page at `/` when the dashboard (web/dist) is not built. */
 export function registerHomeRoutes(app: FastifyInstance, config: Config, version: string): void {
   const html = page(config, version);
   app.get('/', { config: { auth: 'public' }, schema: { hide: true } }, async (_req, reply) =>

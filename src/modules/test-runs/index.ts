@@ -21,6 +21,7 @@ import { createScheduledTests, type ScheduledTests } from './scheduled-tests.ts'
 import { createTestRunRepository } from './test-run.repository.ts';
 import { createTestRepository } from './test.repository.ts';
 import { registerTestsRoutes } from './tests.routes.ts';
+import { registerEnginesRoutes } from './engines.routes.ts';
 import { createTestsService, type TestsService } from './tests.service.ts';
 
 export type {
@@ -131,6 +132,7 @@ export function testRunsModule(
   app.decorate('tests', service);
   registerQuotaRoutes(app, quota);
   registerTestsRoutes(app, service);
+  registerEnginesRoutes(app, deps.registry);
   registerJobsRoutes(
     app,
     createJobsService({

@@ -1,5 +1,5 @@
 import type { EngineResult } from '../../engines/index.ts';
-import type { EngineRunInput } from '../../engines/index.ts';
+import type { EngineDescription, EngineRunInput } from '../../engines/index.ts';
 import type { RemoveResult, TestJob } from '../queue/index.ts';
 import type { Viewer } from './test.repository.ts';
 
@@ -13,6 +13,8 @@ export interface EngineRegistryPort {
   types(): string[];
   /** Options with defaults applied; throws a ValidationError naming `/body/type` or `/body/options/…`. */
   validate(type: string, options: unknown): unknown;
+  /** Every engine as `GET /api/engines` lists it. */
+  describe(): EngineDescription[];
 }
 
 export interface EngineRunnerPort {

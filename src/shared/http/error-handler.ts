@@ -61,7 +61,13 @@ function fieldErrors(error: FastifyError): FieldError[] {
  * The one error path: AppErrors and Fastify's own 4xx errors become problem+json with their status;
  * anything else is a bug, logged in full and answered with a bare 500.
  */
-export function registerErrorHandler(app: FastifyInstance): void {
+/**
+ * A route-less request's answer before the 404 problem: the dashboard answers its client-side routes with
+ * its page; anything it returns undefined for is a problem+json 404.
+ */
+export type NotFoundFallback = (request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined;
+
+export function registerErrorHandler(app: FastifyInstance, notFound?: NotFoundFallback): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof AppError) {
       reply.headers(error.headers);
@@ -112,13 +118,15 @@ export function registerErrorHandler(app: FastifyInstance): void {
     });
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    send(reply, request, {
-      title: 'Not Found',
-      status: 404,
-      detail: `No route ${request.method} ${request.url.split('?')[0]}`,
-      code: 'ERR_ROUTE_NOT_FOUND',
-    }),
+  app.setNotFoundHandler(
+    (request, reply) =>
+      notFound?.(request, reply) ??
+      send(reply, request, {
+        title: 'Not Found',
+        status: 404,
+        detail: `No route ${request.method} ${request.url.split('?')[0]}`,
+        code: 'ERR_ROUTE_NOT_FOUND',
+      }),
   );
 }
 

@@ -1,6 +1,11 @@
 export * from './errors.ts';
 export { Problem, problemType } from './problem.ts';
-export { answerClientError, answerFrameworkError, registerErrorHandler } from './error-handler.ts';
+export {
+  answerClientError,
+  answerFrameworkError,
+  registerErrorHandler,
+  type NotFoundFallback,
+} from './error-handler.ts';
 export { findUnstorableText, registerTextGuard } from './text-input.ts';
 export { createValidatorCompiler } from './validation.ts';
 export { currentUser, type AuthUser, type AccessLevel, type Role } from './auth-context.ts';

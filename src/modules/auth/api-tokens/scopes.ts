@@ -57,6 +57,12 @@ export const SCOPE_RULES: readonly ScopeRule[] = [
     why: 'token management, password, e-mail, MFA, OAuth links and sessions need a real sign-in: a leaked token must not mint tokens or take over the account',
   },
   { path: under('/api/tests'), methods: READ, scope: 'tests:read', why: 'tests, results and your quota' },
+  {
+    path: under('/api/engines'),
+    methods: READ,
+    scope: 'tests:read',
+    why: 'the test types and their options',
+  },
   { path: under('/api/tests'), methods: WRITE, scope: 'tests:write', why: 'submit a test' },
   { path: under('/api/queue/jobs'), methods: READ, scope: 'tests:read', why: 'your jobs in the queue' },
   { path: under('/api/queue/jobs'), methods: WRITE, scope: 'tests:write', why: 'cancel or retry your job' },

@@ -1,0 +1,46 @@
+import { createBrowserRouter, Navigate, Outlet, type RouteObject } from 'react-router';
+import { accountRoutes } from '../features/account';
+import { adminRoutes } from '../features/admin';
+import { alertsRoutes } from '../features/alerts';
+import { authRoutes } from '../features/auth';
+import { notificationsRoutes } from '../features/notifications';
+import { schedulesRoutes } from '../features/schedules';
+import { testsRoutes } from '../features/tests';
+import { paths } from '../lib/paths';
+import { RequireAdmin, RequireAuth } from './guards';
+import { NotFoundPage } from './NotFoundPage';
+import { Shell } from './Shell';
+
+/**
+ * Every page: the public auth pages, then the signed-in shell with each feature's routes (each a lazy
+ * chunk, so the first page loads only what it shows).
+ */
+const routes: RouteObject[] = [
+  ...authRoutes,
+  {
+    element: (
+      <RequireAuth>
+        <Shell />
+      </RequireAuth>
+    ),
+    children: [
+      { index: true, element: <Navigate to={paths.tests} replace /> },
+      ...testsRoutes,
+      ...schedulesRoutes,
+      ...alertsRoutes,
+      ...notificationsRoutes,
+      ...accountRoutes,
+      {
+        element: (
+          <RequireAdmin>
+            <Outlet />
+          </RequireAdmin>
+        ),
+        children: adminRoutes,
+      },
+      { path: '*', element: <NotFoundPage /> },
+    ],
+  },
+];
+
+export const router = createBrowserRouter(routes);

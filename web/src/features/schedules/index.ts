@@ -1,0 +1,10 @@
+import type { RouteObject } from 'react-router';
+import { paths } from '../../lib/paths';
+
+/** The schedules pages, each a lazy chunk. */
+export const schedulesRoutes: RouteObject[] = [
+  {
+    path: paths.schedules,
+    lazy: () => import('./pages/SchedulesPage').then((m) => ({ Component: m.default })),
+  },
+];
