@@ -36,11 +36,11 @@ describe('GET /api/engines', () => {
       unit: 'ms',
       description: 'Response time p95, ms',
     });
-    expect(stress.metrics.find((m) => m.name === 'errors_total').unit).toBe('count');
-    expect(stress.metrics.find((m) => m.name === 'bytes_received').unit).toBe('bytes');
-    expect(stress.metrics.find((m) => m.name === 'error_rate').unit).toBe('ratio');
+    expect(stress.metrics.find((m) => m.name === 'errors_total')?.unit).toBe('count');
+    expect(stress.metrics.find((m) => m.name === 'bytes_received')?.unit).toBe('bytes');
+    expect(stress.metrics.find((m) => m.name === 'error_rate')?.unit).toBe('ratio');
     const perf = engines.find((e) => e.name === 'performance')!;
-    expect(perf.metrics.find((m) => m.name === 'score').unit).toBe('score');
+    expect(perf.metrics.find((m) => m.name === 'score')?.unit).toBe('score');
   });
 
   it('needs a sign-in', async () => {
