@@ -16,7 +16,7 @@ export function App() {
   useEffect(() => {
     const sync = () => (session.accessToken() ? realtime.start() : realtime.stop());
     const off = session.subscribe(sync);
-    void session.refresh().finally(() => {
+    void session.restore().finally(() => {
       sync();
       setReady(true);
     });

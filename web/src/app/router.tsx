@@ -10,14 +10,16 @@ import { paths } from '../lib/paths';
 import { RequireAdmin, RequireAuth } from './guards';
 import { NotFoundPage } from './NotFoundPage';
 import { Shell } from './Shell';
+import { Loading } from '../components/states';
 
 /**
  * Every page: the public auth pages, then the signed-in shell with each feature's routes (each a lazy
  * chunk, so the first page loads only what it shows).
  */
 const routes: RouteObject[] = [
-  ...authRoutes,
+  ...authRoutes.map((r) => ({ ...r, HydrateFallback: Loading })),
   {
+    HydrateFallback: Loading,
     element: (
       <RequireAuth>
         <Shell />

@@ -13,6 +13,12 @@ export interface TokenAnswer {
 
 type Listener = () => void;
 
+/**
+ * A hint (not a secret) that this browser had a session, so a visitor who never signed in does not start
+ * with a refresh call that can only fail.
+ */
+const HINT = 'testweb.signedIn';
+
 /** Marks the dashboard's requests for the HttpOnly refresh cookie (docs/AUTH.md, "Browser sessions"). */
 export const SESSION_HEADERS = { 'x-testweb-session': 'cookie' } as const;
 
@@ -47,6 +53,7 @@ function createSessionStore() {
     signedIn(answer: TokenAnswer) {
       token = answer.accessToken;
       user = answer.user;
+      localStorage.setItem(HINT, '1');
       schedule(answer.expiresIn);
       emit();
     },
@@ -58,7 +65,12 @@ function createSessionStore() {
       clearTimeout(timer);
       token = null;
       user = null;
+      localStorage.removeItem(HINT);
       emit();
+    },
+    /** At start: the session from the refresh cookie, when this browser had one. */
+    restore(): Promise<string | null> {
+      return localStorage.getItem(HINT) ? store.refresh() : Promise.resolve(null);
     },
     /** A new access token from the refresh cookie, or null (and signed out) when the session is gone. */
     refresh(): Promise<string | null> {
