@@ -21,7 +21,7 @@ describeE2E('the dashboard shell', () => {
     await page.getByRole('link', { name: 'Tests' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/schedules');
     // The refresh token is an HttpOnly cookie: script on the page cannot read it, nor find it stored.
-    expect(await page.evaluate(() => document.cookie)).not.toContain('testweb_refresh');
-    expect(await page.evaluate(() => JSON.stringify(localStorage))).not.toMatch(/eyJ|refresh/i);
+    expect(await page.evaluate('document.cookie')).not.toContain('testweb_refresh');
+    expect(await page.evaluate('JSON.stringify(localStorage)')).not.toMatch(/eyJ|refresh/i);
   });
 });
