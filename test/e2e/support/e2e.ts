@@ -4,7 +4,8 @@
  * driven by playwright-core (never a downloaded browser). Without Chromium the suites are skipped and say
  * why; CI installs it (.ci/run).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { describe } from 'vitest';
@@ -17,6 +18,18 @@ import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink.ts';
 import { startFixtureServer, type FixtureServer } from '../../fixtures/target-server.fixture.ts';
 
 export const PASSWORD = 'a sturdy passphrase 42';
+
+const SCREENSHOTS = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
+
+/**
+ * Writes docs/screenshots/<name>.png (shown in README and the guides) when UPDATE_SCREENSHOTS=1, so an
+ * ordinary test run leaves the committed pictures alone: `UPDATE_SCREENSHOTS=1 npx vitest run test/e2e`.
+ */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  if (process.env.UPDATE_SCREENSHOTS !== '1') return;
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false });
+}
 
 /** CHROMIUM_PATH, else the first of chromium, chromium-browser, google-chrome on PATH. */
 export function findChromium(): string | null {
