@@ -7,8 +7,9 @@ import { locales as auth } from '../../web/src/features/auth/locales.ts';
 import { locales as notifications } from '../../web/src/features/notifications/locales.ts';
 import { locales as schedules } from '../../web/src/features/schedules/locales.ts';
 import { locales as tests } from '../../web/src/features/tests/locales.ts';
+import { locales as testView } from '../../web/src/features/test-view/locales.ts';
 
-const NAMESPACES = { common, account, admin, alerts, auth, notifications, schedules, tests };
+const NAMESPACES = { common, account, admin, alerts, auth, notifications, schedules, tests, testView };
 
 /** Every key path of a nested object of strings: `nav.tests`, … */
 function keys(value: unknown, prefix = ''): string[] {

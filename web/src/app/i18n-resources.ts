@@ -6,9 +6,10 @@ import { locales as auth } from '../features/auth/locales';
 import { locales as notifications } from '../features/notifications/locales';
 import { locales as schedules } from '../features/schedules/locales';
 import { locales as tests } from '../features/tests/locales';
+import { locales as testView } from '../features/test-view/locales';
 import { common } from '../lib/i18n/common';
 
-const namespaces = { common, auth, tests, schedules, alerts, notifications, account, admin };
+const namespaces = { common, auth, tests, testView, schedules, alerts, notifications, account, admin };
 
 /** Every namespace in English and Simplified Chinese (the languages of the e-mails). */
 export function resources(): Resource {

@@ -6,6 +6,7 @@ import { authRoutes } from '../features/auth';
 import { notificationsRoutes } from '../features/notifications';
 import { schedulesRoutes } from '../features/schedules';
 import { testsRoutes } from '../features/tests';
+import { testViewRoutes } from '../features/test-view';
 import { paths } from '../lib/paths';
 import { RequireAdmin, RequireAuth } from './guards';
 import { NotFoundPage } from './NotFoundPage';
@@ -28,6 +29,7 @@ const routes: RouteObject[] = [
     children: [
       { index: true, element: <Navigate to={paths.tests} replace /> },
       ...testsRoutes,
+      ...testViewRoutes,
       ...schedulesRoutes,
       ...alertsRoutes,
       ...notificationsRoutes,
