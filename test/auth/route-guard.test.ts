@@ -36,6 +36,7 @@ const EXPECTED_PUBLIC = [
   'POST /api/auth/email/verify', // the e-mailed link's single-use token is its credential
   'POST /api/auth/password/forgot', // the same answer for any address; rate-limited
   'POST /api/auth/password/reset', // the e-mailed link's single-use token is its credential
+  'POST /api/auth/password/strength', // judges a password for the sign-up meter; stores nothing; rate-limited
   'GET /api/auth/oauth/providers', // which sign-in buttons to show
   'GET /api/auth/oauth/:provider', // starts a sign-in: a redirect to the provider
   'GET /api/auth/oauth/:provider/callback', // the provider's redirect; state and cookie are its credential

@@ -15,11 +15,19 @@ import type { RateSpec } from '../../config/parse.ts';
  */
 export interface AuthRateLimiter {
   hitIp(ip: string): Promise<void>;
+  /**
+   * The strength meter's checks (POST /api/auth/password/strength): a counter of their own, per IP, of
+   * STRENGTH_CHECKS_PER_ATTEMPT times AUTH_RATE_LIMIT_IP, so typing a password does not use up sign-in attempts.
+   */
+  hitStrength(ip: string): Promise<void>;
   /** Throws when the account has no attempts left. */
   checkAccount(email: string): Promise<void>;
   hitAccount(email: string): Promise<void>;
   resetAccount(email: string): Promise<void>;
 }
+
+/** A meter asks once per pause in typing: a few checks per password typed. */
+export const STRENGTH_CHECKS_PER_ATTEMPT = 4;
 
 function toSeconds(spec: RateSpec): number {
   return Math.max(1, Math.ceil(spec.windowMs / 1000));
@@ -59,10 +67,20 @@ export function createAuthRateLimiter(
 ): AuthRateLimiter {
   const ip = limiter('ip', perIp, redis);
   const account = limiter('account', perAccount, redis);
+  const strength = limiter(
+    'strength',
+    { ...perIp, points: perIp.points * STRENGTH_CHECKS_PER_ATTEMPT },
+    redis,
+  );
   const key = (email: string) => email.trim().toLowerCase();
   return {
     async hitIp(address) {
       await ip.consume(address).catch((err: unknown) => rethrow(err, 'attempts from this address'));
+    },
+    async hitStrength(address) {
+      await strength
+        .consume(address)
+        .catch((err: unknown) => rethrow(err, 'password checks from this address'));
     },
     async checkAccount(email) {
       const state = await account.get(key(email));

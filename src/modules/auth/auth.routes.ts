@@ -9,6 +9,8 @@ import {
   LoginAnswer,
   PublicUser,
   RefreshBody,
+  StrengthAnswer,
+  StrengthBody,
   UpdateProfileBody,
 } from './auth.schemas.ts';
 
@@ -51,6 +53,18 @@ export function registerAuthRoutes(fastify: FastifyInstance, service: AuthServic
     },
     handler: async (req, reply) =>
       noStore(reply).send(await service.login(req.body.email, req.body.password, client(req))),
+  });
+
+  app.post('/api/auth/password/strength', {
+    config: isPublic,
+    schema: {
+      tags,
+      summary: 'How strong a password is, judged as register, reset and change judge it (nothing is stored)',
+      body: StrengthBody,
+      response: { 200: StrengthAnswer, ...problems(400, 413, 415, 429) },
+    },
+    handler: async (req, reply) =>
+      noStore(reply).send(await service.passwordStrength(req.body.password, req.body.email, client(req))),
   });
 
   app.post('/api/auth/refresh', {

@@ -83,3 +83,31 @@ export const MfaChallenge = Type.Object({
 export const LoginAnswer = Type.Union([AuthResult, MfaChallenge], {
   description: 'Tokens; or, when the account has MFA on, `{ mfaRequired: true, mfaToken, expiresIn }`',
 });
+
+export const StrengthBody = Type.Object(
+  {
+    password: Type.String({
+      maxLength: MAX_PASSWORD_LENGTH,
+      description: 'The password to judge; never stored or logged',
+    }),
+    email: Type.Optional(
+      Type.String({
+        maxLength: 254,
+        description: 'The address it is for (as typed so far): its parts count as words an attacker knows',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const StrengthAnswer = Type.Object({
+  score: Type.Integer({ minimum: 0, maximum: 4, description: "zxcvbn's score; 0 outside the length limits" }),
+  minScore: Type.Integer({
+    minimum: 0,
+    maximum: 4,
+    description: 'PASSWORD_MIN_SCORE: what a password needs',
+  }),
+  acceptable: Type.Boolean({ description: 'Whether register, reset and change would accept it' }),
+  warning: Type.Union([Type.String(), Type.Null()], { description: 'Why it is weak (English), or null' }),
+  suggestions: Type.Array(Type.String(), { description: 'What would make it stronger (English)' }),
+});

@@ -153,6 +153,12 @@ export function createAuthService(d: Deps) {
   return {
     signIn,
 
+    /** The policy's judgement of a password, for the dashboard's meter; rate-limited per IP, never logged. */
+    async passwordStrength(password: string, email: string | undefined, client: ClientInfo) {
+      await d.limiter.hitStrength(client.ip);
+      return d.policy.strength(password, { email });
+    },
+
     /** Tokens for a user whose sign-in is complete (after the MFA step, or an OAuth exchange). */
     async issueTokens(user: UserRow, client: ClientInfo): Promise<AuthResult> {
       if (user.disabled_at) throw new AccountDisabledError();

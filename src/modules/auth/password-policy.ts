@@ -16,12 +16,27 @@ const SCORED_LENGTH = 64;
 const L33T_MAX_SUBSTITUTIONS = 10;
 const FALLBACK_SUGGESTION = 'Add more words that are less common.';
 
+/** How the policy judges a password, for a meter beside the input (POST /api/auth/password/strength). */
+export interface PasswordStrength {
+  /** zxcvbn's 0–4 (0 also for a password outside the length limits). */
+  score: number;
+  /** PASSWORD_MIN_SCORE: the score registration, reset and change need. */
+  minScore: number;
+  /** Whether register, reset and change would take it (length and score). */
+  acceptable: boolean;
+  /** Why it is weak, in zxcvbn's words (or the length rule); null when nothing is wrong. */
+  warning: string | null;
+  suggestions: string[];
+}
+
 export interface PasswordPolicy {
   /**
    * Throws a ValidationError naming `field` when the password is too short, too long or too easy to guess
    * (zxcvbn score below the minimum). `email` counts as something an attacker knows.
    */
   check(password: string, context?: { email?: string; field?: string }): void;
+  /** The same judgement as `check`, as data instead of an error. */
+  strength(password: string, context?: { email?: string }): PasswordStrength;
 }
 
 let shared: ZxcvbnFactory | undefined;
@@ -84,6 +99,25 @@ export function createPasswordPolicy({ minScore }: { minScore: number }): Passwo
       }
       const { score, feedback } = zxcvbn.check(password, personalWords(email));
       if (score < minScore) throw tooWeak(field, score, minScore, feedback.warning, feedback.suggestions);
+    },
+    strength(password, { email } = {}) {
+      const length = [...password].length;
+      if (length < MIN_PASSWORD_LENGTH || length > MAX_PASSWORD_LENGTH) {
+        const bound =
+          length < MIN_PASSWORD_LENGTH ? `at least ${MIN_PASSWORD_LENGTH}` : `at most ${MAX_PASSWORD_LENGTH}`;
+        return {
+          score: 0,
+          minScore,
+          acceptable: false,
+          warning: `Password must be ${bound} characters`,
+          suggestions: [],
+        };
+      }
+      const { score, feedback } = zxcvbn.check(password, personalWords(email));
+      const acceptable = score >= minScore;
+      const suggestions =
+        feedback.suggestions.length || acceptable ? feedback.suggestions : [FALLBACK_SUGGESTION];
+      return { score, minScore, acceptable, warning: feedback.warning || null, suggestions };
     },
   };
 }
