@@ -40,6 +40,8 @@ export interface ListFilter {
   status?: TestStatus;
   type?: string;
   scheduleId?: string;
+  /** Case-insensitive text the URL contains. */
+  search?: string;
   limit: number;
   cursor?: string;
 }
@@ -49,7 +51,7 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-type Row = TestRow & { cursor_at: string };
+type Row = TestRow & { cursor_at: string; score: number | null };
 
 /** Owner-scoped SQL over test_queue and test_results: another user's test is simply not found. */
 export function createTestRepository(db: Kysely<DB>) {
@@ -87,13 +89,20 @@ export function createTestRepository(db: Kysely<DB>) {
       return scoped(viewer).where('test_id', '=', testId).executeTakeFirst();
     },
 
-    async list(viewer: Viewer, f: ListFilter): Promise<Page<TestRow>> {
+    /** A page of the history, newest first, each row with its result's score (null before one exists). */
+    async list(viewer: Viewer, f: ListFilter): Promise<Page<TestRow & { score: number | null }>> {
       const after = f.cursor ? decodeCursor(f.cursor) : undefined;
       const rows = (await scoped(viewer)
         .select(sql<string>`created_at::text`.as('cursor_at'))
+        .select(
+          sql<number | null>`(SELECT r.score FROM test_results r WHERE r.test_id = test_queue.test_id)`.as(
+            'score',
+          ),
+        )
         .$if(!!f.status, (q) => q.where('status', '=', f.status!))
         .$if(!!f.type, (q) => q.where('test_type', '=', f.type!))
         .$if(!!f.scheduleId, (q) => q.where('schedule_id', '=', f.scheduleId!))
+        .$if(!!f.search, (q) => q.where(sql<boolean>`strpos(lower(url), lower(${f.search!})) > 0`))
         .$if(!!after, (q) =>
           q.where(sql<boolean>`(created_at, test_id) < (${after![0]}::timestamptz, ${after![1]}::uuid)`),
         )

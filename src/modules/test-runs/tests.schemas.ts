@@ -101,13 +101,29 @@ export const ListTestsQuery = Type.Object(
     status: Type.Optional(TestStatusName),
     type: Type.Optional(Type.String({ maxLength: 64 })),
     scheduleId: Type.Optional(Type.String({ format: 'uuid', description: 'Only the runs of this schedule' })),
+    search: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description: 'Only the tests whose URL contains this text (case-insensitive)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
 export type ListTestsQuery = Static<typeof ListTestsQuery>;
 
+/** A row of the history: the test and, once it completed, its result's score. */
+export const TestListItem = Type.Object({
+  ...TestView.properties,
+  score: Type.Union([Type.Number(), Type.Null()], {
+    description: "The result's score (null until it completed, or for an engine without one)",
+  }),
+});
+export type TestListItem = Static<typeof TestListItem>;
+
 export const TestList = Type.Object({
-  items: Type.Array(TestView),
+  items: Type.Array(TestListItem),
   nextCursor: Type.Union([Type.String(), Type.Null()]),
 });
 

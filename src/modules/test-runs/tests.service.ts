@@ -3,7 +3,13 @@ import type { EventBus } from '../../shared/events/index.ts';
 import { NotFoundError, TooManyRequestsError, ValidationError } from '../../shared/http/index.ts';
 import { queueCall } from '../../shared/redis/with-timeout.ts';
 import type { EngineRegistryPort, ResultCachePort, ResultReadOptions, TestQueuePort } from './ports.ts';
-import type { CreateTestBody, ListTestsQuery, TestResultView, TestView } from './tests.schemas.ts';
+import type {
+  CreateTestBody,
+  ListTestsQuery,
+  TestListItem,
+  TestResultView,
+  TestView,
+} from './tests.schemas.ts';
 import type { Page, TestRepository, TestRow, Viewer } from './test.repository.ts';
 import type { QuotaService } from './quota.service.ts';
 import {
@@ -237,15 +243,22 @@ export function createTestsService(deps: TestsServiceDeps) {
       return toTestView(row);
     },
 
-    async list(viewer: Viewer, q: ListTestsQuery): Promise<Page<TestView>> {
+    async list(viewer: Viewer, q: ListTestsQuery): Promise<Page<TestListItem>> {
       const page = await tests.list(viewer, {
         status: q.status,
         type: q.type,
         scheduleId: q.scheduleId,
+        search: q.search,
         limit: q.limit ?? 20,
         cursor: q.cursor,
       });
-      return { items: page.items.map(toTestView), nextCursor: page.nextCursor };
+      return {
+        items: page.items.map((r) => ({
+          ...toTestView(r),
+          score: r.score === null ? null : Number(r.score),
+        })),
+        nextCursor: page.nextCursor,
+      };
     },
 
     /** Who owns a test (null when there is none). */

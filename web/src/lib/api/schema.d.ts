@@ -9369,6 +9369,17 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description The current baseline of the metric (its band of usual values); null for a derived metric or before 5 successful runs */
+                            baseline: {
+                                /** @description median + 3 × 1.4826 × MAD (robust z-score +3) */
+                                high: number;
+                                /** @description median − 3 × 1.4826 × MAD (robust z-score −3) */
+                                low: number;
+                                /** @description Median of the metric's baseline window */
+                                median: number;
+                                /** @description Successful runs in the window */
+                                runs: number;
+                            } | null;
                             /** @description Width of each bucket */
                             bucketMs: number;
                             /** Format: date-time */
@@ -10200,6 +10211,8 @@ export interface paths {
                     limit?: number;
                     /** @description Only the runs of this schedule */
                     scheduleId?: string;
+                    /** @description Only the tests whose URL contains this text (case-insensitive) */
+                    search?: string;
                     status?: "queued" | "running" | "completed" | "failed" | "cancelled";
                     type?: string;
                 };
@@ -10233,6 +10246,8 @@ export interface paths {
                                 retryCount: number;
                                 /** @description The schedule that submitted it (null: by hand) */
                                 scheduleId: string | null;
+                                /** @description The result's score (null until it completed, or for an engine without one) */
+                                score: number | null;
                                 startedAt: string | null;
                                 status: "queued" | "running" | "completed" | "failed" | "cancelled";
                                 /** @description Labels given at submission (a schedule's runs: its tags) */
@@ -10504,6 +10519,127 @@ export interface paths {
                             testId: string;
                             type: string;
                             url: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable machine-readable error code, e.g. ERR_NOT_FOUND */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable machine-readable error code, e.g. ERR_NOT_FOUND */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Stable machine-readable error code, e.g. ERR_NOT_FOUND */
+                            code: string;
+                            detail: string;
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tests/{testId}/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A test's queue position while queued and its per-second points while running
+         * @description For a dashboard opened mid-run: draw `points`, then follow `test.progress` on stress-test-{testId} (docs/WEBSOCKET_GUIDE.md). After completion the result's `details.series` is the stored series.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    testId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Per-second points of the running (or just finished) attempt, as test.progress carried them: for engines that stream live (stress), at most 3600, oldest first */
+                            points: {
+                                /** @description When the point was reported, ms since the epoch */
+                                at: number;
+                                metrics: {
+                                    [key: string]: number;
+                                };
+                            }[];
+                            /** @description While queued: how many queued tests run before it (higher priority first, then older), 0 = next; null otherwise */
+                            queuePosition: number | null;
+                            status: "queued" | "running" | "completed" | "failed" | "cancelled";
+                            /** Format: uuid */
+                            testId: string;
                         };
                     };
                 };
