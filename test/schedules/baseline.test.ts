@@ -116,6 +116,28 @@ describe.each(TEST_DATABASES)('baselines of a scheduled metric ($name)', (databa
     );
     expect(event.metrics).toMatchObject({ latency_p95_ms_delta_pct: 50, latency_p95_ms_baseline: 100 });
     expect(event.metrics.latency_p95_ms_zscore).toBeCloseTo(16.862, 3);
+
+    // The history gives the current band of usual values for the dashboard's chart: the window is now
+    // the last nine steady runs and the 150 (median 100.5, MAD 2.5), so median ± 3 × 1.4826 × 2.5.
+    type Band = { median: number; low: number; high: number; runs: number } | null;
+    const band = await waitFor(
+      async () => {
+        const h = await api(app, user).get(`/api/schedules/${s.id}/history?metric=latency_p95_ms`);
+        expect(h.statusCode, h.body).toBe(200);
+        const b = h.json<{ baseline: Band }>().baseline;
+        return b?.median === 100.5 ? b : undefined;
+      },
+      5000,
+      'the band with the step in its window',
+    );
+    expect(band.runs).toBe(10);
+    expect(band.low).toBeCloseTo(100.5 - 3 * 1.4826 * 2.5, 6);
+    expect(band.high).toBeCloseTo(100.5 + 3 * 1.4826 * 2.5, 6);
+    // Derived metrics have no band of their own.
+    const derived = await api(app, user).get(
+      `/api/schedules/${s.id}/history?metric=latency_p95_ms_delta_pct`,
+    );
+    expect(derived.json<{ baseline: unknown }>().baseline).toBeNull();
   });
 
   it('forgets the baseline when the schedule starts testing something else', async () => {
@@ -129,5 +151,7 @@ describe.each(TEST_DATABASES)('baselines of a scheduled metric ($name)', (databa
     expect(put.statusCode, put.body).toBe(200);
     seriesValues.set(`${target}?v=2`, [10]);
     expect((await runOnce(s.id)).details.baseline).toMatchObject({ ready: false, runs: 0 });
+    const history = await api(app, user).get(`/api/schedules/${s.id}/history?metric=latency_p95_ms`);
+    expect(history.json<{ baseline: unknown }>().baseline).toBeNull();
   });
 });

@@ -1,4 +1,6 @@
 import { ValidationError } from '../../shared/http/index.ts';
+import { mad, median, MIN_BASELINE_RUNS, SUFFIXES } from './baseline.ts';
+import type { BaselineRepository } from './baseline.repository.ts';
 import type { Page } from './page.ts';
 import type { LatestRun, TestRunsPort } from './ports.ts';
 import type { ScheduleRunsRepository } from './schedule-runs.repository.ts';
@@ -26,8 +28,13 @@ export interface HistoryDeps {
   service: Pick<SchedulesService, 'found'>;
   runs: ScheduleRunsRepository;
   tests: TestRunsPort;
+  baselines: Pick<BaselineRepository, 'load'>;
   now: () => Date;
 }
+
+/** Band of usual values: a robust z-score within ±3 of the window's median. */
+const BAND_Z = 3;
+const MAD_TO_SIGMA = 1.4826;
 
 function latestView(r: LatestRun | null): HistoryView['latest'] {
   if (!r) return null;
@@ -54,20 +61,31 @@ function rangeOf(q: HistoryQuery, now: Date): { from: Date; to: Date } {
 
 /** A schedule's metric series, its uptime-style summary and its ticks (owner-scoped through the service). */
 export function createHistory(deps: HistoryDeps) {
-  const { service, runs, tests } = deps;
+  const { service, runs, tests, baselines } = deps;
+
+  /** The metric's current baseline window as median and band (null: derived metric, or too few runs). */
+  async function baselineOf(id: string, metric: string): Promise<HistoryView['baseline']> {
+    if (SUFFIXES.some((s) => metric.endsWith(s))) return null;
+    const samples = (await baselines.load(id, [metric])).get(metric);
+    if (!samples || samples.length < MIN_BASELINE_RUNS) return null;
+    const med = median(samples);
+    const spread = mad(samples, med) * MAD_TO_SIGMA * BAND_Z;
+    return { median: med, low: med - spread, high: med + spread, runs: samples.length };
+  }
   return {
     /**
      * The metric over the schedule's completed runs in [from, to), cut into `points` equal time buckets
      * (at least 1 s wide) with min/avg/max and the runs in each; empty buckets are left out. Bounded
-     * however many runs the range holds.
+     * however many runs the range holds. With the metric's current baseline (median ± 3 robust σ).
      */
     async history(viewer: Viewer, id: string, q: HistoryQuery): Promise<HistoryView> {
       await service.found(viewer, id);
       const { from, to } = rangeOf(q, deps.now());
       const bucketMs = Math.max(1000, Math.ceil((to.getTime() - from.getTime()) / (q.points ?? 100)));
-      const [buckets, latest] = await Promise.all([
+      const [buckets, latest, baseline] = await Promise.all([
         tests.series(id, q.metric, from, to, bucketMs),
         tests.latest(id),
+        baselineOf(id, q.metric),
       ]);
       return {
         scheduleId: id,
@@ -83,6 +101,7 @@ export function createHistory(deps: HistoryDeps) {
           count: b.count,
         })),
         latest: latestView(latest),
+        baseline,
       };
     },
 

@@ -75,11 +75,12 @@ export function schedulesModule(app: FastifyInstance, deps: SchedulesModuleDeps)
     async (e) => void (e.reason === 'disabled' && (await schedules.pauseAllOf(e.userId))),
     { localOnly: true },
   );
+  const baselines = createBaselineRepository(deps.db);
   const service = createSchedulesService({
     db: deps.db,
     schedules,
     runs,
-    baselines: createBaselineRepository(deps.db),
+    baselines,
     tests: deps.tests,
     minIntervalMs: deps.config.schedules.minIntervalMs,
     maxPerUser: deps.config.schedules.maxPerUser,
@@ -101,7 +102,7 @@ export function schedulesModule(app: FastifyInstance, deps: SchedulesModuleDeps)
     instanceId: deps.instanceId,
     maintenance: async () => void (await retention.maybeRun()),
   });
-  registerSchedulesRoutes(app, service, createHistory({ service, runs, tests: deps.tests, now }));
+  registerSchedulesRoutes(app, service, createHistory({ service, runs, tests: deps.tests, baselines, now }));
   const module = { service, scheduler, retention };
   app.decorate('schedules', module);
   if (deps.worker) app.addHook('onReady', async () => scheduler.start());

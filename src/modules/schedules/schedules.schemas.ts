@@ -173,6 +173,21 @@ export const HistoryView = Type.Object({
     }),
   ),
   latest: LatestResult,
+  baseline: Type.Union(
+    [
+      Type.Object({
+        median: Type.Number({ description: "Median of the metric's baseline window" }),
+        low: Type.Number({ description: 'median − 3 × 1.4826 × MAD (robust z-score −3)' }),
+        high: Type.Number({ description: 'median + 3 × 1.4826 × MAD (robust z-score +3)' }),
+        runs: Type.Integer({ description: 'Successful runs in the window' }),
+      }),
+      Type.Null(),
+    ],
+    {
+      description:
+        'The current baseline of the metric (its band of usual values); null for a derived metric or before 5 successful runs',
+    },
+  ),
 });
 export type HistoryView = Static<typeof HistoryView>;
 
