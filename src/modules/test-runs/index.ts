@@ -22,6 +22,8 @@ import { createTestRunRepository } from './test-run.repository.ts';
 import { createTestRepository } from './test.repository.ts';
 import { registerTestsRoutes } from './tests.routes.ts';
 import { registerEnginesRoutes } from './engines.routes.ts';
+import { createLiveSeries } from './live-series.ts';
+import { registerLiveRoutes } from './live.routes.ts';
 import { createTestsService, type TestsService } from './tests.service.ts';
 
 export type {
@@ -102,7 +104,7 @@ export interface TestRunsModuleDeps {
 }
 
 /**
- * The tests API (submit, list, status, result), the daily test quota (/api/tests/quota and the admin
+ * The tests API (submit, list, status, result, live queue position and per-second points), the daily test quota (/api/tests/quota and the admin
  * routes) and /api/queue/jobs (list, cancel, retry). `scheduled` is the port the schedules module runs on.
  */
 export function testRunsModule(
@@ -133,6 +135,9 @@ export function testRunsModule(
   registerQuotaRoutes(app, quota);
   registerTestsRoutes(app, service);
   registerEnginesRoutes(app, deps.registry);
+  const live = createLiveSeries(deps.events);
+  app.addHook('onClose', async () => live.stop());
+  registerLiveRoutes(app, deps.db, live);
   registerJobsRoutes(
     app,
     createJobsService({
