@@ -9,4 +9,8 @@ export const notificationsRoutes: RouteObject[] = [
     path: paths.notifications,
     lazy: () => import('./pages/InboxPage').then((m) => ({ Component: m.default })),
   },
+  {
+    path: paths.notificationPreferences,
+    lazy: () => import('./pages/PreferencesPage').then((m) => ({ Component: m.default })),
+  },
 ];
