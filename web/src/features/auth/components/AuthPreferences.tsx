@@ -1,0 +1,41 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { LANGUAGES, setLanguage, type Language } from '../../../lib/i18n/i18n';
+import { applyTheme, savedTheme, type Theme } from '../../../lib/theme';
+
+/**
+ * Language and theme pickers for the signed-out pages. The same as app/Preferences.tsx, which features
+ * cannot import: it belongs in components/ for both.
+ */
+export function AuthPreferences() {
+  const { t, i18n } = useTranslation();
+  const [theme, setTheme] = useState<Theme>(savedTheme());
+  return (
+    <div className="row auth-preferences">
+      <select
+        aria-label={t('language')}
+        value={i18n.language}
+        onChange={(e) => setLanguage(e.target.value as Language)}
+      >
+        {LANGUAGES.map((l) => (
+          <option key={l.code} value={l.code}>
+            {l.label}
+          </option>
+        ))}
+      </select>
+      <select
+        aria-label={t('theme.label')}
+        value={theme}
+        onChange={(e) => {
+          const next = e.target.value as Theme;
+          setTheme(next);
+          applyTheme(next);
+        }}
+      >
+        <option value="system">{t('theme.system')}</option>
+        <option value="light">{t('theme.light')}</option>
+        <option value="dark">{t('theme.dark')}</option>
+      </select>
+    </div>
+  );
+}
