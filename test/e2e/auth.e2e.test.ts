@@ -58,6 +58,9 @@ describeE2E('the sign-in pages', () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(/\/signin$/);
     await e2e.signIn(page, email);
+    // Signed in, the sign-in page sends them on (to `next` when it is a path of this site).
+    await page.goto('/signin?next=%2Fschedules');
+    await page.waitForURL(/\/schedules$/);
   }, 120_000);
 
   it('says so when the password is wrong, in English and in Chinese', async () => {
