@@ -1,6 +1,22 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import * as OTPAuth from 'otpauth';
 import { describeE2E, PASSWORD, screenshot, startE2E, type E2E } from './support/e2e.ts';
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's serious and critical violations on the page as it is now (as in quality.e2e.test.ts). */
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE);
+  const violations = (await page.evaluate(
+    `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } }).then((r) => r.violations)`,
+  )) as Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: string[] }> }>;
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
 
 describeE2E('notifications and the account', () => {
   let e2e: E2E;
@@ -55,6 +71,7 @@ describeE2E('notifications and the account', () => {
     expect(await page.locator('.inbox-item.unread').count()).toBe(2);
     await page.getByRole('button', { name: /^New: compare two test runs/ }).waitFor();
     await screenshot(page, 'inbox');
+    expect(await seriousViolations(page)).toEqual([]);
 
     await page.getByRole('button', { name: 'Mark all read' }).click();
     await page.getByRole('link', { name: 'Notifications, 0 unread' }).waitFor();
@@ -76,6 +93,7 @@ describeE2E('notifications and the account', () => {
     const secret = (await page.getByTestId('mfa-secret').textContent())!.trim();
     expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
     await screenshot(page, 'account-mfa');
+    expect(await seriousViolations(page)).toEqual([]);
 
     const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) });
     await page.getByLabel('Authenticator code').fill(totp.generate());
@@ -93,14 +111,8 @@ describeE2E('notifications and the account', () => {
     await page.getByRole('button', { name: /sign in/i }).click();
     await page.waitForURL(/\/signin\/mfa/);
     // The code of the next 30 s step: the one that enabled MFA is spent (replay), its neighbours are accepted.
-    await page
-      .getByLabel(/code/i)
-      .first()
-      .fill(totp.generate({ timestamp: Date.now() + 30_000 }));
-    await page
-      .getByRole('button', { name: /verify|sign in|continue|confirm/i })
-      .first()
-      .click();
+    await page.getByLabel(/^authentication code$/i).fill(totp.generate({ timestamp: Date.now() + 30_000 }));
+    await page.getByRole('button', { name: /^verify$/i }).click();
     await page.waitForURL(/\/tests$/);
     await page.getByRole('link', { name: /Notifications, \d+ unread/ }).waitFor();
   }, 120_000);
@@ -122,6 +134,7 @@ describeE2E('notifications and the account', () => {
     expect(token).toMatch(/^tw_/);
     await page.getByRole('row', { name: /ci-nightly/ }).waitFor();
     await screenshot(page, 'api-tokens');
+    expect(await seriousViolations(page)).toEqual([]);
 
     const use = () =>
       e2e.app.inject({ method: 'GET', url: '/api/tests', headers: { authorization: `Bearer ${token}` } });
@@ -137,4 +150,29 @@ describeE2E('notifications and the account', () => {
     await page.getByText('No API tokens yet.').waitFor();
     expect((await use()).statusCode).toBe(401);
   }, 120_000);
+
+  it('has no serious or critical axe violation on the account tabs and the notification preferences, light and dark', async () => {
+    const { email } = await e2e.createAccount();
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const page = await e2e.newPage({ colorScheme });
+      await e2e.signIn(page, email);
+      for (const [path, heading] of [
+        ['/account', 'Profile'],
+        ['/account/security', 'Two-factor authentication'],
+        ['/account/providers', 'Sign-in providers'],
+        ['/account/sessions', 'Sessions'],
+        ['/account/tokens', 'Your API tokens'],
+        ['/notifications/preferences', 'By type'],
+      ] as const) {
+        await page.goto(path);
+        await page.getByRole('heading', { name: heading }).waitFor();
+        await page
+          .getByRole('status')
+          .filter({ hasText: /loading/i })
+          .first()
+          .waitFor({ state: 'detached' });
+        expect(await seriousViolations(page), `${path} (${colorScheme})`).toEqual([]);
+      }
+    }
+  }, 180_000);
 });

@@ -32,13 +32,9 @@ export function NotificationBell() {
     },
   });
   const count = unread.data?.count ?? 0;
+  // Its name is the hidden sentence ("Notifications, 2 unread"); the visible word and badge say the same.
   return (
-    <Link
-      to={paths.notifications}
-      className="btn btn-small"
-      aria-label={t('bell.label', { count })}
-      data-unread={count}
-    >
+    <Link to={paths.notifications} className="btn btn-small" data-unread={count}>
       <svg width="16" height="16" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
         <path
           fill="currentColor"
@@ -51,6 +47,7 @@ export function NotificationBell() {
           {count > 99 ? '99+' : count}
         </span>
       )}
+      <span className="sr-only">{t('bell.label', { count })}</span>
     </Link>
   );
 }
