@@ -1,0 +1,25 @@
+import { createElement, type ComponentType } from 'react';
+import { ApiResult } from './ApiResult';
+import { GenericResult } from './GenericResult';
+import { PerformanceResult } from './PerformanceResult';
+import { StressResult } from './StressResult';
+import type { ResultProps } from './types';
+
+/**
+ * The result view of each engine, by the engine's name. A later engine (Lighthouse, accessibility) adds
+ * its own line here; any engine without one gets the generic view.
+ */
+const views: Record<string, ComponentType<ResultProps>> = {
+  api: ApiResult,
+  performance: PerformanceResult,
+  stress: StressResult,
+};
+
+export function resultViewFor(engine: string): ComponentType<ResultProps> {
+  return views[engine] ?? GenericResult;
+}
+
+/** The result of a test in its engine's view. */
+export function ResultView(props: ResultProps) {
+  return createElement(resultViewFor(props.test.type), props);
+}
