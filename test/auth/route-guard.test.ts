@@ -29,6 +29,8 @@ const UUID = '3f1c2b9e-5d4a-4c8e-9b7f-0a1b2c3d4e5f';
 /** The routes anyone may call. Anything else that turns up public is a finding. */
 const EXPECTED_PUBLIC = [
   'GET /',
+  'GET /assets/*', // the dashboard's bundles (web/dist/assets)
+  'GET /favicon.svg', // the dashboard's icon
   'POST /api/auth/register',
   'POST /api/auth/login',
   'POST /api/auth/refresh',

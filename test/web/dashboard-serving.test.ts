@@ -62,6 +62,12 @@ describe('the dashboard served by the API', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/javascript/);
     expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    const missing = await app.inject({ url: '/assets/no-such-file.js' });
+    expect(missing.statusCode).toBe(404);
+    const icon = await app.inject({ url: '/favicon.svg' });
+    expect(icon.statusCode).toBe(200);
+    expect(icon.headers['content-type']).toMatch(/image\/svg/);
+    expect(icon.headers['cache-control']).toBe('public, max-age=0');
     const page = await app.inject({ url: '/', headers: HTML });
     const csp = String(page.headers['content-security-policy']);
     const scriptSrc = /script-src ([^;]+)/.exec(csp)?.[1] ?? /default-src ([^;]+)/.exec(csp)?.[1];

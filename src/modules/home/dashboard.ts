@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { markRoutesPublic } from '../auth/index.ts';
 
@@ -39,30 +39,33 @@ function sendPage(reply: FastifyReply, html: string): FastifyReply {
 }
 
 /**
- * Serves web/dist: `/` is the page, `/assets/*` are content-hashed bundles cached for a year
- * (`immutable`); anything else there (icons) is revalidated. Client routes come through `fallback`.
+ * Serves web/dist: `/` is the page; `/assets/*` are content-hashed bundles cached for a year (`immutable`),
+ * under one wildcard route (one route, not one per file, so the routes do not change with each build; a
+ * missing file is a 404); the few files of web/public beside the page (the icon) each get a route and are
+ * revalidated. Client routes come through `fallback`.
  */
 export async function registerDashboard(app: FastifyInstance, dashboard: Dashboard, dist = DASHBOARD_DIST) {
   const html = dashboard.indexHtml;
   if (html === null) return;
+  const topFiles = readdirSync(dist, { withFileTypes: true })
+    .filter((e) => e.isFile() && e.name !== 'index.html')
+    .map((e) => e.name);
   await app.register(async (scope) => {
     scope.addHook('onRoute', markRoutesPublic);
     await scope.register(fastifyStatic, {
-      root: dist,
+      root: `${dist}assets`,
+      prefix: '/assets/',
       index: false,
-      wildcard: false,
-      // The page is served below, not as a file, so it gets the no-cache header on every path.
-      allowedPath: (path) => path !== '/index.html',
-      setHeaders: (reply, path) => {
-        const hashed = path.includes('/assets/');
-        void reply.header(
-          'cache-control',
-          hashed ? 'public, max-age=31536000, immutable' : 'public, max-age=0',
-        );
-      },
+      wildcard: true,
+      setHeaders: (reply) => void reply.header('cache-control', 'public, max-age=31536000, immutable'),
       schemaHide: true,
       cacheControl: false,
     });
+    for (const name of topFiles) {
+      scope.get(`/${name}`, { schema: { hide: true } }, async (_req, reply) =>
+        reply.header('cache-control', 'public, max-age=0').sendFile(name, dist),
+      );
+    }
     scope.get('/', { schema: { hide: true } }, async (_req, reply) => sendPage(reply, html));
   });
 }
