@@ -57,14 +57,16 @@ export async function registerDashboard(app: FastifyInstance, dashboard: Dashboa
       prefix: '/assets/',
       index: false,
       wildcard: true,
-      setHeaders: (reply) => void reply.header('cache-control', 'public, max-age=31536000, immutable'),
+      setHeaders: (reply, path) =>
+        void reply.header(
+          'cache-control',
+          path.startsWith(`${dist}assets`) ? 'public, max-age=31536000, immutable' : 'public, max-age=0',
+        ),
       schemaHide: true,
       cacheControl: false,
     });
     for (const name of topFiles) {
-      scope.get(`/${name}`, { schema: { hide: true } }, async (_req, reply) =>
-        reply.header('cache-control', 'public, max-age=0').sendFile(name, dist),
-      );
+      scope.get(`/${name}`, { schema: { hide: true } }, async (_req, reply) => reply.sendFile(name, dist));
     }
     scope.get('/', { schema: { hide: true } }, async (_req, reply) => sendPage(reply, html));
   });
