@@ -51,24 +51,42 @@ describeE2E('notifications and the account', () => {
     await e2e.signIn(page, email);
     await page.getByRole('link', { name: 'Notifications, 0 unread' }).waitFor();
 
+    // A test of this user finishes: its outcome arrives on the bell.
+    const login = await e2e.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email, password: PASSWORD },
+    });
+    const { accessToken } = login.json<{ accessToken: string }>();
+    const run = await e2e.app.inject({
+      method: 'POST',
+      url: '/api/tests',
+      headers: { authorization: `Bearer ${accessToken}` },
+      payload: { type: 'api', url: `${e2e.target.url}/hello` },
+    });
+    expect(run.statusCode, run.body).toBe(202);
+    const { testId } = run.json<{ testId: string }>();
+    await page.getByRole('link', { name: 'Notifications, 1 unread' }).waitFor({ timeout: 60_000 });
+    // Then an announcement to everyone.
     await broadcast(
       'Scheduled maintenance on Sunday',
       'The dashboard will be read-only from 02:00 to 03:00 UTC while the database is upgraded.',
     );
-    await page.getByRole('link', { name: 'Notifications, 1 unread' }).waitFor({ timeout: 30_000 });
+    await page.getByRole('link', { name: 'Notifications, 2 unread' }).waitFor({ timeout: 30_000 });
     await broadcast(
       'New: compare two test runs',
       'Pick two runs of a test to see their metrics side by side.',
       '/tests',
     );
-    await page.getByRole('link', { name: 'Notifications, 2 unread' }).waitFor({ timeout: 30_000 });
+    await page.getByRole('link', { name: 'Notifications, 3 unread' }).waitFor({ timeout: 30_000 });
     expect(new URL(page.url()).pathname).toBe('/tests'); // no navigation, no reload
 
-    await page.getByRole('link', { name: /^Notifications, 2 unread$/ }).click();
+    await page.getByRole('link', { name: /^Notifications, 3 unread$/ }).click();
     await page.getByRole('heading', { level: 1, name: 'Notifications' }).waitFor();
     const items = page.locator('.inbox-item');
-    await expect.poll(() => items.count(), { timeout: 20_000 }).toBe(2);
-    expect(await page.locator('.inbox-item.unread').count()).toBe(2);
+    await expect.poll(() => items.count(), { timeout: 20_000 }).toBe(3);
+    expect(await page.locator('.inbox-item.unread').count()).toBe(3);
+    await page.getByRole('button', { name: /^Test completed: api / }).waitFor();
     await page.getByRole('button', { name: /^New: compare two test runs/ }).waitFor();
     await screenshot(page, 'inbox');
     expect(await seriousViolations(page)).toEqual([]);
@@ -76,11 +94,11 @@ describeE2E('notifications and the account', () => {
     await page.getByRole('button', { name: 'Mark all read' }).click();
     await page.getByRole('link', { name: 'Notifications, 0 unread' }).waitFor();
     await expect.poll(() => page.locator('.inbox-item.unread').count(), { timeout: 20_000 }).toBe(0);
-    expect(await items.count()).toBe(2);
+    expect(await items.count()).toBe(3);
 
-    // Opening a notification follows its link.
-    await page.getByRole('button', { name: /^New: compare two test runs/ }).click();
-    await page.waitForURL(/\/tests$/);
+    // Opening a notification follows its link: a test's outcome leads to the test.
+    await page.getByRole('button', { name: /^Test completed: api / }).click();
+    await page.waitForURL(new RegExp(`/tests/${testId}$`));
   }, 120_000);
 
   it('turns on two-factor authentication from the account page, and sign-in then asks for a code', async () => {
@@ -133,6 +151,7 @@ describeE2E('notifications and the account', () => {
     const token = (await shown.textContent())!.trim();
     expect(token).toMatch(/^tw_/);
     await page.getByRole('row', { name: /ci-nightly/ }).waitFor();
+    await page.evaluate('window.scrollTo(0, 0)');
     await screenshot(page, 'api-tokens');
     expect(await seriousViolations(page)).toEqual([]);
 

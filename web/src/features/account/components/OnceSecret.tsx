@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CopyButton } from '../../../components/ui';
 
@@ -27,8 +27,14 @@ export function OnceSecret({
   onDone: () => void;
 }) {
   const { t } = useTranslation('account');
+  const ref = useRef<HTMLDivElement>(null);
+  // Brought into view and focused when it appears, so nobody misses the one chance to copy it.
+  useEffect(() => {
+    ref.current?.scrollIntoView({ block: 'nearest' });
+    ref.current?.focus({ preventScroll: true });
+  }, []);
   return (
-    <div className="secret-once" role="region" aria-label={title}>
+    <div ref={ref} tabIndex={-1} className="secret-once" role="region" aria-label={title}>
       <p>
         <strong>{title}</strong> {t('once.warning')}
       </p>

@@ -19,8 +19,8 @@ type Setup = ResponseOf<'/api/auth/mfa/setup', 'post'>;
 export default function SecurityPage() {
   return (
     <>
-      <PasswordCard />
       <MfaCard />
+      <PasswordCard />
     </>
   );
 }

@@ -56,19 +56,69 @@ export default function TokensPage() {
 
   return (
     <>
+      {created && (
+        <OnceSecret
+          title={t('tokens.createdTitle', { name: created.name })}
+          text={created.token}
+          onDone={() => setCreated(null)}
+        >
+          <p>
+            <code data-testid="new-token">{created.token}</code>
+          </p>
+        </OnceSecret>
+      )}
+      <Card title={t('tokens.title')}>
+        <FormError error={revoke.error} />
+        <QueryView query={tokens}>
+          {({ items }) =>
+            items.length === 0 ? (
+              <Empty title={t('tokens.empty')} />
+            ) : (
+              <div className="table-wrap">
+                <table>
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('tokens.name')}</th>
+                      <th scope="col">{t('tokens.prefix')}</th>
+                      <th scope="col">{t('tokens.scopes')}</th>
+                      <th scope="col">{t('tokens.created')}</th>
+                      <th scope="col">{t('tokens.expires')}</th>
+                      <th scope="col">{t('tokens.lastUsed')}</th>
+                      <th scope="col">
+                        <span className="sr-only">{t('tokens.actions')}</span>
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {items.map((tok) => (
+                      <tr key={tok.id}>
+                        <th scope="row">{tok.name}</th>
+                        <td>
+                          <code>{tok.prefix}…</code>
+                        </td>
+                        <td>{tok.scopes.join(', ')}</td>
+                        <td>{formatDateTime(tok.createdAt)}</td>
+                        <td>{tok.expiresAt ? formatDateTime(tok.expiresAt) : t('tokens.expiries.never')}</td>
+                        <td>{tok.lastUsedAt ? formatRelative(tok.lastUsedAt) : t('tokens.neverUsed')}</td>
+                        <td>
+                          <ConfirmButton
+                            label={t('tokens.revoke')}
+                            confirmLabel={t('tokens.revokeConfirm', { name: tok.name })}
+                            disabled={revoke.isPending}
+                            onConfirm={() => revoke.mutate(tok.id)}
+                          />
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )
+          }
+        </QueryView>
+      </Card>
       <Card title={t('tokens.createTitle')}>
         <p className="muted">{t('tokens.intro')}</p>
-        {created && (
-          <OnceSecret
-            title={t('tokens.createdTitle', { name: created.name })}
-            text={created.token}
-            onDone={() => setCreated(null)}
-          >
-            <p>
-              <code data-testid="new-token">{created.token}</code>
-            </p>
-          </OnceSecret>
-        )}
         <form
           className="form-narrow"
           onSubmit={(e: FormEvent) => {
@@ -122,56 +172,6 @@ export default function TokensPage() {
             {t('tokens.create')}
           </button>
         </form>
-      </Card>
-      <Card title={t('tokens.title')}>
-        <FormError error={revoke.error} />
-        <QueryView query={tokens}>
-          {({ items }) =>
-            items.length === 0 ? (
-              <Empty title={t('tokens.empty')} />
-            ) : (
-              <div className="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('tokens.name')}</th>
-                      <th scope="col">{t('tokens.prefix')}</th>
-                      <th scope="col">{t('tokens.scopes')}</th>
-                      <th scope="col">{t('tokens.created')}</th>
-                      <th scope="col">{t('tokens.expires')}</th>
-                      <th scope="col">{t('tokens.lastUsed')}</th>
-                      <th scope="col">
-                        <span className="sr-only">{t('tokens.actions')}</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {items.map((tok) => (
-                      <tr key={tok.id}>
-                        <th scope="row">{tok.name}</th>
-                        <td>
-                          <code>{tok.prefix}…</code>
-                        </td>
-                        <td>{tok.scopes.join(', ')}</td>
-                        <td>{formatDateTime(tok.createdAt)}</td>
-                        <td>{tok.expiresAt ? formatDateTime(tok.expiresAt) : t('tokens.expiries.never')}</td>
-                        <td>{tok.lastUsedAt ? formatRelative(tok.lastUsedAt) : t('tokens.neverUsed')}</td>
-                        <td>
-                          <ConfirmButton
-                            label={t('tokens.revoke')}
-                            confirmLabel={t('tokens.revokeConfirm', { name: tok.name })}
-                            disabled={revoke.isPending}
-                            onConfirm={() => revoke.mutate(tok.id)}
-                          />
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            )
-          }
-        </QueryView>
       </Card>
     </>
   );
