@@ -1,6 +1,6 @@
 import { useEffect, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { AuthPreferences } from './AuthPreferences';
+import { Preferences } from '../../../components/Preferences';
 import '../auth.css';
 
 /** A signed-out page: the product's name and the pickers, then one centred card with the page's h1. */
@@ -25,7 +25,7 @@ export function AuthLayout({
           <p className="auth-brand">{t('appName')}</p>
           <p className="muted auth-tagline">{ta('tagline')}</p>
         </div>
-        <AuthPreferences />
+        <Preferences />
       </header>
       <section className="card auth-card">
         <h1>{title}</h1>

@@ -1,17 +1,14 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { LANGUAGES, setLanguage, type Language } from '../../../lib/i18n/i18n';
-import { applyTheme, savedTheme, type Theme } from '../../../lib/theme';
+import { LANGUAGES, setLanguage, type Language } from '../lib/i18n/i18n';
+import { applyTheme, savedTheme, type Theme } from '../lib/theme';
 
-/**
- * Language and theme pickers for the signed-out pages. The same as app/Preferences.tsx, which features
- * cannot import: it belongs in components/ for both.
- */
-export function AuthPreferences() {
+/** Language and theme pickers: in the signed-in header and on the sign-in pages. */
+export function Preferences() {
   const { t, i18n } = useTranslation();
   const [theme, setTheme] = useState<Theme>(savedTheme());
   return (
-    <div className="row auth-preferences">
+    <div className="row preferences">
       <select
         aria-label={t('language')}
         value={i18n.language}
