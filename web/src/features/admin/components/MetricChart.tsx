@@ -42,11 +42,27 @@ export function MetricChart({
   const pending = results.some((r) => r.isPending);
   const series = results.map((r) => r.data);
   const data = merge(series, lines);
+  const samples = data[0].length;
+  // The whole range on the x axis (a gap where there are no samples), so one point or a young platform
+  // reads as "recent" rather than filling the chart.
+  const first = series[0];
+  if (first) {
+    const from = Math.round(Date.parse(first.from) / 1000);
+    const to = Math.round(Date.parse(first.to) / 1000);
+    if (!samples || data[0][0]! > from) {
+      data[0].unshift(from);
+      for (let i = 1; i < data.length; i++) (data[i] as Array<number | null>).unshift(null);
+    }
+    if (data[0][data[0].length - 1]! < to) {
+      data[0].push(to);
+      for (let i = 1; i < data.length; i++) (data[i] as Array<number | null>).push(null);
+    }
+  }
 
   if (pending) return <Loading />;
   if (error) return <ErrorState error={error} retry={() => results.forEach((r) => void r.refetch())} />;
   return (
-    <div>
+    <div data-samples={samples}>
       <TimeSeriesChart
         title={title}
         data={data}
@@ -54,7 +70,7 @@ export function MetricChart({
         units={{ left: unit }}
         height={200}
       />
-      {data[0].length === 0 && <p className="muted">{t('overview.noPoints')}</p>}
+      {samples === 0 && <p className="muted">{t('overview.noPoints')}</p>}
     </div>
   );
 }

@@ -160,7 +160,7 @@ function OverviewCards({ overview: o }: { overview: Overview }) {
         <StatusChip value={o.status} />
         <span className="muted">{t('overview.at', { at: formatDateTime(o.at) })}</span>
       </div>
-      <div className="grid">
+      <div className="grid admin-components">
         <Component
           name={t('overview.instances')}
           part={o.instances}
