@@ -24,16 +24,14 @@ function useFilters() {
     scheduleId: params.get('schedule') || undefined,
     search: params.get('q') || undefined,
   };
-  const set = (key: string, value: string) =>
-    setParams(
-      (prev) => {
-        const next = new URLSearchParams(prev);
-        if (value) next.set(key, value);
-        else next.delete(key);
-        return next;
-      },
-      { replace: true },
-    );
+  // From the address as it is now, not as this render saw it: two quick changes (typing, then a select)
+  // must not undo each other.
+  const set = (key: string, value: string) => {
+    const next = new URLSearchParams(window.location.search);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    setParams(next, { replace: true });
+  };
   return { filters, params, set, clear: () => setParams({}, { replace: true }) };
 }
 
