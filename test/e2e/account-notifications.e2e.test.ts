@@ -194,4 +194,25 @@ describeE2E('notifications and the account', () => {
       }
     }
   }, 180_000);
+
+  it('saves the display name and the Chinese locale, and switches the dashboard to Chinese', async () => {
+    const { email } = await e2e.createAccount();
+    const page = await e2e.newPage();
+    await e2e.signIn(page, email);
+    await page.goto('/account');
+    await page.getByLabel('Display name').fill('Ada Lovelace');
+    await page.getByRole('combobox', { name: 'Language', exact: true }).last().selectOption('zh-CN');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('heading', { level: 1, name: '账户' }).waitFor();
+    await page.getByRole('link', { name: /^通知，0 条未读$/ }).waitFor();
+    const me = await e2e.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email, password: PASSWORD },
+    });
+    expect(me.json<{ user: { displayName: string; locale: string } }>().user).toMatchObject({
+      displayName: 'Ada Lovelace',
+      locale: 'zh-CN',
+    });
+  }, 120_000);
 });
