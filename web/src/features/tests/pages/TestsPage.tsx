@@ -143,11 +143,13 @@ export default function TestsPage() {
 function LiveIndicator() {
   const { t } = useTranslation();
   const state = useConnectionState();
-  return state === 'open' ? (
-    <Chip value="ok" label={t('state.live')} />
-  ) : (
-    <span className="muted" role="status">
-      {t('state.offline')}
+  return (
+    <span className="tests-live" role="status">
+      {state === 'open' ? (
+        <Chip value="ok" label={t('state.live')} />
+      ) : (
+        <span className="muted">{t('state.offline')}</span>
+      )}
     </span>
   );
 }
