@@ -41,7 +41,16 @@ export function firstPageJsBytes(): { bytes: number; files: string[] } {
 
 export async function buildWeb(): Promise<void> {
   const { build } = await import('vite');
-  await build({ configFile: join(WEB, 'vite.config.ts'), logLevel: 'warn' });
+  // Vite follows NODE_ENV when it is set: under vitest (NODE_ENV=test) it would build React's development
+  // runtime. The dashboard is always built for production.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: join(WEB, 'vite.config.ts'), logLevel: 'warn', mode: 'production' });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
   const { bytes } = firstPageJsBytes();
   if (bytes > FIRST_PAGE_JS_BUDGET) {
     throw new Error(

@@ -56,4 +56,12 @@ describe('the dashboard sources', () => {
     expect(scripts.length).toBeGreaterThan(0);
     expect(bytes).toBeLessThanOrEqual(FIRST_PAGE_JS_BUDGET);
   });
+
+  it('is a production build even when built under vitest (NODE_ENV=test): no React development runtime', () => {
+    const assets = fileURLToPath(new URL('../../web/dist/assets/', import.meta.url));
+    const dev = readdirSync(assets).filter(
+      (f) => f.endsWith('.js') && readFileSync(join(assets, f), 'utf8').includes('jsxDEV'),
+    );
+    expect(dev).toEqual([]);
+  });
 });
