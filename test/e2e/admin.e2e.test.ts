@@ -1,27 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { registerUser, type TestUser } from '../support/app.ts';
 import { waitFor } from '../support/wait.ts';
 import { hangEngine, sleepEngine } from '../queue/support/test-engines.ts';
+import { seriousViolations } from './support/axe.ts';
 import { describeE2E, screenshot, startE2E, type E2E } from './support/e2e.ts';
-
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/**
- * axe-core's serious and critical violations in the page's main content as it is now (WCAG 2.1 A/AA and
- * best practice): these pages' own markup; the shell around them is judged by quality.e2e.test.ts.
- */
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE_SOURCE);
-  const violations = (await page.evaluate(
-    `axe.run('main', { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } }).then((r) => r.violations)`,
-  )) as Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: string[] }> }>;
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 describeE2E('the admin pages', () => {
   let e2e: E2E;
@@ -156,7 +138,7 @@ describeE2E('the admin pages', () => {
       await e2e.signIn(page, admin.email);
       const check = async (what: string) => {
         await page.locator('.state-loading').first().waitFor({ state: 'detached', timeout: 20_000 });
-        expect(await seriousViolations(page), `${colorScheme} ${what}`).toEqual([]);
+        expect(await seriousViolations(page, 'main'), `${colorScheme} ${what}`).toEqual([]);
       };
       for (const path of ['/admin', '/admin/queue', '/admin/cache']) {
         await page.goto(path);

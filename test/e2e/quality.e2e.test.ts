@@ -1,28 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import { seriousViolations } from './support/axe.ts';
 import { describeE2E, startE2E, type E2E } from './support/e2e.ts';
-
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: Array<{ target: string[] }>;
-}
-
-/** axe-core's serious and critical violations on the page as it is now (WCAG 2.1 A and AA rules). */
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE_SOURCE);
-  const violations = (await page.evaluate(
-    `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } }).then((r) => r.violations)`,
-  )) as AxeViolation[];
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 /** The main pages a signed-in admin reaches from the navigation. */
 const SIGNED_IN_PAGES = [
@@ -38,6 +16,12 @@ const SIGNED_IN_PAGES = [
   '/admin',
   '/admin/queue',
   '/admin/users',
+  '/admin/cache',
+  '/admin/outbox',
+  '/alerts/deliveries',
+  '/notifications/preferences',
+  '/account/security',
+  '/account/tokens',
 ];
 
 describeE2E('the dashboard: accessibility, language, theme, speed', () => {

@@ -6,7 +6,7 @@ import { Loading } from '../components/states';
 import { useUser } from '../lib/auth/use-session';
 import { useConnectionState } from '../lib/realtime/use-channel';
 import { paths } from '../lib/paths';
-import { signOut } from './sign-out';
+import { signOut } from '../lib/auth/sign-out';
 import { Preferences } from '../components/Preferences';
 
 /** The signed-in frame of every page: navigation, the live bell, language and theme, sign-out. */

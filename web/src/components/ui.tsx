@@ -135,6 +135,15 @@ const STATUS_TONE: Record<string, string> = {
   pending: 'warn',
   low: 'info',
   info: 'muted',
+  up: 'ok',
+  sent: 'ok',
+  degraded: 'warn',
+  down: 'bad',
+  disabled: 'bad',
+  sending: 'accent',
+  stopped: 'muted',
+  admin: 'accent',
+  user: 'muted',
 };
 
 /** A status or severity as a coloured chip with its (translated) label. */

@@ -4,7 +4,7 @@ import { api, call } from '../../../lib/api/client';
 import { Card, Chip, FormError } from '../../../components/ui';
 import { Empty, QueryView } from '../../../components/states';
 import { formatDateTime } from '../../../lib/format';
-import { ConfirmButton } from '../components/ConfirmButton';
+import { ConfirmButton } from '../../../components/ConfirmButton';
 import { accountKeys } from '../hooks/use-me';
 
 type Provider = 'google' | 'github';

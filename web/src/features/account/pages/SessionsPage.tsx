@@ -7,9 +7,9 @@ import { Card, Chip, FormError } from '../../../components/ui';
 import { Empty, QueryView } from '../../../components/states';
 import { formatDateTime, formatRelative } from '../../../lib/format';
 import { paths } from '../../../lib/paths';
-import { ConfirmButton } from '../components/ConfirmButton';
+import { ConfirmButton } from '../../../components/ConfirmButton';
 import { accountKeys } from '../hooks/use-me';
-import { forgetSession } from '../hooks/local-sign-out';
+import { forgetSession } from '../../../lib/auth/sign-out';
 
 /** A short description of a browser from its User-Agent ("Chrome on Linux"). */
 function device(ua: string | null): string | null {

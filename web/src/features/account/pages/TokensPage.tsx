@@ -8,7 +8,7 @@ import { useUser } from '../../../lib/auth/use-session';
 import { Card, Field, FormError, Select } from '../../../components/ui';
 import { Empty, QueryView } from '../../../components/states';
 import { formatDateTime, formatRelative } from '../../../lib/format';
-import { ConfirmButton } from '../components/ConfirmButton';
+import { ConfirmButton } from '../../../components/ConfirmButton';
 import { OnceSecret } from '../components/OnceSecret';
 import { accountKeys } from '../hooks/use-me';
 

@@ -6,7 +6,7 @@ import { Empty, QueryView } from '../../../components/states';
 import { formatMetric } from '../../../lib/format';
 import { adminApi, adminKeys, type CacheStats } from '../api/admin-api';
 import { AdminLayout } from '../components/AdminLayout';
-import { ConfirmButton } from '../components/ConfirmButton';
+import { ConfirmButton } from '../../../components/ConfirmButton';
 import { Figures } from '../components/Figures';
 
 type By = 'key' | 'pattern' | 'tag';

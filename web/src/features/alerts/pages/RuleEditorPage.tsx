@@ -5,7 +5,7 @@ import { FormError, Page } from '../../../components/ui';
 import { ErrorState, Loading } from '../../../components/states';
 import { paths } from '../../../lib/paths';
 import { useDeleteRule, useRotateSecret, useRule, useTestSend, type Rule } from '../api/alerts';
-import { useEngines } from '../api/engines';
+import { useEngines } from '../../../lib/api/engines';
 import { AlertsNav } from '../components/AlertsNav';
 import { RuleForm } from '../components/RuleForm';
 import { SecretReveal } from '../components/SecretReveal';

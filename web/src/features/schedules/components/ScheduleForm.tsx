@@ -5,7 +5,7 @@ import { Card, Field, FormError, Select } from '../../../components/ui';
 import { Loading, ErrorState } from '../../../components/states';
 import { isApiError } from '../../../lib/api/problem';
 import { paths } from '../../../lib/paths';
-import { useEngines } from '../api/engines';
+import { useEngines } from '../../../lib/api/engines';
 import { useSaveSchedule, type Schedule, type ScheduleInput } from '../api/schedules';
 import { optionDefaults } from '../lib/option-defaults';
 import { TimingPreview } from './TimingPreview';

@@ -5,7 +5,7 @@ import { Card, Chip, Page } from '../../../components/ui';
 import { Empty, ErrorState, Loading, QueryView } from '../../../components/states';
 import { formatDateTime, formatMetric, formatRelative } from '../../../lib/format';
 import { paths } from '../../../lib/paths';
-import { useEngines } from '../api/engines';
+import { useEngines } from '../../../lib/api/engines';
 import {
   useSchedule,
   useScheduleRuns,

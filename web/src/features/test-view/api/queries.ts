@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, call } from '../../../lib/api/client';
-import type { Engine, ResponseOf } from '../../../lib/api/types';
+import type { ResponseOf } from '../../../lib/api/types';
 
 export type TestView = ResponseOf<'/api/tests/{testId}', 'get'>;
 export type TestResult = ResponseOf<'/api/tests/{testId}/result', 'get'>;
@@ -15,7 +15,6 @@ export const keys = {
   test: (id: string) => ['tests', 'one', id] as const,
   result: (id: string) => ['tests', 'one', id, 'result'] as const,
   live: (id: string) => ['tests', 'one', id, 'live'] as const,
-  engines: ['engines'] as const,
   sameKind: (type: string) => ['test-view', 'same-kind', type] as const,
 };
 
@@ -46,15 +45,6 @@ export function useTestLive(id: string, status: string | undefined) {
     refetchInterval: status === 'queued' ? 3000 : false,
     refetchOnWindowFocus: false,
     queryFn: () => call(api.GET('/api/tests/{testId}/live', { params: { path: { testId: id } } })),
-  });
-}
-
-export function useEngines() {
-  return useQuery({
-    queryKey: keys.engines,
-    staleTime: 5 * 60_000,
-    queryFn: () => call(api.GET('/api/engines')),
-    select: (d) => new Map<string, Engine>(d.engines.map((e) => [e.name, e])),
   });
 }
 

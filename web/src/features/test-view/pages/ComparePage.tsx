@@ -6,7 +6,8 @@ import { ErrorState, Loading } from '../../../components/states';
 import { ScoreGauge } from '../../../components/ScoreGauge';
 import { formatDateTime, formatMetric } from '../../../lib/format';
 import { paths } from '../../../lib/paths';
-import { useEngines, useTestResult, type TestResult } from '../api/queries';
+import { useTestResult, type TestResult } from '../api/queries';
+import { useEngineMap } from '../../../lib/api/engines';
 import { unitOf } from '../components/results/parts';
 import '../test-view.css';
 
@@ -30,7 +31,7 @@ export default function ComparePage() {
   const valid = UUID.test(a) && UUID.test(b);
   const left = useTestResult(a, valid);
   const right = useTestResult(b, valid);
-  const engines = useEngines();
+  const engines = useEngineMap();
 
   return (
     <Page title={t('compare.title')}>

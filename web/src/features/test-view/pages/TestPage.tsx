@@ -8,7 +8,6 @@ import { paths } from '../../../lib/paths';
 import { useConnectionState } from '../../../lib/realtime/use-channel';
 import {
   FINISHED,
-  useEngines,
   useSameKind,
   useTest,
   useTestActions,
@@ -16,6 +15,7 @@ import {
   useTestResult,
   type TestView,
 } from '../api/queries';
+import { useEngineMap } from '../../../lib/api/engines';
 import { useLiveTest } from '../hooks/use-live-test';
 import { StressCharts } from '../components/StressCharts';
 import { ResultView } from '../components/results/registry';
@@ -36,7 +36,7 @@ export default function TestPage() {
 
 function TestBody({ test }: { test: TestView }) {
   const { t } = useTranslation('testView');
-  const engines = useEngines();
+  const engines = useEngineMap();
   const engine = engines.data?.get(test.type);
   const streamsLive = engine?.streamsLive ?? false;
   useLiveTest(test.testId, test.status, streamsLive);

@@ -18,7 +18,6 @@ export type TestPages = InfiniteData<TestList, string | undefined>;
 export const testKeys = {
   lists: ['tests', 'list'] as const,
   list: (f: TestFilters) => ['tests', 'list', f] as const,
-  engines: ['engines'] as const,
   schedules: ['schedules', 'filter-options'] as const,
 };
 
@@ -32,14 +31,6 @@ export function useTestList(filters: TestFilters) {
       call(api.GET('/api/tests', { params: { query: { ...filters, limit: PAGE_SIZE, cursor: pageParam } } })),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
-  });
-}
-
-export function useEngines() {
-  return useQuery({
-    queryKey: testKeys.engines,
-    queryFn: () => call(api.GET('/api/engines')),
-    staleTime: 60_000,
   });
 }
 

@@ -6,7 +6,8 @@ import { Empty, QueryView } from '../../../components/states';
 import { isApiError } from '../../../lib/api/problem';
 import type { Engine } from '../../../lib/api/types';
 import { paths } from '../../../lib/paths';
-import { useCreateTest, useEngines } from '../api/tests';
+import { useCreateTest } from '../api/tests';
+import { useEngines } from '../../../lib/api/engines';
 import { SchemaForm, type FieldErrors } from '../components/SchemaForm';
 import { PRESETS, type Preset } from '../lib/presets';
 import { compact, initialValue, pickKnown, type JsonSchema } from '../lib/schema';
@@ -19,11 +20,7 @@ export default function NewTestPage() {
     <Page title={t('new.title')}>
       <QueryView query={engines}>
         {(data) =>
-          data.engines.length === 0 ? (
-            <Empty title={t('new.noEngines')} />
-          ) : (
-            <NewTestForm engines={data.engines} />
-          )
+          data.length === 0 ? <Empty title={t('new.noEngines')} /> : <NewTestForm engines={data} />
         }
       </QueryView>
     </Page>

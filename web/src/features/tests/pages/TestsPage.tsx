@@ -7,7 +7,8 @@ import { formatDateTime, formatDuration, formatMetric, formatRelative } from '..
 import { paths } from '../../../lib/paths';
 import { useConnectionState } from '../../../lib/realtime/use-channel';
 import { useUser } from '../../../lib/auth/use-session';
-import { useEngines, useScheduleOptions, useTestList, type TestFilters, type TestRow } from '../api/tests';
+import { useScheduleOptions, useTestList, type TestFilters, type TestRow } from '../api/tests';
+import { useEngines } from '../../../lib/api/engines';
 import { useLiveTests } from '../hooks/use-live-tests';
 import '../tests.css';
 
@@ -228,7 +229,7 @@ function Filters({ filters, set }: { filters: TestFilters; set(key: string, valu
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [search]);
 
-  const typeNames = engines.data?.engines.map((e) => e.name) ?? [];
+  const typeNames = engines.data?.map((e) => e.name) ?? [];
   if (filters.type && !typeNames.includes(filters.type)) typeNames.push(filters.type);
   const scheduleItems = schedules.data?.items ?? [];
 

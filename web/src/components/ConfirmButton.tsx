@@ -1,42 +1,49 @@
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
-/** A destructive button that asks once more in place (no modal): the first click arms it, the second acts. */
+/**
+ * A destructive action asked twice, in place: the first click shows the question (when given) with
+ * "confirm" and "cancel" buttons — no browser dialog, so it is themed, translated and reachable by keyboard.
+ */
 export function ConfirmButton({
   label,
+  question,
   confirmLabel,
   onConfirm,
   disabled,
   className = 'btn btn-small btn-danger',
 }: {
   label: ReactNode;
-  confirmLabel: string;
+  question?: ReactNode;
+  confirmLabel: ReactNode;
   onConfirm: () => void;
   disabled?: boolean;
   className?: string;
 }) {
   const { t } = useTranslation();
-  const [armed, setArmed] = useState(false);
-  if (!armed)
+  const [asking, setAsking] = useState(false);
+  if (!asking)
     return (
-      <button type="button" className={className} disabled={disabled} onClick={() => setArmed(true)}>
+      <button type="button" className={className} disabled={disabled} onClick={() => setAsking(true)}>
         {label}
       </button>
     );
   return (
-    <span className="row" style={{ gap: '0.35rem' }}>
+    <span className="row confirm-group" role="group">
+      {question && <span>{question}</span>}
       <button
         type="button"
         className="btn btn-small btn-danger"
         disabled={disabled}
+        autoFocus
         onClick={() => {
-          setArmed(false);
+          setAsking(false);
           onConfirm();
         }}
       >
         {confirmLabel}
       </button>
-      <button type="button" className="btn btn-small" onClick={() => setArmed(false)}>
+      <button type="button" className="btn btn-small" onClick={() => setAsking(false)}>
         {t('action.cancel')}
       </button>
     </span>
