@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { buildTestApp, registerUser, type TestUser } from '../support/app.ts';
+import { Type } from 'typebox';
+import { buildApp } from '../../src/app.ts';
+import type { TestEngine } from '../../src/engines/index.ts';
+import { buildTestApp, registerUser, testConfig, type TestUser } from '../support/app.ts';
 
 interface EngineView {
   name: string;
@@ -45,5 +48,46 @@ describe('GET /api/engines', () => {
 
   it('needs a sign-in', async () => {
     expect((await app.inject({ url: '/api/engines' })).statusCode).toBe(401);
+  });
+});
+
+describe('an engine this machine cannot run', () => {
+  const reason = 'install Chromium (`apt install chromium`) or set CHROMIUM_PATH';
+  const browserless: TestEngine = {
+    name: 'needs-browser',
+    description: 'a test engine that needs a browser',
+    options: Type.Object({}, { additionalProperties: false }),
+    metrics: {},
+    availability: () => ({ available: false, reason }),
+    run: () => Promise.reject(new Error('must not run')),
+  };
+  let app: FastifyInstance;
+  let user: TestUser;
+  beforeAll(async () => {
+    app = await buildApp({ config: testConfig(), extraEngines: [browserless], worker: false });
+    user = await registerUser(app);
+  });
+  afterAll(async () => app.close());
+
+  it('is listed as unavailable with the reason', async () => {
+    const { engines } = (await app.inject({ url: '/api/engines', headers: user.auth })).json<{
+      engines: EngineView[];
+    }>();
+    expect(engines.find((e) => e.name === 'needs-browser')).toMatchObject({
+      available: false,
+      unavailableReason: reason,
+    });
+  });
+
+  it('refuses a test of it with a 400 on /body/type that says what to do', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/tests',
+      headers: user.auth,
+      payload: { type: 'needs-browser', url: 'http://127.0.0.1:9/' },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ errors: [{ field: '/body/type', message: reason }] });
+    expect(res.json().detail).toContain('install Chromium');
   });
 });
