@@ -116,6 +116,8 @@ describeE2E('schedules and alerts in the dashboard', () => {
     await page.getByRole('heading', { level: 1, name: 'Alert history' }).waitFor({ timeout: 30_000 });
     await page.getByText(/no alerts match/i).waitFor({ timeout: 30_000 });
     // A real api test of a slow page breaches the threshold; the history shows it without a reload.
+    const bell = page.locator('[data-unread]');
+    const unreadBefore = Number(await bell.getAttribute('data-unread'));
     const res = await e2e.app.inject({
       method: 'POST',
       url: '/api/tests',
@@ -132,5 +134,15 @@ describeE2E('schedules and alerts in the dashboard', () => {
     await row.getByText(/acknowledged/).waitFor();
     const history = await get<{ items: Array<{ acknowledgedAt: string | null }> }>('/api/alerts/history');
     expect(history.items[0]!.acknowledgedAt).not.toBeNull();
+    // The rule's in-app channel: the header's badge went up without a reload, and the inbox names the alert.
+    await expect
+      .poll(async () => Number(await bell.getAttribute('data-unread')), { timeout: 30_000 })
+      .toBeGreaterThan(unreadBefore);
+    await bell.click();
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    await page
+      .getByText(/Slow API/)
+      .first()
+      .waitFor({ timeout: 30_000 });
   });
 });
