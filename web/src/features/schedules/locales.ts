@@ -18,7 +18,7 @@ export const locales = {
       actions: 'Actions',
     },
     every: 'every {{interval}}',
-    state: { active: 'running', paused: 'paused' },
+    state: { active: 'active', paused: 'paused' },
     result: { passed: 'passed', failed: 'failed', none: 'no run yet', error: 'error' },
     action: {
       pause: 'Pause',
@@ -131,7 +131,7 @@ export const locales = {
       actions: '操作',
     },
     every: '每 {{interval}}',
-    state: { active: '运行中', paused: '已暂停' },
+    state: { active: '启用中', paused: '已暂停' },
     result: { passed: '通过', failed: '失败', none: '尚未运行', error: '出错' },
     action: {
       pause: '暂停',
