@@ -6,7 +6,7 @@ export const locales = {
     editTitle: 'Edit schedule',
     newTitle: 'New schedule',
     empty: 'No schedules yet: save a recurring test to watch a site over time.',
-    figures: { total: 'Schedules', active: 'Running', paused: 'Paused' },
+    figures: { total: 'Schedules', active: 'Active', paused: 'Paused' },
     col: {
       name: 'Name',
       url: 'URL',
@@ -119,7 +119,7 @@ export const locales = {
     editTitle: '编辑定时任务',
     newTitle: '新建定时任务',
     empty: '还没有定时任务：保存一个周期测试，持续观察网站。',
-    figures: { total: '定时任务', active: '运行中', paused: '已暂停' },
+    figures: { total: '定时任务', active: '启用中', paused: '已暂停' },
     col: {
       name: '名称',
       url: 'URL',
