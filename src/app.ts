@@ -57,6 +57,8 @@ export interface BuildOptions {
   clock?: () => number;
   /** The schedules module's clock (ticks, summaries, retention); tests move it. */
   schedulesClock?: () => number;
+  /** Where the built dashboard is (web/dist/ by default); a folder without one serves the landing page. */
+  dashboardDir?: string;
 }
 
 declare module 'fastify' {
@@ -114,6 +116,7 @@ export async function buildApp({
   monitoring,
   clock,
   schedulesClock,
+  dashboardDir,
 }: BuildOptions): Promise<FastifyInstance> {
   const app = Fastify({
     ...(logStream
@@ -139,7 +142,7 @@ export async function buildApp({
   registerTextGuard(app);
   app.addHook('onSend', async (request, reply) => void reply.header('x-request-id', request.id));
   // The dashboard's client-side routes (/tests/…) answer with its page instead of a 404.
-  const dashboard = loadDashboard();
+  const dashboard = loadDashboard(dashboardDir);
   registerErrorHandler(app, dashboard.fallback);
   app.addSchema(Problem);
 
@@ -284,7 +287,7 @@ export async function buildApp({
     instanceId,
     now: clock && (() => new Date(clock())),
   });
-  if (dashboard.indexHtml) await registerDashboard(app, dashboard);
+  if (dashboard.indexHtml) await registerDashboard(app, dashboard, dashboardDir);
   else registerHomeRoutes(app, config, VERSION);
   return app;
 }

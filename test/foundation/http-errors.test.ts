@@ -1,6 +1,10 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, registerUser } from '../support/app.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildApp } from '../../src/app.ts';
+import { buildTestApp, registerUser, testConfig } from '../support/app.ts';
 
 function expectProblem(res: LightMyRequestResponse, status: number, code?: string) {
   expect(res.statusCode).toBe(status);
@@ -145,10 +149,26 @@ describe('bad input is answered 4xx problem+json', () => {
     expect((await app.inject({ url: '/docs' })).statusCode).toBeLessThan(400);
   });
 
-  it('serves a landing page that links to the API docs', async () => {
+  it('serves the dashboard at /', async () => {
     const res = await app.inject({ url: '/' });
     expect(res.statusCode).toBe(200);
-    expect(res.body).toContain('href="/docs"');
-    expect(res.body).toContain('PGlite');
+    expect(res.body).toContain('<div id="root">');
+  });
+
+  it('serves a landing page that links to the API docs and says how to build the dashboard when it is not built', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'testweb-no-dashboard-'));
+    const bare = await buildApp({ config: testConfig(), worker: false, dashboardDir: empty });
+    try {
+      const res = await bare.inject({ url: '/', headers: { accept: 'text/html' } });
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toContain('href="/docs"');
+      expect(res.body).toContain('PGlite');
+      expect(res.body).toContain('npm run build:web');
+      // Without the dashboard a client-side path is no page: a 404 problem.
+      expect((await bare.inject({ url: '/tests', headers: { accept: 'text/html' } })).statusCode).toBe(404);
+    } finally {
+      await bare.close();
+      rmSync(empty, { recursive: true, force: true });
+    }
   });
 });

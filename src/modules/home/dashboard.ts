@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { markRoutesPublic } from '../auth/index.ts';
 
@@ -19,7 +20,7 @@ export interface Dashboard {
 
 /** Reads the built dashboard once at start: `npm start` builds it first when it is missing or stale. */
 export function loadDashboard(dist = DASHBOARD_DIST): Dashboard {
-  const file = `${dist}index.html`;
+  const file = join(dist, 'index.html');
   const indexHtml = existsSync(file) ? readFileSync(file, 'utf8') : null;
   return {
     indexHtml,
@@ -53,14 +54,14 @@ export async function registerDashboard(app: FastifyInstance, dashboard: Dashboa
   await app.register(async (scope) => {
     scope.addHook('onRoute', markRoutesPublic);
     await scope.register(fastifyStatic, {
-      root: `${dist}assets`,
+      root: join(dist, 'assets'),
       prefix: '/assets/',
       index: false,
       wildcard: true,
       setHeaders: (reply, path) =>
         void reply.header(
           'cache-control',
-          path.startsWith(`${dist}assets`) ? 'public, max-age=31536000, immutable' : 'public, max-age=0',
+          path.startsWith(join(dist, 'assets')) ? 'public, max-age=31536000, immutable' : 'public, max-age=0',
         ),
       schemaHide: true,
       cacheControl: false,
