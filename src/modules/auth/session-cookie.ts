@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { UnauthorizedError } from '../../shared/http/index.ts';
+import { readCookie, UnauthorizedError } from '../../shared/http/index.ts';
 
 /**
  * The browser session of the dashboard (docs/AUTH.md, "Browser sessions"). A client that sends
@@ -15,14 +15,6 @@ const COOKIE_PATH = '/api/auth';
 
 function cookieMode(request: FastifyRequest): boolean {
   return request.headers[SESSION_HEADER] === 'cookie';
-}
-
-function readCookie(request: FastifyRequest, name: string): string | undefined {
-  for (const part of (request.headers.cookie ?? '').split(';')) {
-    const [key, ...value] = part.trim().split('=');
-    if (key === name) return value.join('=') || undefined;
-  }
-  return undefined;
 }
 
 function setCookie(reply: FastifyReply, value: string, maxAgeS: number, secure: boolean): void {

@@ -1,13 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { Type, type Static } from 'typebox';
 import type { DB } from '../../shared/db/index.ts';
-import { NotFoundError } from '../../shared/http/errors.ts';
-import { currentUser, problems, Uuid } from '../../shared/http/index.ts';
+import { currentUser, NotFoundError, problems, Uuid } from '../../shared/http/index.ts';
 import type { LiveSeries } from './live-series.ts';
 import { TestStatusName } from './tests.schemas.ts';
-import type { Viewer } from './test.repository.ts';
+import { createLiveRepository } from './live.repository.ts';
 
 export const TestLiveView = Type.Object({
   testId: Uuid,
@@ -28,30 +27,6 @@ export const TestLiveView = Type.Object({
   ),
 });
 export type TestLiveView = Static<typeof TestLiveView>;
-
-/**
- * The test's place in the queue (the dispatch order of claimNext: priority DESC, created_at, test_id)
- * and its live points; owner-scoped like every test route.
- */
-export function createLiveRepository(db: Kysely<DB>) {
-  return {
-    async find(viewer: Viewer, testId: string) {
-      const { rows } = await sql<{ status: TestLiveView['status']; ahead: number | null }>`
-        SELECT t.status,
-          CASE WHEN t.status = 'queued' THEN (
-            SELECT count(*)::int FROM test_queue o
-            WHERE o.status = 'queued' AND o.test_id <> t.test_id
-              AND (o.priority > t.priority
-                OR (o.priority = t.priority AND (o.created_at < t.created_at
-                  OR (o.created_at = t.created_at AND o.test_id < t.test_id))))
-          ) END AS ahead
-        FROM test_queue t
-        WHERE t.test_id = ${testId}
-          ${viewer.role === 'admin' ? sql`` : sql`AND t.user_id = ${viewer.id}`}`.execute(db);
-      return rows[0];
-    },
-  };
-}
 
 export function registerLiveRoutes(fastify: FastifyInstance, db: Kysely<DB>, live: LiveSeries): void {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();

@@ -11,3 +11,4 @@ export { createValidatorCompiler } from './validation.ts';
 export { currentUser, type AuthUser, type AccessLevel, type Role } from './auth-context.ts';
 export { problems, Uuid } from './schemas.ts';
 export { decodeCursor, encodeCursor } from './cursor.ts';
+export { readCookie } from './cookies.ts';

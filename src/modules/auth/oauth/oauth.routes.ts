@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { currentUser, problems } from '../../../shared/http/index.ts';
+import { currentUser, problems, readCookie } from '../../../shared/http/index.ts';
 import type { ClientInfo } from '../auth.service.ts';
 import { OAUTH_STATE_TTL_MS, type OAuthService, type Started } from './oauth.service.ts';
 import {
@@ -25,13 +25,7 @@ const COOKIE = 'testweb_oauth';
 const COOKIE_PATH = '/api/auth/oauth';
 
 /** The flow's browser key from the request's cookies. */
-function browserKey(request: FastifyRequest): string | undefined {
-  for (const part of (request.headers.cookie ?? '').split(';')) {
-    const [name, ...value] = part.trim().split('=');
-    if (name === COOKIE) return value.join('=');
-  }
-  return undefined;
-}
+const browserKey = (request: FastifyRequest) => readCookie(request, COOKIE);
 
 /**
  * Binds the flow to this browser: HttpOnly, SameSite=Lax (sent on the provider's top-level redirect back),
