@@ -1,4 +1,4 @@
-import type { TestEngine } from './engine.ts';
+import type { EngineEnvironment, TestEngine } from './engine.ts';
 
 /** One metric of an engine as clients see it: its stable name, unit and meaning. */
 export interface MetricDescription {
@@ -36,8 +36,8 @@ export function metricUnit(name: string, description: string): string {
   return '';
 }
 
-export function describeEngine(engine: TestEngine): EngineDescription {
-  const availability = engine.availability?.() ?? { available: true };
+export function describeEngine(engine: TestEngine, env: EngineEnvironment = {}): EngineDescription {
+  const availability = engine.availability?.(env) ?? { available: true };
   return {
     name: engine.name,
     description: engine.description,

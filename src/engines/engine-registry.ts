@@ -1,5 +1,10 @@
 import { ValidationError } from '../shared/http/index.ts';
-import { DEFAULT_ENGINE_LIMITS, type EngineLimits, type TestEngine } from './engine.ts';
+import {
+  DEFAULT_ENGINE_LIMITS,
+  type EngineEnvironment,
+  type EngineLimits,
+  type TestEngine,
+} from './engine.ts';
 import { describeEngine, type EngineDescription } from './engine-catalog.ts';
 import { compileOptionsValidator, type OptionsValidator } from './options-validator.ts';
 
@@ -25,11 +30,13 @@ export class OptionLimitError extends ValidationError {
 
 /**
  * Maps a test type to its engine. The array is the only place that lists the engines; `limits` are the
- * operator caps (config.engines) that `validate` enforces, so a test above a cap is refused when submitted.
+ * operator caps (config.engines) that `validate` enforces, so a test above a cap is refused when submitted;
+ * `env` is what engines' `availability` looks at (the Chromium pool).
  */
 export function createEngineRegistry(
   engines: TestEngine[],
   limits: Partial<EngineLimits> = {},
+  env: EngineEnvironment = {},
 ): EngineRegistry {
   const caps: EngineLimits = { ...DEFAULT_ENGINE_LIMITS, ...pickLimits(limits) };
   const byName = new Map<string, { engine: TestEngine; validate: OptionsValidator }>();
@@ -41,7 +48,7 @@ export function createEngineRegistry(
     get: (type) => byName.get(type)?.engine,
     types: () => [...byName.keys()],
     streamsLive: (type) => byName.get(type)?.engine.streamsLive === true,
-    describe: () => [...byName.values()].map(({ engine }) => describeEngine(engine)),
+    describe: () => [...byName.values()].map(({ engine }) => describeEngine(engine, env)),
     validate(type, options, override) {
       const entry = byName.get(type);
       if (!entry) {
@@ -50,7 +57,7 @@ export function createEngineRegistry(
           { field: '/body/type', message: `must be one of: ${known}` },
         ]);
       }
-      const availability = entry.engine.availability?.() ?? { available: true };
+      const availability = entry.engine.availability?.(env) ?? { available: true };
       if (!availability.available) {
         throw new ValidationError(`The ${type} engine is unavailable: ${availability.reason}`, [
           { field: '/body/type', message: availability.reason },

@@ -27,6 +27,8 @@ export interface EngineRunnerOptions {
   publicAddresses?: readonly string[];
   /** Told about each request an engine sends through the outbound client (the monitoring module counts them). */
   metrics?: OutboundMetrics;
+  /** The Chromium pool browser engines run in (EngineContext.browser). */
+  browser?: unknown;
 }
 
 /** `outcome` is 'ok' for a response (whatever its status) or the OutboundErrorKind of a failure. */
@@ -110,6 +112,7 @@ export function createEngineRunner(options: EngineRunnerOptions): EngineRunner {
           http: countedClient(http, engine.name, options.metrics),
           log,
           limits,
+          browser: options.browser,
         });
       } catch (err) {
         if (err instanceof TargetRefusedError) throw new NonRetryableError(err.message, 'ERR_TARGET_REFUSED');

@@ -18,6 +18,30 @@ export interface EngineResult {
   metrics: Record<string, number>;
   findings: Finding[];
   details: Record<string, unknown>;
+  /**
+   * Files the run produced (a Lighthouse report, a screenshot). The job handler stores them in the
+   * artifacts store (GET /api/tests/:testId/artifacts) and never in the result row; names are unique per
+   * result, `[a-z0-9][a-z0-9._-]*`, with the extension matching the content type (`report.html`).
+   */
+  artifacts?: EngineArtifact[];
+}
+
+/** One file of a result. */
+export interface EngineArtifact {
+  name: string;
+  contentType: string;
+  data: Buffer;
+  /** Shown in the dashboard instead of the name ("Lighthouse report"). */
+  label?: string;
+}
+
+/**
+ * What the process offers engines beside the outbound client: the Chromium pool (a BrowserPool from
+ * src/engines/browser, typed `unknown` here so the contract imports nothing). Absent where the app was
+ * built without one (tests that need no browser).
+ */
+export interface EngineEnvironment {
+  browser?: unknown;
 }
 
 export interface EngineLogger {
@@ -39,6 +63,8 @@ export interface EngineContext<O> {
   log: EngineLogger;
   /** Operator caps (users, duration, rate, worker threads); engines fall back to DEFAULT_ENGINE_LIMITS. */
   limits?: EngineLimits;
+  /** The Chromium pool (BrowserPool, src/engines/browser); typed by the browser engines through `browserOf`. */
+  browser?: unknown;
 }
 
 /** Caps the operator sets in configuration; an option above a cap fails the test with a clear message. */
@@ -87,7 +113,7 @@ export interface TestEngine<S extends TSchema = TSchema> {
    * Whether this machine can run the engine (a browser engine needs Chromium). Unavailable engines are
    * listed by `GET /api/engines` with the reason, and submitting one is a 400 carrying it.
    */
-  availability?(): { available: true } | { available: false; reason: string };
+  availability?(env: EngineEnvironment): { available: true } | { available: false; reason: string };
   run(ctx: EngineContext<Static<S>>): Promise<EngineResult>;
   /**
    * Checks the schema cannot express (a regular expression that must compile, a field required only in
