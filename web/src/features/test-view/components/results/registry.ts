@@ -1,4 +1,5 @@
 import { createElement, type ComponentType } from 'react';
+import { AccessibilityResult } from './AccessibilityResult';
 import { ApiResult } from './ApiResult';
 import { GenericResult } from './GenericResult';
 import { PerformanceResult } from './PerformanceResult';
@@ -10,6 +11,7 @@ import type { ResultProps } from './types';
  * its own line here; any engine without one gets the generic view.
  */
 const views: Record<string, ComponentType<ResultProps>> = {
+  accessibility: AccessibilityResult,
   api: ApiResult,
   performance: PerformanceResult,
   stress: StressResult,
