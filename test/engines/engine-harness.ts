@@ -5,6 +5,11 @@ import {
   type EngineLimits,
   type EngineResult,
 } from '../../src/engines/index.ts';
+import {
+  createBrowserPool,
+  type BrowserPool,
+  type BrowserPoolSettings,
+} from '../../src/engines/browser/index.ts';
 
 export const silentLog = { debug: () => undefined, info: () => undefined, warn: () => undefined };
 
@@ -22,11 +27,23 @@ export interface HarnessOptions {
   requestTimeoutMs?: number;
   /** Addresses the SSRF guard treats as public (a loopback fixture standing in for a public host). */
   publicAddresses?: readonly string[];
+  /**
+   * A Chromium pool for browser engines (`ctx.browser` and the registry's env), closed by close(); its
+   * SSRF settings default to the harness's. true: the defaults.
+   */
+  browser?: boolean | Partial<BrowserPoolSettings>;
 }
 
 /** The product's registry and runner, configured as a test needs; close() in afterAll. */
 export function engineHarness(o: HarnessOptions = {}) {
-  const registry = createEngineRegistry(ENGINES, o.limits);
+  const browser: BrowserPool | undefined = o.browser
+    ? createBrowserPool({
+        allowPrivateTargets: o.allowPrivateTargets ?? true,
+        publicAddresses: o.publicAddresses,
+        ...(o.browser === true ? {} : o.browser),
+      })
+    : undefined;
+  const registry = createEngineRegistry(ENGINES, o.limits, { browser });
   const runner = createEngineRunner({
     registry,
     allowPrivateTargets: o.allowPrivateTargets ?? true,
@@ -35,6 +52,7 @@ export function engineHarness(o: HarnessOptions = {}) {
     maxResponseBytes: o.maxResponseBytes,
     requestTimeoutMs: o.requestTimeoutMs,
     publicAddresses: o.publicAddresses,
+    browser,
   });
   const run = async (
     type: string,
@@ -52,5 +70,8 @@ export function engineHarness(o: HarnessOptions = {}) {
     });
     return { result, progress };
   };
-  return { registry, runner, run, close: () => runner.close() };
+  const close = async () => {
+    await Promise.all([runner.close(), browser?.close()]);
+  };
+  return { registry, runner, run, browser, close };
 }

@@ -21,6 +21,8 @@ export interface BrowserSession {
   blocked(): BlockedRequest[];
   /** Peak resident memory of this session's Chromium process tree so far, in bytes; null where unmeasurable. */
   peakMemoryBytes(): number | null;
+  /** The browser process's id (its process group holds the whole tree); for diagnostics and tests. */
+  pid?: number;
 }
 
 export type BrowserAvailability = { available: true } | { available: false; reason: string };
