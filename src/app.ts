@@ -59,6 +59,8 @@ export interface BuildOptions {
   schedulesClock?: () => number;
   /** Where the built dashboard is (web/dist/ by default); a folder without one serves the landing page. */
   dashboardDir?: string;
+  /** The clock of signed artifact links (their expiry); tests move it. */
+  artifactsClock?: () => number;
 }
 
 declare module 'fastify' {
@@ -117,6 +119,7 @@ export async function buildApp({
   clock,
   schedulesClock,
   dashboardDir,
+  artifactsClock,
 }: BuildOptions): Promise<FastifyInstance> {
   const app = Fastify({
     ...(logStream
@@ -232,6 +235,7 @@ export async function buildApp({
     queue: queue.driver,
     resultCache: createResultCache(cache),
     users: createUserDirectory(db),
+    now: artifactsClock,
   });
   const schedules = schedulesModule(app, {
     config,

@@ -8,6 +8,7 @@ import { parseMonitoringConfig, type MonitoringConfig } from './monitoring-confi
 import { parseSchedulesConfig, type SchedulesConfig } from './schedules-config.ts';
 import { parseAlertsConfig, type AlertsConfig } from './alerts-config.ts';
 import { parseAccountConfig, type AccountConfig } from './account-config.ts';
+import { parseArtifactsConfig, type ArtifactsConfig } from './artifacts-config.ts';
 import {
   parseEmailConfig,
   parseNotificationsConfig,
@@ -65,6 +66,8 @@ export interface Config {
   schedules: SchedulesConfig;
   alerts: AlertsConfig;
   account: AccountConfig;
+  /** Result artifacts: caps and signed-link lifetime (docs/ARTIFACTS.md). */
+  artifacts: ArtifactsConfig;
 }
 
 export interface LoadedConfig {
@@ -232,6 +235,7 @@ export function loadConfig(rawEnv: Env = process.env): LoadedConfig {
     schedules: parseSchedulesConfig(e),
     alerts: parseAlertsConfig(e),
     account: parseAccountConfig(e, publicUrlOf(e)),
+    artifacts: parseArtifactsConfig(e),
   };
   return { config, notices: secrets.notices };
 }

@@ -73,6 +73,24 @@ export const ENV_VARS: EnvVar[] = [
       'Worker threads generating the load of one stress test (raise on machines with spare cores).',
   },
   {
+    name: 'ARTIFACTS_MAX_TEST_BYTES',
+    default: '26214400',
+    description:
+      "Stored (compressed) bytes of the files one test keeps (reports, screenshots; docs/ARTIFACTS.md). Files past it are dropped, in the order the engine gave them, and listed in the result's `details.artifactsDropped`. `0` stores none.",
+  },
+  {
+    name: 'ARTIFACTS_MAX_TOTAL_BYTES',
+    default: '2147483648',
+    description:
+      "Stored bytes of all tests' files together (at least `ARTIFACTS_MAX_TEST_BYTES`). A ring buffer: past it, the oldest tests' files are deleted to make room; results stay.",
+  },
+  {
+    name: 'ARTIFACT_LINK_TTL',
+    default: '15m',
+    description:
+      'Lifetime of the signed download links the artifacts list hands out (for `<img src>` and new tabs, which send no Authorization header).',
+  },
+  {
     name: 'JWT_SECRET',
     description:
       'Secret (≥ 32 characters) signing access tokens. Required in production; generated into `DATA_DIR` in development.',

@@ -5,3 +5,4 @@ export type { EmailConfig, NotificationsConfig } from './email-config.ts';
 export type { MonitoringConfig } from './monitoring-config.ts';
 export type { AlertsConfig } from './alerts-config.ts';
 export type { AccountConfig, OAuthProviderConfig } from './account-config.ts';
+export type { ArtifactsConfig } from './artifacts-config.ts';

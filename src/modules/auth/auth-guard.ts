@@ -22,6 +22,7 @@ export function registerAuthGuard(app: FastifyInstance, tokens: BearerVerifier):
     const level = request.routeOptions.config.auth ?? 'user';
     if (level === 'public') return;
     const token = bearer(request.headers.authorization);
+    if (!token && level === 'optional') return;
     if (!token)
       throw new UnauthorizedError('Missing bearer token: send Authorization: Bearer <access token>');
     request.user = await tokens.verify(token);

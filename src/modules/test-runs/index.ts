@@ -25,6 +25,11 @@ import { registerEnginesRoutes } from './engines.routes.ts';
 import { createLiveSeries } from './live-series.ts';
 import { registerLiveRoutes } from './live.routes.ts';
 import { createTestsService, type TestsService } from './tests.service.ts';
+import { createArtifactLinks } from './artifact-links.ts';
+import { createArtifactRepository } from './artifact.repository.ts';
+import { createArtifactStore } from './artifact-store.ts';
+import { registerArtifactsRoutes } from './artifacts.routes.ts';
+import { createArtifactsService } from './artifacts.service.ts';
 
 export type {
   EngineRegistryPort,
@@ -78,8 +83,18 @@ export interface JobHandlerDeps {
 /** The queue's RunTest handler: claim, run the engine, store the result once, publish the lifecycle. */
 export function createJobHandler(deps: JobHandlerDeps): RunTest {
   const q = deps.config.queue;
+  const runs = createTestRunRepository(deps.db);
+  const artifacts = createArtifactStore({
+    db: deps.db,
+    runs,
+    artifacts: createArtifactRepository(deps.db),
+    maxTestBytes: deps.config.artifacts.maxTestBytes,
+    maxTotalBytes: deps.config.artifacts.maxTotalBytes,
+    log: deps.log,
+  });
   return createRunTestHandler({
-    runs: createTestRunRepository(deps.db),
+    runs,
+    artifacts,
     events: deps.events,
     runner: deps.runner,
     log: deps.log,
@@ -101,6 +116,8 @@ export interface TestRunsModuleDeps {
   resultCache?: ResultCachePort;
   /** Who has an account (the auth module's user directory): the admin quota routes answer 404 for no one. */
   users: AccountLookup;
+  /** The signed artifact links' clock (their expiry); tests move it. */
+  now?: () => number;
 }
 
 /**
@@ -135,6 +152,15 @@ export function testRunsModule(
   registerQuotaRoutes(app, quota);
   registerTestsRoutes(app, service);
   registerEnginesRoutes(app, deps.registry);
+  const links = createArtifactLinks({
+    secret: deps.config.jwtSecret,
+    ttlMs: deps.config.artifacts.linkTtlMs,
+    now: deps.now,
+  });
+  registerArtifactsRoutes(
+    app,
+    createArtifactsService({ artifacts: createArtifactRepository(deps.db), links }),
+  );
   const live = createLiveSeries(deps.events);
   app.addHook('onClose', async () => live.stop());
   registerLiveRoutes(app, deps.db, live);

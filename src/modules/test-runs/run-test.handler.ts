@@ -4,6 +4,7 @@ import { AppError } from '../../shared/http/index.ts';
 import type { JobContext, JobOutcome } from '../queue/index.ts';
 import type { EngineResult } from '../../engines/index.ts';
 import type { EngineRunnerPort, ResultEnricherPort, ResultEnrichment } from './ports.ts';
+import type { ArtifactStore } from './artifact-store.ts';
 import { createProgressReporter } from './progress-reporter.ts';
 import type { Attempt, TestRunRepository } from './test-run.repository.ts';
 
@@ -47,6 +48,8 @@ export interface RunTestDeps {
   progressWriteMs?: number;
   /** Adds derived metrics to a scheduled test's result before it is stored (the schedules module's baselines). */
   enricher?: ResultEnricherPort;
+  /** Completes with the result's files (docs/ARTIFACTS.md); absent: files are discarded. */
+  artifacts?: ArtifactStore;
 }
 
 class JobTimeout extends Error {
@@ -186,7 +189,8 @@ export function createRunTestHandler(deps: RunTestDeps): RunTest {
         if (!stop.signal.aborted) reporter.report(...args);
       };
       const startedAt = performance.now();
-      const measured = await deps.runner.run({
+      // The files leave the result here: their bytes never reach the result row, events, cache or realtime.
+      const { artifacts: files, ...measured } = await deps.runner.run({
         type: row.test_type,
         url: row.url,
         options: row.config,
@@ -198,7 +202,10 @@ export function createRunTestHandler(deps: RunTestDeps): RunTest {
       const durationMs = Math.round(performance.now() - startedAt);
       await reporter.flush();
       const { result, enrichment } = await enrich(deps, row, measured);
-      if (!(await deps.runs.complete(testId, runId, result))) return { kind: 'skipped' };
+      const completed = deps.artifacts
+        ? await deps.artifacts.complete({ testId, runId, userId: row.user_id }, result, files)
+        : await deps.runs.complete(testId, runId, result);
+      if (!completed) return { kind: 'skipped' };
       await enrichment
         ?.stored()
         .catch((err: unknown) =>

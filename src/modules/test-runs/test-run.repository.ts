@@ -97,9 +97,15 @@ export function createTestRunRepository(db: Kysely<DB>) {
 
     /**
      * Stores the result and marks the test completed, both or neither (one statement, so one round trip);
-     * false when the attempt lost the test. The result's primary key keeps it to one row per test.
+     * false when the attempt lost the test. The result's primary key keeps it to one row per test. `trx`:
+     * the transaction that stores the result's artifacts with it.
      */
-    async complete(testId: string, runId: string, result: EngineResult): Promise<boolean> {
+    async complete(
+      testId: string,
+      runId: string,
+      result: EngineResult,
+      trx: Kysely<DB> = db,
+    ): Promise<boolean> {
       const { rows } = await sql<{ n: number }>`
         WITH done AS (
           UPDATE test_queue SET status = 'completed', progress = 100, message = 'completed', completed_at = now(),
@@ -113,7 +119,7 @@ export function createTestRunRepository(db: Kysely<DB>) {
           FROM done
           ON CONFLICT (test_id) DO NOTHING
         )
-        SELECT count(*)::int AS n FROM done`.execute(db);
+        SELECT count(*)::int AS n FROM done`.execute(trx);
       return Number(rows[0]?.n ?? 0) > 0;
     },
 

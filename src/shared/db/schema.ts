@@ -107,6 +107,21 @@ export interface TestResultsTable {
   created_at: Generated<Date>;
 }
 
+/** Files of a test's result (migration 012): docs/ARTIFACTS.md. */
+export interface TestArtifactsTable {
+  test_id: string;
+  user_id: string;
+  name: string;
+  content_type: string;
+  label: string | null;
+  encoding: 'gzip' | 'identity';
+  size: number;
+  stored_size: number;
+  sha256: string;
+  data: Buffer;
+  created_at: Generated<Date>;
+}
+
 export type NotificationType =
   'test_completed' | 'test_failed' | 'alert_triggered' | 'system_update' | 'quota_warning';
 
@@ -484,6 +499,7 @@ export interface DB {
   schema_migrations: SchemaMigrationsTable;
   test_queue: TestQueueTable;
   test_results: TestResultsTable;
+  test_artifacts: TestArtifactsTable;
   notifications: NotificationsTable;
   notification_preferences: NotificationPreferencesTable;
   notification_unread_counts: NotificationUnreadCountsTable;

@@ -14,9 +14,11 @@ export interface AuthUser {
 
 /**
  * Route access levels. Routes under /api need a signed-in user unless they say `auth: 'public'`;
- * `auth: 'admin'` also needs the admin role.
+ * `auth: 'admin'` also needs the admin role; `auth: 'optional'` checks a token when one is sent and lets
+ * the request through without one (`request.user` null: the route has another credential, such as a
+ * signed artifact link, and checks it itself).
  */
-export type AccessLevel = 'public' | 'user' | 'admin';
+export type AccessLevel = 'public' | 'optional' | 'user' | 'admin';
 
 declare module 'fastify' {
   interface FastifyRequest {
