@@ -22,6 +22,7 @@ import { createRedisFactory } from './shared/redis/index.ts';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { ENGINES, createEngineRegistry, createEngineRunner, type TestEngine } from './engines/index.ts';
+import { createBrowserPool } from './engines/browser/index.ts';
 import { queueModule } from './modules/queue/index.ts';
 import {
   createJobHandler,
@@ -184,7 +185,16 @@ export async function buildApp({
   const runsWorker = worker ?? true;
   const { service: email } = await emailModule(app, { config, db, worker: runsWorker, instanceId });
   const { realtimeTokens } = await authModule(app, { config, db, redis, email, events });
-  const engines = createEngineRegistry([...ENGINES, ...(extraEngines ?? [])], config.engines);
+  // The Chromium pool of the browser engines: lazy (nothing is searched for or started before a browser
+  // test runs), so the product starts without Chromium; its pages pass the same SSRF guard as the runner's.
+  const browser = createBrowserPool({
+    allowPrivateTargets: config.allowPrivateTargets,
+    chromiumPath: config.browser.chromiumPath,
+    concurrency: config.browser.concurrency,
+    sessionTimeoutMs: config.browser.sessionTimeoutMs,
+  });
+  app.addHook('onClose', async () => browser.close());
+  const engines = createEngineRegistry([...ENGINES, ...(extraEngines ?? [])], config.engines, { browser });
   // Realtime asks the registry which test types stream on a live channel (stress-test-{testId}).
   const realtime = await realtimeModule(app, {
     config,
@@ -204,6 +214,7 @@ export async function buildApp({
     requestTimeoutMs,
     maxResponseBytes,
     metrics: instruments.outbound,
+    browser,
   });
   app.addHook('onClose', async () => runner.close());
   // Scheduled tests' results get their baseline figures before they are stored (docs/SCHEDULES.md).

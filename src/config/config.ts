@@ -1,5 +1,6 @@
 import { ConfigError, parseBool, parseDurationMs, parseIntIn, parseRate, type RateSpec } from './parse.ts';
 import { ENV_VARS } from './env.schema.ts';
+import { parseBrowserConfig, type BrowserConfig } from './browser-config.ts';
 import { resolveSecrets } from './secrets.ts';
 import { parseRealtimeConfig, type RealtimeConfig } from './realtime-config.ts';
 import { parseCacheConfig, type CacheConfig } from './cache-config.ts';
@@ -39,6 +40,8 @@ export interface Config {
     stressMaxRate: number;
     stressWorkers: number;
   };
+  /** The Chromium pool of the browser engines. */
+  browser: BrowserConfig;
   jwtSecret: string;
   encryptionKey: string;
   logLevel: string;
@@ -189,6 +192,7 @@ export function loadConfig(rawEnv: Env = process.env): LoadedConfig {
         parseIntIn(v, 1, 64),
       ),
     },
+    browser: parseBrowserConfig(e),
     jwtSecret: secrets.jwtSecret,
     encryptionKey: secrets.encryptionKey,
     logLevel: need('LOG_LEVEL', e.LOG_LEVEL, LOG_LEVELS.join(', '), (v) =>

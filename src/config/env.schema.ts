@@ -91,6 +91,23 @@ export const ENV_VARS: EnvVar[] = [
       'Lifetime of the signed download links the artifacts list hands out (for `<img src>` and new tabs, which send no Authorization header).',
   },
   {
+    name: 'CHROMIUM_PATH',
+    description:
+      'Chromium for the browser engines (Lighthouse, accessibility). Unset: the first of `chromium`, `chromium-browser`, `google-chrome`, `google-chrome-stable` on `PATH`. Without one those engines are listed as unavailable (`apt install chromium`).',
+  },
+  {
+    name: 'BROWSER_CONCURRENCY',
+    default: '2',
+    description:
+      'Chromium sessions (browser-engine runs, one fresh Chromium each) at once per process, 1–16; more wait their turn.',
+  },
+  {
+    name: 'BROWSER_SESSION_TIMEOUT',
+    default: '120s',
+    description:
+      'Longest browser-engine session; past it Chromium is killed and the run fails (and is retried).',
+  },
+  {
     name: 'JWT_SECRET',
     description:
       'Secret (≥ 32 characters) signing access tokens. Required in production; generated into `DATA_DIR` in development.',
