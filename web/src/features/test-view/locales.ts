@@ -43,6 +43,12 @@ export const locales = {
       screenshot: 'Screenshot of the page',
       report: 'Open the full report',
     },
+    artifacts: {
+      title: 'Files',
+      fullSize: 'Open full size in a new tab',
+      opens: '{{name}} · {{type}} · {{size}} · opens in a new tab',
+      downloads: '{{name}} · {{type}} · {{size}} · downloads',
+    },
     severity: {
       critical: 'Critical',
       high: 'High',
@@ -171,6 +177,12 @@ export const locales = {
       details: '原始详情（JSON）',
       screenshot: '页面截图',
       report: '打开完整报告',
+    },
+    artifacts: {
+      title: '文件',
+      fullSize: '在新标签页中查看原图',
+      opens: '{{name}} · {{type}} · {{size}} · 在新标签页中打开',
+      downloads: '{{name}} · {{type}} · {{size}} · 下载',
     },
     severity: {
       critical: '严重',

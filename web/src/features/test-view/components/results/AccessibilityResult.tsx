@@ -48,7 +48,7 @@ const list = <T,>(value: unknown): T[] => (Array.isArray(value) ? (value as T[])
 const safeUrl = (url: string | undefined) => (url && /^https?:\/\//.test(url) ? url : undefined);
 
 /** The accessibility engine: score and counts by impact, then each violated rule with its elements. */
-export function AccessibilityResult({ result, engine }: ResultProps) {
+export function AccessibilityResult({ test, result, engine }: ResultProps) {
   const { t } = useTranslation('testView');
   const violations = list<Violation>(result.details.violations);
   const review = list<Review>(result.details.incomplete);
@@ -58,7 +58,7 @@ export function AccessibilityResult({ result, engine }: ResultProps) {
       <Card title={t('result.title')}>
         <Verdict result={result} />
         <MetricsGrid result={result} engine={engine} only={COUNTS} />
-        <Artifacts />
+        <Artifacts testId={test.testId} />
       </Card>
       <Card title={t('a11y.violations')}>
         {violations.length === 0 ? (

@@ -13,7 +13,7 @@ interface Resource {
 }
 
 /** The performance engine: score, timings, the other metrics, and the heaviest resources. */
-export function PerformanceResult({ result, engine }: ResultProps) {
+export function PerformanceResult({ test, result, engine }: ResultProps) {
   const { t } = useTranslation('testView');
   const names = Object.keys(result.metrics);
   const timings = names.filter((n) => n.endsWith('_ms'));
@@ -29,7 +29,7 @@ export function PerformanceResult({ result, engine }: ResultProps) {
         <MetricsGrid result={result} engine={engine} only={timings} />
         <h3>{t('performance.other')}</h3>
         <MetricsGrid result={result} engine={engine} only={others} />
-        <Artifacts />
+        <Artifacts testId={test.testId} />
       </Card>
       <Card title={t('performance.resources')}>
         {resources.length === 0 ? (

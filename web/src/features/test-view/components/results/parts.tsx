@@ -104,33 +104,5 @@ export function DetailsJson({ details }: { details: Record<string, unknown> }) {
   );
 }
 
-/** A report artifact (a screenshot, an HTML report) once the API lists them. */
-export interface Artifact {
-  kind: 'screenshot' | 'report' | string;
-  url: string;
-  label?: string;
-}
-
-/**
- * Screenshots and report links of engines that produce them (Lighthouse, accessibility). No route lists
- * artifacts yet (GET /api/tests/:testId/artifacts is to come): without any it renders nothing.
- */
-export function Artifacts({ artifacts }: { artifacts?: Artifact[] }) {
-  const { t } = useTranslation('testView');
-  if (!artifacts || artifacts.length === 0) return null;
-  return (
-    <div className="tv-artifacts">
-      {artifacts.map((a) =>
-        a.kind === 'screenshot' ? (
-          <figure key={a.url}>
-            <img src={a.url} alt={a.label ?? t('result.screenshot')} loading="lazy" />
-          </figure>
-        ) : (
-          <a key={a.url} className="btn" href={a.url} target="_blank" rel="noreferrer">
-            {a.label ?? t('result.report')}
-          </a>
-        ),
-      )}
-    </div>
-  );
-}
+/** A result's files (screenshots, reports): its own file, exported here beside the other parts. */
+export { Artifacts } from './Artifacts';
