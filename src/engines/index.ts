@@ -2,6 +2,7 @@
  * The engines module: the registry of test types, and the runner the queue's job handler calls.
  * Adding an engine means adding it to ENGINES; nothing else in the product names engine types.
  */
+import { accessibilityEngine } from './accessibility/accessibility.engine.ts';
 import { apiEngine } from './api/api.engine.ts';
 import type { TestEngine } from './engine.ts';
 import { performanceEngine } from './performance/performance.engine.ts';
@@ -11,6 +12,7 @@ export const ENGINES: TestEngine[] = [
   performanceEngine as unknown as TestEngine,
   stressEngine as unknown as TestEngine,
   apiEngine as unknown as TestEngine,
+  accessibilityEngine as unknown as TestEngine,
 ];
 
 export { createEngineRegistry, OptionLimitError, type EngineRegistry } from './engine-registry.ts';

@@ -22,7 +22,7 @@ const PIXEL = Buffer.from(
   'base64',
 );
 
-// The empty link arrives after `load`, from a fetch answered 300 ms later: found only when the page's
+// The empty link arrives after `load`, from a fetch answered 1.5 s later: found only when the page's
 // scripts ran and the engine waited for the network to be idle.
 const VIOLATIONS = `<!doctype html><html><head><meta charset="utf-8"><title>Known violations</title></head>
 <body>
@@ -60,7 +60,7 @@ const ACCESSIBLE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><
 <footer><p>Footer text</p></footer>
 </body></html>`;
 
-// A button with no name appears 1.5 s after load without any request: only waitFor finds it.
+// A button with no name appears 2.5 s after load without any request: only waitFor finds it.
 const SLOW_WIDGET = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Slow widget</title></head>
 <body><main><h1>Slow widget</h1><div id="slot"></div></main>
 <script>
@@ -68,8 +68,14 @@ const SLOW_WIDGET = `<!doctype html><html lang="en"><head><meta charset="utf-8">
     const b = document.createElement('button');
     b.id = 'slow-button';
     document.getElementById('slot').append(b);
-  }, 1500));
+  }, 2500));
 </script></body></html>`;
+
+// An accessible page that also asks the cloud metadata address for an image: the guard must refuse it.
+const LEAKY = ACCESSIBLE.replace(
+  '</main>',
+  '<img src="http://169.254.169.254/latest/meta-data/logo.png" alt="Metadata"></main>',
+);
 
 export interface A11yFixture {
   url: string;
@@ -78,7 +84,7 @@ export interface A11yFixture {
   close(): Promise<void>;
 }
 
-/** Serves /violations, /accessible, /slow-widget, /pixel.png, /late.json and /hang (never answers). */
+/** Serves /violations, /accessible, /slow-widget, /leaky, /pixel.png, /late.json and /hang (never answers). */
 export async function startA11yFixture(): Promise<A11yFixture> {
   let hangs = 0;
   const server = http.createServer((req, res) => {
@@ -87,11 +93,12 @@ export async function startA11yFixture(): Promise<A11yFixture> {
     if (req.url === '/violations') return html(VIOLATIONS);
     if (req.url === '/accessible') return html(ACCESSIBLE);
     if (req.url === '/slow-widget') return html(SLOW_WIDGET);
+    if (req.url === '/leaky') return html(LEAKY);
     if (req.url === '/pixel.png') return res.writeHead(200, { 'content-type': 'image/png' }).end(PIXEL);
     if (req.url === '/late.json') {
       const t = setTimeout(
         () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"href":"/more"}'),
-        300,
+        1500,
       );
       return void res.on('close', () => clearTimeout(t));
     }

@@ -16,7 +16,7 @@ function fieldsOf(type: string, options: unknown): string[] {
 
 describe('engine options', () => {
   it('lists the product engines', () => {
-    expect(registry.types()).toEqual(['performance', 'stress', 'api']);
+    expect(registry.types()).toEqual(['performance', 'stress', 'api', 'accessibility']);
   });
 
   it('applies schema defaults', () => {

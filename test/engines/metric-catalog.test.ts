@@ -10,6 +10,7 @@ const RUNS: Record<string, { path: string; options: Record<string, unknown> }> =
   api: { path: '/api', options: { assertions: [{ source: 'status', comparison: 'equals', target: 200 }] } },
   performance: { path: '/', options: { runs: 1 } },
   stress: { path: '/api', options: { vus: 2, duration: '1s' } },
+  accessibility: { path: '/', options: {} },
 };
 
 const PAGE =
@@ -18,7 +19,7 @@ const PAGE =
 describe('engine metric catalogs', () => {
   let server: http.Server;
   let base: string;
-  const h = engineHarness();
+  const h = engineHarness({ browser: true });
 
   beforeAll(async () => {
     server = http.createServer((req, res) => {

@@ -1,4 +1,4 @@
-import type { BlockedRequest } from '../browser/browser-pool.types.ts';
+import type { BlockedRequest } from '../browser/index.ts';
 import type { Finding } from '../engine.ts';
 import type { Impact, Violation } from './axe-results.ts';
 

@@ -1,4 +1,4 @@
-import type { BrowserPool, BrowserSession } from '../browser/browser-pool.types.ts';
+import { browserOf, type BrowserAvailability, type BrowserSession } from '../browser/index.ts';
 import type {
   EngineArtifact,
   EngineContext,
@@ -16,18 +16,12 @@ import { STANDARD_TAGS } from './standards.ts';
 
 type Ctx = EngineContext<AccessibilityOptions>;
 
-/** The pool from the context or environment, when it is one (the contract types it `unknown`). */
-function poolOf(browser: unknown): BrowserPool | null {
-  const pool = browser as Partial<BrowserPool> | null | undefined;
-  return pool && typeof pool.withSession === 'function' && typeof pool.availability === 'function'
-    ? (pool as BrowserPool)
-    : null;
-}
-
-function availability(env: EngineEnvironment): ReturnType<BrowserPool['availability']> {
-  const pool = poolOf(env.browser);
-  if (!pool) return { available: false, reason: 'This TestWeb was started without a browser pool.' };
-  return pool.availability();
+function availability(env: EngineEnvironment): BrowserAvailability {
+  try {
+    return browserOf(env).availability();
+  } catch {
+    return { available: false, reason: 'This TestWeb was started without a browser pool.' };
+  }
 }
 
 function metricsOf(audit: PageAudit, violations: Violation[], session: BrowserSession, score: number) {
@@ -95,8 +89,7 @@ function resultOf(ctx: Ctx, audit: PageAudit, session: BrowserSession): EngineRe
 }
 
 async function run(ctx: Ctx): Promise<EngineResult> {
-  const pool = poolOf(ctx.browser);
-  if (!pool) throw new Error('The accessibility engine needs the browser pool, and this run has none');
+  const pool = browserOf(ctx);
   try {
     const result = await pool.withSession(ctx.signal, async (session) =>
       resultOf(ctx, await auditPage(ctx, session), session),

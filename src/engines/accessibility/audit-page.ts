@@ -1,6 +1,6 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { BrowserSession } from '../browser/browser-pool.types.ts';
+import type { BrowserSession } from '../browser/index.ts';
 import { NonRetryableError, type EngineContext } from '../engine.ts';
 import type { AccessibilityOptions } from './accessibility.options.ts';
 import type { AxeRun } from './axe-results.ts';
