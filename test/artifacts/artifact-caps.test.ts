@@ -59,9 +59,10 @@ describe.each(QUEUE_MODES)('artifact caps ($name)', ({ driver, database }) => {
     const listed = async (id: string) => (await listArtifacts(app, alice, id)).items.length;
     const first = await runArtifactTest(app, alice, { pngs: [png('a.png', 12000)] });
     const second = await runArtifactTest(app, alice, { pngs: [png('b.png', 12000)] });
-    // With the previous test's 18000 bytes, storing `second` passed 30000: that oldest test lost its files.
+    // Storing `second` may have evicted an earlier test of this suite (the store holds at most 30000).
     expect(await listed(first)).toBe(1);
     expect(await listed(second)).toBe(1);
+    // 12000 + 12000 + 12000 > 30000: the oldest of the three loses its files, the newest two keep theirs.
     const third = await runArtifactTest(app, alice, { pngs: [png('c.png', 12000)] });
     expect(await listed(first)).toBe(0);
     expect(await listed(second)).toBe(1);
