@@ -7,7 +7,9 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { EngineResult } from '../../src/engines/index.ts';
 import { engineHarness } from '../engines/engine-harness.ts';
-import { describeE2E, startE2E, type E2E } from './support/e2e.ts';
+import { KNOWN, startA11yFixture, type A11yFixture } from '../engines/accessibility-fixtures.ts';
+import { seriousViolations } from './support/axe.ts';
+import { describeE2E, PASSWORD, screenshot, startE2E, type E2E } from './support/e2e.ts';
 
 interface Group {
   id: string;
@@ -23,14 +25,15 @@ const severe = (r: EngineResult) =>
 
 describeE2E('the accessibility engine on the dashboard', () => {
   let e2e: E2E;
+  let fx: A11yFixture;
   // The dashboard listens on loopback: private targets allowed, as for every loopback fixture.
   const h = engineHarness({ browser: true, allowPrivateTargets: true });
   beforeAll(async () => {
-    e2e = await startE2E();
+    [e2e, fx] = await Promise.all([startE2E(), startA11yFixture()]);
   }, 120_000);
   afterAll(async () => {
     await h.close();
-    await e2e?.close();
+    await Promise.all([e2e?.close(), fx?.close()]);
   });
 
   // The form's heading is rendered by the app's scripts: waiting for it proves the audit saw the app.
@@ -46,5 +49,47 @@ describeE2E('the accessibility engine on the dashboard', () => {
     expect(severe(result)).toEqual([]);
     expect(result.passed).toBe(true);
     expect(result.metrics.passes).toBeGreaterThan(10);
+  });
+
+  it("shows an accessibility result: rules by impact, each element's selector and markup as text, the screenshot", async () => {
+    const { email } = await e2e.createAccount();
+    const login = await e2e.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email, password: PASSWORD },
+    });
+    const res = await e2e.app.inject({
+      method: 'POST',
+      url: '/api/tests',
+      headers: { authorization: `Bearer ${login.json<{ accessToken: string }>().accessToken}` },
+      payload: { type: 'accessibility', url: `${fx.url}/violations`, options: { standard: 'best-practice' } },
+    });
+    expect(res.statusCode, res.body).toBe(202);
+    const page = await e2e.newPage();
+    await e2e.signIn(page, email);
+    await page.goto(`/tests/${res.json<{ testId: string }>().testId}`);
+    await page.locator('.tv-status .chip', { hasText: 'Completed' }).waitFor({ timeout: 60_000 });
+    const critical = page.getByRole('region', { name: 'Critical' });
+    await critical.getByRole('heading', { name: /Images must have alternative text/ }).waitFor();
+    for (const k of KNOWN) await page.getByRole('cell', { name: k.target, exact: true }).first().waitFor();
+    // The audited page's markup is shown as text, never rendered into the dashboard.
+    await page.getByText('<img id="logo" src="/pixel.png">', { exact: true }).waitFor();
+    expect(await page.locator('img#logo, a#late-link').count()).toBe(0);
+    const help = page.getByRole('link', { name: 'How to fix image-alt' });
+    expect(await help.getAttribute('href')).toMatch(
+      /^https:\/\/dequeuniversity\.com\/rules\/axe\/4\.11\/image-alt/,
+    );
+    const shot = page.getByRole('img', { name: 'Screenshot' });
+    await shot.waitFor();
+    await page.waitForFunction(
+      () =>
+        (document.querySelector('img[alt="Screenshot"]') as HTMLImageElement | null)?.naturalWidth === 1280,
+    );
+    await page
+      .getByText(/rules axe-core could not decide|Nothing left to review/)
+      .first()
+      .waitFor();
+    await screenshot(page, 'test-result-accessibility');
+    expect(await seriousViolations(page)).toEqual([]);
   });
 });
