@@ -84,6 +84,26 @@ describe.each(QUEUE_MODES)('result artifacts ($name)', ({ driver, database }) =>
     expect(head.body).toBe('');
   });
 
+  it('serves a file to an API token with tests:read, and not to one without it', async () => {
+    const mint = async (scopes: string[]) => {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/auth/tokens',
+        headers: alice.auth,
+        payload: { name: `ci-${scopes.join('-') || 'none'}`, scopes },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      return { authorization: `Bearer ${res.json<{ token: string }>().token}` };
+    };
+    const reader = await mint(['tests:read']);
+    const res = await get(`/api/tests/${testId}/artifacts/report.json`, reader);
+    expect(res.statusCode).toBe(200);
+    expect(res.rawPayload.equals(DEMO.json)).toBe(true);
+    expect((await get(`/api/tests/${testId}/artifacts`, reader)).statusCode).toBe(200);
+    const writer = await mint(['tests:write']);
+    expect((await get(`/api/tests/${testId}/artifacts/report.json`, writer)).statusCode).toBe(403);
+  });
+
   it('serves a file by its signed link without any Authorization header', async () => {
     const res = await get(byName('screenshot.png').url);
     expect(res.statusCode).toBe(200);

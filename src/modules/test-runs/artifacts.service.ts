@@ -56,31 +56,42 @@ function headersOf(file: ArtifactFile, gzipped: boolean, maxAge: number): Record
   };
 }
 
-/** Lists a test's artifacts with signed links, and serves one by sign-in or by link. */
-export function createArtifactsService(deps: { artifacts: ArtifactRepository; links: ArtifactLinks }) {
-  const { artifacts, links } = deps;
+interface ArtifactsDeps {
+  artifacts: ArtifactRepository;
+  links: ArtifactLinks;
+}
 
-  /** Which file a request may have, and for how long a browser may keep it. */
-  async function authorize(viewer: Viewer | null, testId: string, name: string, req: DownloadRequest) {
-    const signed = req.expires !== undefined || req.sig !== undefined;
-    const check = signed ? links.verify(testId, name, req.expires ?? 0, req.sig ?? '') : null;
-    if (check === 'valid')
-      return { file: await artifacts.get(null, testId, name), maxAge: links.remaining(req.expires!) };
-    if (viewer) return { file: await artifacts.get(viewer, testId, name), maxAge: 0 };
-    if (check === 'expired')
-      throw new UnauthorizedError(
-        "This artifact link has expired: list the test's artifacts again (GET /api/tests/{testId}/artifacts) for a fresh one",
-        'ERR_ARTIFACT_LINK_EXPIRED',
-      );
-    if (check === 'invalid')
-      throw new UnauthorizedError(
-        'This artifact link is not valid for this test and file (a signature needs both expires and sig, unaltered)',
-        'ERR_ARTIFACT_LINK_INVALID',
-      );
+/** Which file a request may have, and for how long a browser may keep it. */
+async function authorize(
+  { artifacts, links }: ArtifactsDeps,
+  viewer: Viewer | null,
+  testId: string,
+  name: string,
+  req: DownloadRequest,
+) {
+  const signed = req.expires !== undefined || req.sig !== undefined;
+  const check = signed ? links.verify(testId, name, req.expires ?? 0, req.sig ?? '') : null;
+  if (check === 'valid')
+    return { file: await artifacts.get(null, testId, name), maxAge: links.remaining(req.expires!) };
+  if (viewer) return { file: await artifacts.get(viewer, testId, name), maxAge: 0 };
+  if (check === 'expired')
     throw new UnauthorizedError(
-      'Send Authorization: Bearer <access token>, or use a signed link from the artifacts list',
+      "This artifact link has expired: list the test's artifacts again (GET /api/tests/{testId}/artifacts) for a fresh one",
+      'ERR_ARTIFACT_LINK_EXPIRED',
     );
-  }
+  if (check === 'invalid')
+    throw new UnauthorizedError(
+      'This artifact link is not valid for this test and file (a signature needs both expires and sig, unaltered)',
+      'ERR_ARTIFACT_LINK_INVALID',
+    );
+  throw new UnauthorizedError(
+    'Send Authorization: Bearer <access token>, or use a signed link from the artifacts list',
+  );
+}
+
+/** Lists a test's artifacts with signed links, and serves one by sign-in or by link. */
+export function createArtifactsService(deps: ArtifactsDeps) {
+  const { artifacts, links } = deps;
 
   return {
     async list(viewer: Viewer, testId: string): Promise<ArtifactList> {
@@ -108,7 +119,7 @@ export function createArtifactsService(deps: { artifacts: ArtifactRepository; li
       name: string,
       req: DownloadRequest,
     ): Promise<DownloadResponse> {
-      const { file, maxAge } = await authorize(viewer, testId, name, req);
+      const { file, maxAge } = await authorize(deps, viewer, testId, name, req);
       if (!file) throw new NotFoundError(`Test ${testId} has no artifact named ${name}`);
       const gzipped = file.encoding === 'gzip' && acceptsGzip(req.acceptEncoding);
       const headers = headersOf(file, gzipped, maxAge);
