@@ -125,7 +125,7 @@ describe.skipIf(!engine?.available)('accessibility engine', () => {
     await expect(run).rejects.toThrow('Invalid CSS selector: "a:nope"');
   });
 
-  it('reports each request the SSRF guard refused, and audits the page without it', async () => {
+  it('reports each request the SSRF guard refused and audits the page without it, and refuses a page redirected there', async () => {
     // 127.0.0.1 stands in for a public host; the page's image on the metadata address stays refused.
     const guarded = engineHarness({
       browser: true,
@@ -149,6 +149,13 @@ describe.skipIf(!engine?.available)('accessibility engine', () => {
         }),
       ]);
       expect(result.passed).toBe(true);
+      // A page that redirects there is refused outright: retrying cannot help.
+      const refused = guarded.run('accessibility', `${fx.url}/to-metadata`, {});
+      await expect(refused).rejects.toBeInstanceOf(NonRetryableError);
+      await expect(refused).rejects.toMatchObject({
+        code: 'ERR_TARGET_REFUSED',
+        message: expect.stringMatching(/^The page was refused: .*metadata/),
+      });
     } finally {
       await guarded.close();
     }

@@ -84,7 +84,10 @@ export interface A11yFixture {
   close(): Promise<void>;
 }
 
-/** Serves /violations, /accessible, /slow-widget, /leaky, /pixel.png, /late.json and /hang (never answers). */
+/**
+ * Serves /violations, /accessible, /slow-widget, /leaky, /pixel.png, /late.json,
+ * /to-metadata (a redirect to the cloud metadata address) and /hang (never answers).
+ */
 export async function startA11yFixture(): Promise<A11yFixture> {
   let hangs = 0;
   const server = http.createServer((req, res) => {
@@ -102,6 +105,8 @@ export async function startA11yFixture(): Promise<A11yFixture> {
       );
       return void res.on('close', () => clearTimeout(t));
     }
+    if (req.url === '/to-metadata')
+      return res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }).end();
     if (req.url === '/hang') return void hangs++;
     html(
       '<!doctype html><html lang="en"><head><title>More</title></head><body><main><h1>More</h1></main></body></html>',
