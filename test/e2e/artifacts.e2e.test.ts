@@ -78,7 +78,15 @@ describeE2E('result files in the dashboard', () => {
     const img = files.getByRole('img', { name: 'Screenshot' });
     await img.waitFor();
     await expect
-      .poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth), { timeout: 10_000 })
+      .poll(
+        () =>
+          img.evaluate((el) => {
+            // The server's tsconfig has no DOM types: the image element as far as this check reads it.
+            const image = el as unknown as { complete: boolean; naturalWidth: number };
+            return image.complete && image.naturalWidth;
+          }),
+        { timeout: 10_000 },
+      )
       .toBeGreaterThan(100);
     await expect(files.getByRole('link', { name: 'Full report' }).isVisible()).resolves.toBe(true);
     await expect(files.textContent()).resolves.toContain('report.html · text/html');
