@@ -50,6 +50,24 @@ export interface LaunchOptions {
 }
 
 const POLL_MS = 50;
+
+// Chromium runs in a process group of its own (detached), so it would outlive a Node process that exits
+// without closing the pool (an uncaught exception, process.exit). On exit, SIGKILL every live group.
+const liveGroups = new Set<number>();
+let exitHookInstalled = false;
+function killOnExit(pid: number): void {
+  liveGroups.add(pid);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const group of liveGroups)
+      try {
+        process.kill(-group, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+  });
+}
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 async function stderrTail(profileDir: string): Promise<string> {
@@ -80,6 +98,7 @@ export async function launchChromium(o: LaunchOptions): Promise<ChromiumProcess>
   const ready = launcher.launch();
   // launch() spawns synchronously; the child exists from here on (or spawn failed and `error` follows).
   const child = launcher.chromeProcess!;
+  if (child.pid) killOnExit(child.pid);
   let exitedFlag = false;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once('exit', (code, signal) => ((exitedFlag = true), resolve({ code, signal })));
@@ -97,6 +116,7 @@ export async function launchChromium(o: LaunchOptions): Promise<ChromiumProcess>
     // SIGKILLs the group (renderers that outlive the browser) and closes the launcher's log files.
     launcher.kill();
     await Promise.race([exited, delay(1000)]);
+    if (child.pid) liveGroups.delete(child.pid);
   };
   try {
     await startup(ready, exited, o);
