@@ -5,6 +5,7 @@
 import { accessibilityEngine } from './accessibility/accessibility.engine.ts';
 import { apiEngine } from './api/api.engine.ts';
 import type { TestEngine } from './engine.ts';
+import { lighthouseEngine } from './lighthouse/lighthouse.engine.ts';
 import { performanceEngine } from './performance/performance.engine.ts';
 import { stressEngine } from './stress/stress.engine.ts';
 
@@ -12,6 +13,7 @@ export const ENGINES: TestEngine[] = [
   performanceEngine as unknown as TestEngine,
   stressEngine as unknown as TestEngine,
   apiEngine as unknown as TestEngine,
+  lighthouseEngine as unknown as TestEngine,
   accessibilityEngine as unknown as TestEngine,
 ];
 

@@ -1,6 +1,4 @@
-import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import type { BrowserSession } from '../../src/engines/browser/browser-pool.types.ts';
 import { NonRetryableError } from '../../src/engines/engine.ts';
 import { compileOptionsValidator } from '../../src/engines/options-validator.ts';
 import type { Lhr, LhrAudit } from '../../src/engines/lighthouse/lhr.ts';
@@ -16,7 +14,7 @@ import { metricsOf, pageMetrics } from '../../src/engines/lighthouse/lighthouse-
 import { LighthouseOptions } from '../../src/engines/lighthouse/lighthouse.options.ts';
 import { medianRunIndex } from '../../src/engines/lighthouse/median-run.ts';
 import { unmeasuredError } from '../../src/engines/lighthouse/run-errors.ts';
-import { runLighthouse, type LighthouseModules } from '../../src/engines/lighthouse/run-lighthouse.ts';
+import { untilAborted } from '../../src/engines/lighthouse/run-lighthouse.ts';
 
 const audit = (id: string, over: Partial<LhrAudit> = {}): LhrAudit => ({
   id,
@@ -337,55 +335,15 @@ describe('lighthouse settings and progress', () => {
     ]);
   });
 
-  it('keeps the progress of two concurrent runs apart although Lighthouse logs on one global emitter', async () => {
-    const status = new EventEmitter();
-    // A fake Lighthouse: logs its own navigation on the shared emitter, in steps, as the real one does.
-    const lighthouse = async (url: string) => {
-      for (const msg of [`Navigating to ${url}`, 'Getting artifact: Trace', 'Auditing: LCP']) {
-        await new Promise((r) => setImmediate(r));
-        status.emit('status', ['status', msg]);
-      }
-      return { lhr: lhr(1), report: ['{}', '<html>'] };
-    };
-    const modules = { lighthouse, status, constants, desktop } as unknown as LighthouseModules;
-    const session = { port: 1, cdpUrl: '', blocked: () => [], peakMemoryBytes: () => null } as BrowserSession;
-    const phases = { a: [] as string[], b: [] as string[] };
-    const one = (name: 'a' | 'b') =>
-      runLighthouse(modules, session, {
-        url: `http://${name}/`,
-        options,
-        signal: new AbortController().signal,
-        onPhase: (p) => phases[name].push(p),
-      });
-    status.emit('status', ['status', 'Navigating to http://elsewhere/']); // nobody's run
-    await Promise.all([one('a'), one('b')]);
-    expect(phases).toEqual({
-      a: ['loading', 'gathering', 'auditing'],
-      b: ['loading', 'gathering', 'auditing'],
-    });
-    expect(status.listenerCount('status')).toBe(0);
-  });
-
-  it('rejects with the abort reason at once, leaving the abandoned Lighthouse call caught', async () => {
+  it('rejects with the abort reason at once, leaving the abandoned work caught', async () => {
     let fail!: (e: Error) => void;
-    const lighthouse = () => new Promise((_, reject) => (fail = reject));
-    const modules = {
-      lighthouse,
-      status: new EventEmitter(),
-      constants,
-      desktop,
-    } as unknown as LighthouseModules;
-    const session = { port: 1, cdpUrl: '', blocked: () => [], peakMemoryBytes: () => null } as BrowserSession;
+    const work = new Promise((_, reject) => (fail = reject));
     const ac = new AbortController();
-    const running = runLighthouse(modules, session, {
-      url: 'http://a/',
-      options,
-      signal: ac.signal,
-      onPhase: () => {},
-    });
+    const running = untilAborted(work, ac.signal);
     const reason = new DOMException('cancelled', 'AbortError');
     ac.abort(reason);
     await expect(running).rejects.toBe(reason);
     fail(new Error('Session closed')); // would be an unhandled rejection (and fail vitest) without the catch
+    await expect(untilAborted(Promise.resolve(1), new AbortController().signal)).resolves.toBe(1);
   });
 });

@@ -26,26 +26,20 @@ import { LIGHTHOUSE_METRICS } from './lighthouse.metrics.ts';
 import { LighthouseOptions } from './lighthouse.options.ts';
 import { categoryScore, type Lhr } from './lhr.ts';
 import { medianRunIndex } from './median-run.ts';
-import {
-  loadLighthouse,
-  runLighthouse,
-  untilAborted,
-  type LighthouseModules,
-  type LighthouseRun,
-} from './run-lighthouse.ts';
+import { runLighthouse, type LighthouseRun } from './run-lighthouse.ts';
 import { uniqueBlocked, unmeasuredError } from './run-errors.ts';
 
 type Ctx = EngineContext<LighthouseOptions>;
 type MeasuredRun = LighthouseRun & { wallMs: number };
 
-async function measure(ctx: Ctx, pool: BrowserPool, modules: LighthouseModules, i: number) {
+async function measure(ctx: Ctx, pool: BrowserPool, i: number): Promise<MeasuredRun> {
   const track = phaseTracker(i, ctx.options.runs, ctx.progress);
   track('starting');
   const started = performance.now();
   let run: LighthouseRun;
   try {
     run = await pool.withSession(ctx.signal, (session) =>
-      runLighthouse(modules, session, {
+      runLighthouse(session, {
         url: ctx.url,
         options: ctx.options,
         signal: ctx.signal,
@@ -120,10 +114,8 @@ function resultOf(ctx: Ctx, runs: MeasuredRun[]): EngineResult {
 
 async function run(ctx: Ctx): Promise<EngineResult> {
   const pool = browserOf(ctx);
-  ctx.progress(0, 'Loading Lighthouse');
-  const modules = await untilAborted(loadLighthouse(), ctx.signal);
   const runs: MeasuredRun[] = [];
-  for (let i = 0; i < ctx.options.runs; i++) runs.push(await measure(ctx, pool, modules, i));
+  for (let i = 0; i < ctx.options.runs; i++) runs.push(await measure(ctx, pool, i));
   ctx.progress(97, runs.length > 1 ? 'Choosing the median run' : 'Preparing the result');
   return resultOf(ctx, runs);
 }

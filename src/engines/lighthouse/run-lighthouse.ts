@@ -1,54 +1,9 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { BlockedRequest, BrowserSession } from '../browser/browser-pool.types.ts';
 import type { Lhr } from './lhr.ts';
-import { lighthouseSettings, type DesktopConfig, type LighthouseConstants } from './lighthouse-config.ts';
 import type { LighthouseOptions } from './lighthouse.options.ts';
-import { phaseOf, type Phase } from './lighthouse-progress.ts';
-
-interface StatusEmitter {
-  on(event: 'status', listener: (args: unknown[]) => void): unknown;
-  off(event: 'status', listener: (args: unknown[]) => void): unknown;
-}
-
-interface RunnerResult {
-  lhr: Lhr;
-  report: string | string[];
-  artifacts?: { HostProduct?: string };
-}
-
-type LighthouseFn = (url: string, flags: object, config: object) => Promise<RunnerResult | undefined>;
-
-/** Lighthouse and the pieces of it the engine uses, loaded on the first run (not at server start). */
-export interface LighthouseModules {
-  lighthouse: LighthouseFn;
-  status: StatusEmitter;
-  constants: LighthouseConstants;
-  desktop: DesktopConfig;
-}
-
-/**
- * Imports Lighthouse (about 1,000 modules and tens of MB) only when a test needs it. lighthouse-logger
- * is resolved from Lighthouse's own location, so the engine listens on the very emitter Lighthouse logs to.
- */
-export async function loadLighthouse(): Promise<LighthouseModules> {
-  const [lh, constants, desktop] = await Promise.all([
-    import('lighthouse'),
-    import('lighthouse/core/config/constants.js'),
-    import('lighthouse/core/config/desktop-config.js'),
-  ]);
-  const fromLighthouse = createRequire(createRequire(import.meta.url).resolve('lighthouse'));
-  const logger = (await import(pathToFileURL(fromLighthouse.resolve('lighthouse-logger')).href)) as {
-    default: { events: StatusEmitter };
-  };
-  return {
-    lighthouse: lh.default as unknown as LighthouseFn,
-    status: logger.default.events,
-    constants: constants as unknown as LighthouseConstants,
-    desktop: desktop.default as DesktopConfig,
-  };
-}
+import type { LighthouseJob, WorkerMessage } from './lighthouse-protocol.ts';
+import type { Phase } from './lighthouse-progress.ts';
 
 /** One run's output: the result, Lighthouse's JSON and HTML reports, and what the session observed. */
 export interface LighthouseRun {
@@ -61,8 +16,7 @@ export interface LighthouseRun {
 }
 
 /**
- * Settles with `work`, or rejects with the signal's reason as soon as it aborts. Lighthouse takes no
- * signal: on cancel its promise is abandoned (the pool kills Chromium, so it fails within seconds) and
+ * Settles with `work`, or rejects with the signal's reason as soon as it aborts; an abandoned `work`
  * keeps a catch so its rejection is not unhandled.
  */
 export function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
@@ -78,59 +32,64 @@ export function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<
   });
 }
 
-/**
- * Calls `onPhase` for the status messages of the Lighthouse call made inside `fn` only. The emitter is
- * process-wide and its messages name no run, so two concurrent runs would read each other's progress;
- * the emitter calls listeners synchronously inside the logging code, so the async context says whose
- * message it is.
- */
-async function withOwnStatus<T>(
-  status: StatusEmitter,
-  onPhase: (phase: Phase) => void,
-  fn: () => Promise<T>,
-): Promise<T> {
-  const mine = new AsyncLocalStorage<true>();
-  const listener = (args: unknown[]) => {
-    if (mine.getStore() !== true || typeof args[1] !== 'string') return;
-    const phase = phaseOf(args[1]);
-    try {
-      if (phase) onPhase(phase);
-    } catch {
-      // A progress report must never fail Lighthouse's logging call (and with it the run).
-    }
-  };
-  status.on('status', listener);
-  try {
-    return await mine.run(true, fn);
-  } finally {
-    status.off('status', listener);
-    mine.disable();
-  }
+// In a dist/ build the compiled .js sibling runs directly. Under tsx (dev, tests) the .ts source is loaded
+// through tsx's API from a tiny bootstrap, as the stress engine does (Node 20 does not apply `--import
+// tsx` to a worker's entry module).
+function startWorker(job: LighthouseJob): Worker {
+  if (!import.meta.url.endsWith('.ts'))
+    return new Worker(new URL('./lighthouse-worker.js', import.meta.url), { workerData: job });
+  const entry = new URL('./lighthouse-worker.ts', import.meta.url).href;
+  const api = import.meta.resolve('tsx/esm/api');
+  const bootstrap = `import(${JSON.stringify(api)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`;
+  return new Worker(bootstrap, { eval: true, workerData: job });
 }
 
-/** One Lighthouse run against the session's fresh Chromium. */
+type Done = Extract<WorkerMessage, { type: 'done' }>;
+
+/** The worker's outcome: its reports, or why there are none. */
+function outcomeOf(worker: Worker, onPhase: (phase: Phase) => void): Promise<Done> {
+  return new Promise<Done>((resolve, reject) => {
+    worker.on('message', (m: WorkerMessage) => {
+      if (m.type === 'phase') {
+        try {
+          onPhase(m.phase);
+        } catch {
+          // A progress report must not fail the run.
+        }
+      } else if (m.type === 'done') resolve(m);
+      else reject(new Error(`Lighthouse failed: ${m.message}${m.code ? ` (${m.code})` : ''}`));
+    });
+    worker.on('error', (err) => reject(new Error(`Lighthouse failed: ${err.message}`, { cause: err })));
+    worker.on('exit', (code) => reject(new Error(`The Lighthouse worker exited (code ${code})`)));
+  });
+}
+
+/**
+ * One Lighthouse run against the session's fresh Chromium, in a worker thread of its own:
+ * - Lighthouse takes no abort signal, and when Chromium is killed under it (a cancel) it leaves promises
+ *   rejecting with no handler (its target manager's `Target.setAutoAttach` on navigation), which would
+ *   take the whole server down; terminating the thread ends every such loose end at once.
+ * - Its audit phase is seconds of synchronous CPU that would stall the API's event loop.
+ * - lighthouse-logger's status emitter is process-wide and names no run: per thread, it is this run's.
+ * - Its modules and heap (hundreds of MB while a trace is processed) go with the thread.
+ */
 export async function runLighthouse(
-  modules: LighthouseModules,
   session: BrowserSession,
   input: { url: string; options: LighthouseOptions; signal: AbortSignal; onPhase(phase: Phase): void },
 ): Promise<LighthouseRun> {
-  const { flags, config } = lighthouseSettings(
-    input.options,
-    session.port,
-    modules.constants,
-    modules.desktop,
-  );
-  const result = await withOwnStatus(modules.status, input.onPhase, () =>
-    untilAborted(modules.lighthouse(input.url, flags, config), input.signal),
-  );
-  if (!result) throw new Error('Lighthouse returned no result');
-  const [json, html] = Array.isArray(result.report) ? result.report : [result.report, ''];
-  return {
-    lhr: result.lhr,
-    json: json ?? '',
-    html: html ?? '',
-    chromiumVersion: result.artifacts?.HostProduct ?? null,
-    blocked: session.blocked(),
-    peakMemoryBytes: session.peakMemoryBytes(),
-  };
+  input.signal.throwIfAborted();
+  const worker = startWorker({ url: input.url, options: input.options, port: session.port });
+  try {
+    const done = await untilAborted(outcomeOf(worker, input.onPhase), input.signal);
+    return {
+      lhr: JSON.parse(done.json) as Lhr,
+      json: done.json,
+      html: done.html,
+      chromiumVersion: done.hostProduct,
+      blocked: session.blocked(),
+      peakMemoryBytes: session.peakMemoryBytes(),
+    };
+  } finally {
+    await worker.terminate();
+  }
 }
