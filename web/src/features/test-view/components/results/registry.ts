@@ -2,6 +2,7 @@ import { createElement, type ComponentType } from 'react';
 import { AccessibilityResult } from './AccessibilityResult';
 import { ApiResult } from './ApiResult';
 import { GenericResult } from './GenericResult';
+import { LighthouseResult } from './LighthouseResult';
 import { PerformanceResult } from './PerformanceResult';
 import { StressResult } from './StressResult';
 import type { ResultProps } from './types';
@@ -13,6 +14,7 @@ import type { ResultProps } from './types';
 const views: Record<string, ComponentType<ResultProps>> = {
   accessibility: AccessibilityResult,
   api: ApiResult,
+  lighthouse: LighthouseResult,
   performance: PerformanceResult,
   stress: StressResult,
 };
