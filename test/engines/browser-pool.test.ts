@@ -11,7 +11,6 @@ import {
   type BrowserSession,
 } from '../../src/engines/browser/index.ts';
 import { findChromium } from '../../src/engines/browser/chromium-finder.ts';
-import { startGuardProxy } from '../../src/engines/browser/guard-proxy.ts';
 import { NonRetryableError } from '../../src/engines/index.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -245,36 +244,6 @@ describe.skipIf(!chromiumFound.available)('the Chromium pool', () => {
     await p.close();
     await expect(running).rejects.toThrow('closed');
     await expectKilled(pid);
-  });
-});
-
-describe('the guard proxy', () => {
-  it('tunnels CONNECT to an allowed address and refuses one to a private address', async () => {
-    const echo = net.createServer((s) => s.pipe(s));
-    await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
-    const port = (echo.address() as net.AddressInfo).port;
-    const proxy = await startGuardProxy({ allowPrivateTargets: false, publicAddresses: ['127.0.0.1'] });
-    const connect = (target: string) =>
-      new Promise<string>((resolve) => {
-        let got = '';
-        const c = net.connect(proxy.port, '127.0.0.1', () =>
-          c.write(`CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\n\r\nping`),
-        );
-        c.on('data', (d: Buffer) => {
-          got += d.toString();
-          if (got.endsWith('ping')) c.end();
-        });
-        c.on('close', () => resolve(got));
-      });
-    try {
-      expect(await connect(`127.0.0.1:${port}`)).toBe('HTTP/1.1 200 Connection Established\r\n\r\nping');
-      const refused = await connect(`[::1]:${port}`);
-      expect(refused).toMatch(/^HTTP\/1.1 403 Forbidden\r\n/);
-      expect(proxy.blocked()).toEqual([{ url: `[::1]:${port}`, reason: '::1 is a loopback address' }]);
-    } finally {
-      await proxy.close();
-      echo.close();
-    }
   });
 });
 

@@ -169,6 +169,7 @@ export function createBrowserPool(settings: BrowserPoolSettings): BrowserPool {
     async withSession(signal, fn) {
       const found = locate();
       if (!found.available) throw new NonRetryableError(found.reason, 'ERR_BROWSER_UNAVAILABLE');
+      if (closed) throw new Error('The browser pool is closed');
       const release = await slots.acquire(signal);
       try {
         if (closed) throw new Error('The browser pool is closed');
