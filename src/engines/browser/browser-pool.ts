@@ -158,7 +158,8 @@ export function createBrowserPool(settings: BrowserPoolSettings): BrowserPool {
     } finally {
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
-      await resources?.close();
+      // Cleanup never replaces the session's own outcome (rm of the profile is forced already).
+      await resources?.close().catch(() => undefined);
       live.delete(stop);
       finished();
     }
