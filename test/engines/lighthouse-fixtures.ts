@@ -6,7 +6,8 @@
  *   subtracts `performance.now()` (which counts from navigation start, as LCP does), so neither the server's
  *   answer nor parsing moves it; only the paint after the insertion adds a frame or two.
  * - /cls: SHIFT_PX of new content is inserted above a CONTENT_PX block spanning the viewport's width, once,
- *   after load: one layout shift of (CONTENT_PX + SHIFT_PX) / height × SHIFT_PX / max(width, height).
+ *   after load: one layout shift of (CONTENT_PX + SHIFT_PX) / height × SHIFT_PX / max(width, height). No
+ *   margin may collapse through the block to the body: the body would move too and widen the region.
  * - /tbt: LONG_TASKS busy loops of TASK_MS each, 100 ms apart, from 300 ms after load (after the first
  *   paint): TBT counts the part of each beyond 50 ms, LONG_TASKS × (TASK_MS − 50). Several tasks tell TBT
  *   apart from the longest task (max potential FID) and from the tasks' total duration.
@@ -65,7 +66,7 @@ const PAGES: Record<string, string> = {
   ),
   '/cls': page(
     'CLS',
-    `<div id="content" style="height:${CONTENT_PX}px;background:#ddd"><p>Content that gets pushed down.</p></div>`,
+    `<div id="content" style="height:${CONTENT_PX}px;background:#ddd"><p style="margin:0">Content that gets pushed down.</p></div>`,
     `addEventListener('load', () => setTimeout(() => {
       const banner = document.createElement('div');
       banner.style.cssText = 'height:${SHIFT_PX}px;background:#fcc';

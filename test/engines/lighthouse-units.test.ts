@@ -267,6 +267,7 @@ describe('lighthouse options', () => {
     [{ formFactor: 'tablet' }, '/body/options/formFactor'],
     [{ throttling: 'fast' }, '/body/options/throttling'],
     [{ timeoutMs: 1000 }, '/body/options/timeoutMs'],
+    [{ timeoutMs: 120_000 }, '/body/options/timeoutMs'],
     [{ headers: { Host: 'x' } }, '/body/options/headers/Host'],
     [{ screenshots: true }, '/body/options/screenshots'],
   ])('refuses %j naming %s', (options, field) => {

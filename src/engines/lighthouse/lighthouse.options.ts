@@ -39,9 +39,11 @@ export const LighthouseOptions = Type.Object(
       default: 1,
       description: 'Lighthouse runs, each in a fresh Chromium; the median run is reported.',
     }),
+    // At most 90 s: after the load Lighthouse still gathers and audits for 5–30 s, and the whole run
+    // must fit in the pool's session cap (BROWSER_SESSION_TIMEOUT, 120 s by default).
     timeoutMs: Type.Integer({
       minimum: 5000,
-      maximum: 120_000,
+      maximum: 90_000,
       default: 45_000,
       description: 'Longest wait for the page to load in each run.',
     }),
