@@ -192,6 +192,7 @@ export async function buildApp({
     chromiumPath: config.browser.chromiumPath,
     concurrency: config.browser.concurrency,
     sessionTimeoutMs: config.browser.sessionTimeoutMs,
+    refusedHosts: config.browser.refusedHosts ?? undefined,
   });
   app.addHook('onClose', async () => browser.close());
   const engines = createEngineRegistry([...ENGINES, ...(extraEngines ?? [])], config.engines, { browser });

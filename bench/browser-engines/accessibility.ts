@@ -43,7 +43,7 @@ export async function benchAccessibility(): Promise<{
   targets: Record<string, string>;
 }> {
   const fx = await startA11yFixture();
-  const pool = createBrowserPool({ allowPrivateTargets: true, concurrency: 2 });
+  const pool = createBrowserPool({ allowPrivateTargets: true, concurrency: 2, refusedHosts: ['*'] });
   const registry = createEngineRegistry(
     [accessibilityEngine as unknown as TestEngine],
     {},

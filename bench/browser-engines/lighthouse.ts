@@ -41,7 +41,7 @@ export async function benchLighthouse(): Promise<{
   targets: Record<string, string>;
 }> {
   const fx = await startLighthouseFixture();
-  const pool = createBrowserPool({ allowPrivateTargets: true, concurrency: 2 });
+  const pool = createBrowserPool({ allowPrivateTargets: true, concurrency: 2, refusedHosts: ['*'] });
   const availability = pool.availability();
   if (!availability.available) {
     await fx.close();

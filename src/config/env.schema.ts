@@ -108,6 +108,11 @@ export const ENV_VARS: EnvVar[] = [
       'Longest browser-engine session; past it Chromium is killed and the run fails (and is retried).',
   },
   {
+    name: 'BROWSER_REFUSED_HOSTS',
+    description:
+      "Comma-separated hosts (`host`, `*.domain`, or `*` for every host name) the browser engines' proxy refuses without resolving or reporting them. Unset: Chromium's own background services (update.googleapis.com, clients2.google.com, …).",
+  },
+  {
     name: 'JWT_SECRET',
     description:
       'Secret (≥ 32 characters) signing access tokens. Required in production; generated into `DATA_DIR` in development.',

@@ -89,8 +89,9 @@ const never = () => new Promise<never>(() => undefined);
 
 describe.skipIf(!chromiumFound.available)('the Chromium pool', () => {
   const pools: BrowserPool[] = [];
+  // `*`: no host name is ever resolved here (Chromium's own services included); only loopback addresses.
   const pool = (settings: Parameters<typeof createBrowserPool>[0]) => {
-    const p = createBrowserPool(settings);
+    const p = createBrowserPool({ refusedHosts: ['*'], ...settings });
     pools.push(p);
     return p;
   };
@@ -145,6 +146,18 @@ describe.skipIf(!chromiumFound.available)('the Chromium pool', () => {
       });
       expect(internal.paths).toContain('/x.js');
       expect(blocked.filter((b) => b.url.includes('127.0.0.2'))).toEqual([]);
+    });
+
+    it("refuses the refused hosts (Chromium's own services) quietly: never reached, not reported", async () => {
+      const quiet = pool({ allowPrivateTargets: true, refusedHosts: ['127.0.0.2'] });
+      const before = internal.paths.length;
+      const blocked = await quiet.withSession(AbortSignal.timeout(60_000), async (s) => {
+        await load(s, `http://127.0.0.1:${site.port}/`);
+        return s.blocked();
+      });
+      expect(internal.paths.length).toBe(before);
+      expect(site.paths).toContain('/allowed.gif');
+      expect(blocked).toEqual([]);
     });
   });
 
@@ -234,7 +247,7 @@ describe.skipIf(!chromiumFound.available)('the Chromium pool', () => {
   });
 
   it('close() ends every running session', async () => {
-    const p = createBrowserPool({ allowPrivateTargets: true });
+    const p = createBrowserPool({ allowPrivateTargets: true, refusedHosts: ['*'] });
     let pid = 0;
     const running = p.withSession(AbortSignal.timeout(60_000), async (s) => {
       pid = s.pid!;

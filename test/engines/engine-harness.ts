@@ -40,6 +40,8 @@ export function engineHarness(o: HarnessOptions = {}) {
     ? createBrowserPool({
         allowPrivateTargets: o.allowPrivateTargets ?? true,
         publicAddresses: o.publicAddresses,
+        // No host name is resolved in tests (Chromium's own services included): loopback addresses only.
+        refusedHosts: ['*'],
         ...(o.browser === true ? {} : o.browser),
       })
     : undefined;

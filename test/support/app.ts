@@ -18,6 +18,8 @@ export function testConfig(env: Record<string, string> = {}, database?: Database
     LOG_LEVEL: 'silent',
     DATABASE_URL: 'memory://',
     ALLOW_PRIVATE_TARGETS: 'true',
+    // Browser engines' Chromium resolves no host name in tests (its own services included): loopback only.
+    BROWSER_REFUSED_HOSTS: '*',
     QUEUE_PREFIX: queuePrefix,
     ...TEST_SECRETS,
     ...env,

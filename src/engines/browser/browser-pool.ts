@@ -27,6 +27,7 @@ import { launchChromium, type ChromiumProcess } from './chromium-process.ts';
 import { startGuardProxy, type GuardProxy } from './guard-proxy.ts';
 import { sampleProcessTree, type MemorySampler } from './process-memory.ts';
 import { createSemaphore } from './semaphore.ts';
+import { CHROMIUM_SERVICE_HOSTS } from './refused-hosts.ts';
 
 export interface BrowserPoolSettings {
   /** ALLOW_PRIVATE_TARGETS: whether the page may reach loopback, private and metadata addresses. */
@@ -43,6 +44,11 @@ export interface BrowserPoolSettings {
   launchTimeoutMs?: number;
   /** The PATH searched for Chromium (default process.env.PATH). */
   searchPath?: string;
+  /**
+   * BROWSER_REFUSED_HOSTS: hosts the proxy refuses before resolving them, without reporting them
+   * (default CHROMIUM_SERVICE_HOSTS, Chromium's own background services; `*` refuses every host name).
+   */
+  refusedHosts?: readonly string[];
 }
 
 interface Resources {
@@ -60,7 +66,10 @@ async function openResources(
   settings: BrowserPoolSettings,
   signal: AbortSignal,
 ): Promise<Resources> {
-  const proxy = await startGuardProxy(settings);
+  const proxy = await startGuardProxy({
+    ...settings,
+    refusedHosts: settings.refusedHosts ?? CHROMIUM_SERVICE_HOSTS,
+  });
   let profileDir: string | undefined;
   const removeProfile = () =>
     profileDir ? rm(profileDir, { recursive: true, force: true, maxRetries: 3 }) : Promise.resolve();

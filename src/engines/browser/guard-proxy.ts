@@ -4,6 +4,7 @@ import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { addressPolicy, parseTargetUrl, type AddressPolicy } from '../../shared/outbound/index.ts';
 import type { BlockedRequest } from './browser-pool.types.ts';
+import { hostMatcher } from './refused-hosts.ts';
 
 export interface GuardProxyOptions {
   allowPrivateTargets: boolean;
@@ -12,6 +13,8 @@ export interface GuardProxyOptions {
   /** A socket (either side) with no traffic for this long is closed. */
   idleTimeoutMs?: number;
   connectTimeoutMs?: number;
+  /** Hosts refused before any DNS lookup and not recorded (Chromium's own services; refused-hosts.ts). */
+  refusedHosts?: readonly string[];
 }
 
 export interface GuardProxy {
@@ -27,7 +30,7 @@ const DNS_TIMEOUT_MS = 10_000;
 // Hop-by-hop headers (RFC 9110 section 7.6.1) and the proxy's own: never forwarded either way.
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 
-type Checked = { address: string } | { refused: string };
+type Checked = { address: string } | { refused: string; quiet?: true };
 
 function forwardHeaders(headers: http.IncomingHttpHeaders): http.OutgoingHttpHeaders {
   const listed = String(headers.connection ?? '')
@@ -60,6 +63,7 @@ function parseAuthority(authority: string): { host: string; port: number } | nul
 interface ProxyState {
   options: GuardProxyOptions;
   policy: AddressPolicy;
+  refusedHost: (host: string) => boolean;
   idleMs: number;
   connectMs: number;
   blocked: BlockedRequest[];
@@ -82,6 +86,7 @@ function refuse(state: ProxyState, url: string, reason: string): void {
 /** Resolves `host` once and checks every address; the address to connect to, or why it is refused. */
 async function check(state: ProxyState, host: string): Promise<Checked> {
   const bare = host.replace(/^\[|\]$/g, '');
+  if (state.refusedHost(bare)) return { refused: `${bare} is on the refused hosts list`, quiet: true };
   const addresses = net.isIP(bare)
     ? [bare]
     : (await withTimeout(lookup(bare, { all: true }), DNS_TIMEOUT_MS)).map((a) => a.address);
@@ -134,7 +139,7 @@ async function forward(
     );
   }
   if ('refused' in checked) {
-    refuse(state, url.href, checked.refused);
+    if (!checked.quiet) refuse(state, url.href, checked.refused);
     return answer(res, 403, `Blocked by TestWeb: ${checked.refused}`);
   }
   if (state.closed) return void res.destroy();
@@ -197,7 +202,7 @@ async function tunnel(
     return deny(client, '502 Bad Gateway', `${target.host} does not resolve`);
   }
   if ('refused' in checked) {
-    refuse(state, authority, checked.refused);
+    if (!checked.quiet) refuse(state, authority, checked.refused);
     return deny(client, '403 Forbidden', `Blocked by TestWeb: ${checked.refused}`);
   }
   if (state.closed) return void client.destroy();
@@ -233,6 +238,7 @@ export async function startGuardProxy(options: GuardProxyOptions): Promise<Guard
   const state: ProxyState = {
     options,
     policy: addressPolicy(options.publicAddresses),
+    refusedHost: hostMatcher(options.refusedHosts ?? []),
     idleMs,
     connectMs: options.connectTimeoutMs ?? 30_000,
     blocked: [],
