@@ -8,6 +8,14 @@ import type { TestEngine } from './engine.ts';
 import { lighthouseEngine } from './lighthouse/lighthouse.engine.ts';
 import { performanceEngine } from './performance/performance.engine.ts';
 import { stressEngine } from './stress/stress.engine.ts';
+import { createWebsiteEngine } from './website/website.engine.ts';
+import { websitePart } from './website/website-parts.ts';
+
+/** The one-click audit, built from the part engines that exist (one line each). */
+export const websiteEngine = createWebsiteEngine([
+  websitePart('performance', lighthouseEngine, performanceEngine),
+  websitePart('accessibility', accessibilityEngine),
+]);
 
 export const ENGINES: TestEngine[] = [
   performanceEngine as unknown as TestEngine,
@@ -15,6 +23,7 @@ export const ENGINES: TestEngine[] = [
   apiEngine as unknown as TestEngine,
   lighthouseEngine as unknown as TestEngine,
   accessibilityEngine as unknown as TestEngine,
+  websiteEngine,
 ];
 
 export { createEngineRegistry, OptionLimitError, type EngineRegistry } from './engine-registry.ts';

@@ -16,7 +16,14 @@ function fieldsOf(type: string, options: unknown): string[] {
 
 describe('engine options', () => {
   it('lists the product engines', () => {
-    expect(registry.types()).toEqual(['performance', 'stress', 'api', 'accessibility']);
+    expect(registry.types()).toEqual([
+      'performance',
+      'stress',
+      'api',
+      'lighthouse',
+      'accessibility',
+      'website',
+    ]);
   });
 
   it('applies schema defaults', () => {

@@ -27,7 +27,14 @@ describe('GET /api/engines', () => {
     const res = await app.inject({ url: '/api/engines', headers: user.auth });
     expect(res.statusCode).toBe(200);
     const { engines } = res.json<{ engines: EngineView[] }>();
-    expect(engines.map((e) => e.name)).toEqual(['performance', 'stress', 'api', 'accessibility']);
+    expect(engines.map((e) => e.name)).toEqual([
+      'performance',
+      'stress',
+      'api',
+      'lighthouse',
+      'accessibility',
+      'website',
+    ]);
     const stress = engines.find((e) => e.name === 'stress')!;
     expect(stress.available).toBe(true);
     expect(stress.unavailableReason).toBeNull();
