@@ -147,6 +147,15 @@ export const locales = {
       value: 'Value',
       savings: 'Potential savings',
     },
+    website: {
+      parts: 'Parts of the audit',
+      part: { performance: 'Performance', accessibility: 'Accessibility', seo: 'SEO', security: 'Security' },
+      status: { completed: 'Completed', failed: 'Failed', skipped: 'Skipped' },
+      engine: 'Engine {{engine}}, weight {{weight}}',
+      reason: 'Why: {{reason}}',
+      fallback: 'Instead of {{from}}: {{reason}}',
+      partResult: '{{part}} in detail ({{engine}})',
+    },
     compare: {
       title: 'Compare two runs',
       withTitle: 'Compare with another run',
@@ -313,6 +322,15 @@ export const locales = {
       auditScore: '得分',
       value: '数值',
       savings: '可节省',
+    },
+    website: {
+      parts: '审计的各个部分',
+      part: { performance: '性能', accessibility: '无障碍', seo: 'SEO', security: '安全' },
+      status: { completed: '已完成', failed: '失败', skipped: '已跳过' },
+      engine: '引擎 {{engine}}，权重 {{weight}}',
+      reason: '原因：{{reason}}',
+      fallback: '代替 {{from}}：{{reason}}',
+      partResult: '{{part}}详情（{{engine}}）',
     },
     compare: {
       title: '对比两次运行',

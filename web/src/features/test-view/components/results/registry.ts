@@ -6,6 +6,11 @@ import { LighthouseResult } from './LighthouseResult';
 import { PerformanceResult } from './PerformanceResult';
 import { StressResult } from './StressResult';
 import type { ResultProps } from './types';
+import { websiteResultView } from './WebsiteResult';
+
+// The website audit shows each part in that engine's view: it is handed the lookup (called at render
+// time) instead of importing this module, which imports it.
+const WebsiteResult = websiteResultView((engine) => resultViewFor(engine));
 
 /**
  * The result view of each engine, by the engine's name. A later engine (Lighthouse, accessibility) adds
@@ -17,6 +22,7 @@ const views: Record<string, ComponentType<ResultProps>> = {
   lighthouse: LighthouseResult,
   performance: PerformanceResult,
   stress: StressResult,
+  website: WebsiteResult,
 };
 
 export function resultViewFor(engine: string): ComponentType<ResultProps> {
