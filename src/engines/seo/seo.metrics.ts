@@ -1,0 +1,22 @@
+/** The seo engine's result metrics (alert rules are validated against them; docs/ENGINES.md lists them). */
+export const SEO_METRICS: Record<string, string> = {
+  score: 'SEO score, 0-100',
+  pages_crawled: 'Pages the crawl fetched, the tested page included (count)',
+  links_checked: 'Distinct internal links whose status is known, crawled or checked (count)',
+  broken_links: 'Internal links answering 400 or more, or not at all (count)',
+  redirected_links: 'Internal links that redirect (count)',
+  missing_alt: 'Images without an alt attribute on the crawled pages (count)',
+  links_without_text: 'Links with no text, aria-label or image alt on the crawled pages (count)',
+  duplicate_titles: 'Crawled pages sharing their title with another crawled page (count)',
+  duplicate_descriptions: 'Crawled pages sharing their meta description with another (count)',
+  noindex_pages: 'Crawled pages with noindex in a robots meta tag or X-Robots-Tag (count)',
+  sitemap_urls: 'URLs listed by the sitemaps read (count)',
+  orphan_sitemap_urls: 'Sitemap URLs no crawled page links to; 0 when the crawl was truncated (count)',
+  requests_made: 'Requests the run sent: robots.txt, sitemaps, pages and link checks (count)',
+  title_length: 'Characters in the tested page title (count)',
+  description_length: 'Characters in the tested page meta description (count)',
+  h1_count: 'h1 elements on the tested page (count)',
+  structured_data_errors: 'JSON-LD blocks that do not parse or lack @context or @type, all pages (count)',
+  status_code: 'HTTP status of the tested page',
+  redirect_count: 'Redirects before the tested page (count)',
+};
