@@ -22,6 +22,7 @@ describe('engine options', () => {
       'api',
       'lighthouse',
       'accessibility',
+      'seo',
       'website',
     ]);
   });

@@ -33,6 +33,7 @@ describe('GET /api/engines', () => {
       'api',
       'lighthouse',
       'accessibility',
+      'seo',
       'website',
     ]);
     const stress = engines.find((e) => e.name === 'stress')!;
