@@ -7,7 +7,7 @@ import { apiEngine } from './api/api.engine.ts';
 import type { TestEngine } from './engine.ts';
 import { lighthouseEngine } from './lighthouse/lighthouse.engine.ts';
 import { performanceEngine } from './performance/performance.engine.ts';
-import { seoEngine } from './seo/seo.engine.ts';
+import { securityEngine } from './security/security.engine.ts';
 import { stressEngine } from './stress/stress.engine.ts';
 import { createWebsiteEngine } from './website/website.engine.ts';
 import { websitePart } from './website/website-parts.ts';
@@ -24,7 +24,7 @@ export const ENGINES: TestEngine[] = [
   apiEngine as unknown as TestEngine,
   lighthouseEngine as unknown as TestEngine,
   accessibilityEngine as unknown as TestEngine,
-  seoEngine as unknown as TestEngine,
+  securityEngine as unknown as TestEngine,
   websiteEngine,
 ];
 

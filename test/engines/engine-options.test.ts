@@ -22,7 +22,7 @@ describe('engine options', () => {
       'api',
       'lighthouse',
       'accessibility',
-      'seo',
+      'security',
       'website',
     ]);
   });

@@ -33,7 +33,7 @@ describe('GET /api/engines', () => {
       'api',
       'lighthouse',
       'accessibility',
-      'seo',
+      'security',
       'website',
     ]);
     const stress = engines.find((e) => e.name === 'stress')!;
