@@ -8,6 +8,7 @@ import type { TestEngine } from './engine.ts';
 import { lighthouseEngine } from './lighthouse/lighthouse.engine.ts';
 import { performanceEngine } from './performance/performance.engine.ts';
 import { securityEngine } from './security/security.engine.ts';
+import { seoEngine } from './seo/seo.engine.ts';
 import { stressEngine } from './stress/stress.engine.ts';
 import { createWebsiteEngine } from './website/website.engine.ts';
 import { websitePart } from './website/website-parts.ts';
@@ -25,6 +26,7 @@ export const ENGINES: TestEngine[] = [
   lighthouseEngine as unknown as TestEngine,
   accessibilityEngine as unknown as TestEngine,
   securityEngine as unknown as TestEngine,
+  seoEngine as unknown as TestEngine,
   websiteEngine,
 ];
 

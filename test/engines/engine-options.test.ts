@@ -23,6 +23,7 @@ describe('engine options', () => {
       'lighthouse',
       'accessibility',
       'security',
+      'seo',
       'website',
     ]);
   });

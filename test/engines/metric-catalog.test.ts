@@ -16,6 +16,8 @@ const RUNS: Record<string, { path: string; options: Record<string, unknown>; abs
   accessibility: { path: '/', options: {} },
   // Plain http: the TLS metrics are reported for https targets only (security-engine.test.ts has those).
   security: { path: '/', options: {}, absent: /^tls_/ },
+  // The fixture answers every path with the page: robots.txt and the sitemap are read but say nothing.
+  seo: { path: '/', options: { maxPages: 2 } },
   // Every category (their scores are metrics), desktop, simulated throttling: Lighthouse's fastest full run.
   lighthouse: { path: '/', options: { formFactor: 'desktop' } },
   // The audit's cheapest part (axe, ~3 s; with Lighthouse it is ~18 s): the other parts' metrics, present

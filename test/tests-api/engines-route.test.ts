@@ -34,6 +34,7 @@ describe('GET /api/engines', () => {
       'lighthouse',
       'accessibility',
       'security',
+      'seo',
       'website',
     ]);
     const stress = engines.find((e) => e.name === 'stress')!;
