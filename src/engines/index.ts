@@ -17,6 +17,7 @@ import { websitePart } from './website/website-parts.ts';
 export const websiteEngine = createWebsiteEngine([
   websitePart('performance', lighthouseEngine, performanceEngine),
   websitePart('accessibility', accessibilityEngine),
+  websitePart('seo', seoEngine),
 ]);
 
 export const ENGINES: TestEngine[] = [
