@@ -18,6 +18,7 @@ export const websiteEngine = createWebsiteEngine([
   websitePart('performance', lighthouseEngine, performanceEngine),
   websitePart('accessibility', accessibilityEngine),
   websitePart('seo', seoEngine),
+  websitePart('security', securityEngine),
 ]);
 
 export const ENGINES: TestEngine[] = [
