@@ -4,6 +4,7 @@ import { ApiResult } from './ApiResult';
 import { GenericResult } from './GenericResult';
 import { LighthouseResult } from './LighthouseResult';
 import { PerformanceResult } from './PerformanceResult';
+import { SecurityResult } from './SecurityResult';
 import { StressResult } from './StressResult';
 import type { ResultProps } from './types';
 import { websiteResultView } from './WebsiteResult';
@@ -21,6 +22,7 @@ const views: Record<string, ComponentType<ResultProps>> = {
   api: ApiResult,
   lighthouse: LighthouseResult,
   performance: PerformanceResult,
+  security: SecurityResult,
   stress: StressResult,
   website: WebsiteResult,
 };
