@@ -100,7 +100,8 @@ describe('seo engine', () => {
 
   it('gives a clean site a high score and nothing above low', async () => {
     site = await startSeoFixture(CLEAN_SITE);
-    const { result } = await h.run('seo', `${site.url}/`, {});
+    // Without the trailing slash: the home its pages link to ("/") is the same page, not crawled twice.
+    const { result } = await h.run('seo', site.url, {});
     expect(result.findings.filter((f) => !['low', 'info'].includes(f.severity))).toEqual([]);
     expect(result.findings).toEqual([]);
     expect(result.score).toBe(100);

@@ -1,6 +1,7 @@
 import type { EngineContext, EngineResult, TestEngine } from '../engine.ts';
 import { outboundOf } from '../shared/outbound-of.ts';
 import { crawl } from './crawl.ts';
+import { absoluteUrl } from './html-utils.ts';
 import { readRobots } from './robots.ts';
 import { score, toFinding, type SeoIssue } from './seo-checks.ts';
 import { createSeoFetcher } from './seo-fetcher.ts';
@@ -16,6 +17,8 @@ const SEVERITY_ORDER = ['critical', 'high', 'medium', 'low', 'info'];
 
 async function run(ctx: Ctx): Promise<EngineResult> {
   const o = ctx.options;
+  // "http://site.test" and the "http://site.test/" its pages link to are one page, not two.
+  const url = absoluteUrl(ctx.url, ctx.url) ?? ctx.url;
   const fetcher = createSeoFetcher(outboundOf(ctx), {
     signal: ctx.signal,
     timeoutMs: o.timeoutMs,
@@ -23,50 +26,47 @@ async function run(ctx: Ctx): Promise<EngineResult> {
     insecureTls: o.insecureTls,
   });
   ctx.progress(2, 'Reading robots.txt');
-  const robots = await readRobots(fetcher, ctx.url);
+  const robots = await readRobots(fetcher, url);
   ctx.progress(6, 'Reading the sitemaps');
-  const sitemap = await readSitemaps(fetcher, ctx.url, robots.summary.sitemaps);
+  const sitemap = await readSitemaps(fetcher, url, robots.summary.sitemaps);
   ctx.progress(10, `Crawling (0 of at most ${o.maxPages} pages)`);
-  const result = await crawl(fetcher, robots, ctx.url, o, (done) =>
+  const result = await crawl(fetcher, robots, url, o, (done) =>
     ctx.progress(
       10 + Math.round((done / o.maxPages) * 80),
       `Crawling (${done} of at most ${o.maxPages} pages)`,
     ),
   );
-  const start = result.pages[0]!;
   ctx.progress(95, 'Scoring');
+  return resultOf(
+    { startUrl: url, crawl: result, robots: robots.summary, sitemap, requests: fetcher.requests },
+    o,
+  );
+}
+
+/** Issues of every page and of the site, scored, as the engine's result. */
+function resultOf(f: Omit<RunFacts, 'issues' | 'score'>, o: SeoOptions): EngineResult {
+  const start = f.crawl.pages[0]!;
   const issues: SeoIssue[] = [
-    ...result.pages.flatMap((p) => p.report?.issues ?? []),
-    ...siteIssues({ startUrl: ctx.url, crawl: result, robots: robots.summary, sitemap }),
+    ...f.crawl.pages.flatMap((p) => p.report?.issues ?? []),
+    ...siteIssues({ startUrl: f.startUrl, crawl: f.crawl, robots: f.robots, sitemap: f.sitemap }),
   ];
+  // Noindex on the tested page itself keeps it out of search results: worse than on a crawled page.
   const noindexStart = issues.find((i) => i.check === 'noindex' && i.url === start.finalUrl);
   if (noindexStart) noindexStart.severity = 'high';
   const total = score(issues);
-  const facts: RunFacts = {
-    startUrl: ctx.url,
-    crawl: result,
-    robots: robots.summary,
-    sitemap,
-    issues,
-    score: total,
-    requests: fetcher.requests,
-  };
+  const facts: RunFacts = { ...f, issues, score: total };
   const findings = issues
     .map(toFinding)
     .sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity));
   const metrics = metricsOf(facts);
+  const { maxPages, maxDepth, concurrency, maxLinkChecks } = o;
   return {
     score: total,
-    passed: total >= 80 && !findings.some((f) => f.severity === 'critical'),
-    summary: `${metrics.pages_crawled} page(s) crawled${result.truncated ? ' (truncated)' : ''}, ${metrics.broken_links} broken link(s), ${findings.length} finding(s); score ${total}/100`,
+    passed: total >= 80 && !findings.some((x) => x.severity === 'critical'),
+    summary: `${metrics.pages_crawled} page(s) crawled${f.crawl.truncated ? ' (truncated)' : ''}, ${metrics.broken_links} broken link(s), ${findings.length} finding(s); score ${total}/100`,
     metrics,
     findings,
-    details: detailsOf(facts, {
-      maxPages: o.maxPages,
-      maxDepth: o.maxDepth,
-      concurrency: o.concurrency,
-      maxLinkChecks: o.maxLinkChecks,
-    }),
+    details: detailsOf(facts, { maxPages, maxDepth, concurrency, maxLinkChecks }),
   };
 }
 
