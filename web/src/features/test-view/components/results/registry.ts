@@ -4,6 +4,7 @@ import { ApiResult } from './ApiResult';
 import { GenericResult } from './GenericResult';
 import { LighthouseResult } from './LighthouseResult';
 import { PerformanceResult } from './PerformanceResult';
+import { SeoResult } from './SeoResult';
 import { SecurityResult } from './SecurityResult';
 import { StressResult } from './StressResult';
 import type { ResultProps } from './types';
@@ -23,6 +24,7 @@ const views: Record<string, ComponentType<ResultProps>> = {
   lighthouse: LighthouseResult,
   performance: PerformanceResult,
   security: SecurityResult,
+  seo: SeoResult,
   stress: StressResult,
   website: WebsiteResult,
 };
