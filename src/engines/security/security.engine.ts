@@ -182,7 +182,7 @@ function resultOf(x: Facts): EngineResult {
   const tlsPart = x.tls ? `, certificate ${x.tls.expired ? 'expired' : `${x.tls.daysLeft} days left`}` : '';
   return {
     score: Math.min(100, g.score),
-    summary: `Grade ${g.grade} (${g.score}/100 on the Observatory scale), ${g.tests.filter((t) => !t.pass).length} of ${g.tests.length} header tests failed${tlsPart}, ${exposedCount} exposed file(s)`,
+    summary: `Grade ${g.grade} (Observatory score ${g.score}), ${g.tests.filter((t) => !t.pass).length} of ${g.tests.length} header tests failed${tlsPart}, ${exposedCount} exposed file(s)`,
     metrics: metricsOf(x),
     findings: findingsOf(x),
     details: {
