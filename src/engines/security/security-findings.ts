@@ -49,6 +49,11 @@ const f = (
   recommendation,
 });
 
+type Rule = [when: boolean, severity: Finding['severity'], title: string, detail: string, fix: string];
+
+// The findings whose condition holds, in the order given.
+const pick = (rules: Rule[]): Finding[] => rules.filter((r) => r[0]).map(([, ...rest]) => f(...rest));
+
 /** Ungraded header findings: policies the grade does not cover, and version banners. */
 export function headerFindings(
   headers: Record<string, string>,
@@ -56,71 +61,61 @@ export function headerFindings(
   hsts: HstsFacts | null,
   cors: CorsFacts,
 ): Finding[] {
-  const out: Finding[] = [];
-  if (csp?.unsafeObjects)
-    out.push(
-      f(
+  const starWithCredentials = cors.allowOrigin === '*' && cors.allowCredentials;
+  return [
+    ...pick([
+      [
+        !!csp?.unsafeObjects,
         'low',
         'CSP leaves object-src open',
         'Plugins can be loaded from anywhere.',
         "Add object-src 'none'.",
-      ),
-    );
-  if (csp?.insecureBaseUri)
-    out.push(
-      f(
+      ],
+      [
+        !!csp?.insecureBaseUri,
         'low',
         'CSP does not restrict base-uri',
         'An injected <base> can re-point relative script URLs.',
         "Add base-uri 'self' (or 'none').",
-      ),
-    );
-  if (hsts && !hsts.includeSubDomains)
-    out.push(
-      f(
+      ],
+      [
+        !!hsts && !hsts.includeSubDomains,
         'info',
         'HSTS without includeSubDomains',
         'Subdomains can still be reached over http.',
         'Add includeSubDomains once every subdomain serves https.',
-      ),
-    );
-  if (cors.allowOrigin === '*' && cors.allowCredentials)
-    out.push(
-      f(
+      ],
+      [
+        starWithCredentials,
         'medium',
         'CORS allows * with credentials',
-        'Browsers refuse this combination, so credentialed requests from other origins fail; it usually means the configuration is confused.',
+        'Browsers refuse this combination, so credentialed requests from other origins fail; the configuration is confused.',
         'Allow a fixed list of origins, or drop Access-Control-Allow-Credentials.',
-      ),
-    );
-  else if (cors.reflected && !cors.allowCredentials)
-    out.push(
-      f(
+      ],
+      [
+        cors.reflected && !cors.allowCredentials,
         'low',
         'CORS reflects any origin',
         'The server echoed an arbitrary Origin in Access-Control-Allow-Origin.',
         'Allow a fixed list of origins.',
-      ),
-    );
-  if (!headers['permissions-policy'])
-    out.push(
-      f(
+      ],
+      [
+        !headers['permissions-policy'],
         'low',
         'No Permissions-Policy',
         'Embedded content may ask for camera, microphone, geolocation…',
         'Send Permissions-Policy denying the features the site does not use, e.g. camera=(), microphone=(), geolocation=().',
-      ),
-    );
-  if (!headers['cross-origin-opener-policy'])
-    out.push(
-      f(
+      ],
+      [
+        !headers['cross-origin-opener-policy'],
         'low',
         'No Cross-Origin-Opener-Policy',
         'Pages this site opens (or that open it) share its browsing context group.',
         'Send Cross-Origin-Opener-Policy: same-origin.',
-      ),
-    );
-  return [...out, ...bannerFindings(headers)];
+      ],
+    ]),
+    ...bannerFindings(headers),
+  ];
 }
 
 /** `Server: nginx/1.18.0` and `X-Powered-By: PHP/8.1` tell an attacker which exploits to try. */
@@ -157,71 +152,55 @@ export function cookieFindings(cookies: CookieFacts[]): Finding[] {
 }
 
 export function tlsFindings(tls: TlsFacts): Finding[] {
-  const out: Finding[] = [];
   const renew = 'Renew the certificate (automate it, e.g. with ACME) and alert on tls_cert_days_left.';
-  if (tls.expired)
-    out.push(
-      f(
-        'critical',
-        `The certificate expired on ${tls.validTo.slice(0, 10)}`,
-        `${-tls.daysLeft} day(s) ago.`,
-        renew,
-      ),
-    );
-  else if (tls.daysLeft < 14)
-    out.push(
-      f('high', `The certificate expires in ${tls.daysLeft} day(s)`, `Valid until ${tls.validTo}.`, renew),
-    );
-  else if (tls.daysLeft < 30)
-    out.push(
-      f('medium', `The certificate expires in ${tls.daysLeft} day(s)`, `Valid until ${tls.validTo}.`, renew),
-    );
-  if (!tls.authorized)
-    out.push(
-      f(
-        'high',
-        `The certificate is not trusted: ${tls.authorizationError ?? 'unknown reason'}`,
-        `Issuer ${tls.issuer}${tls.selfSigned ? ' (self-signed)' : ''}.`,
-        'Serve a certificate from a public CA with the full intermediate chain.',
-      ),
-    );
-  if (!tls.sanCoversHost)
-    out.push(
-      f(
-        'high',
-        "The certificate's names do not cover the host",
-        `Names: ${tls.subjectAltNames.join(', ') || tls.subject}.`,
-        'Issue the certificate for this host name.',
-      ),
-    );
-  if (tls.protocolVersion > 0 && tls.protocolVersion < 1.2)
-    out.push(
-      f(
-        'high',
-        `Outdated protocol ${tls.protocol}`,
-        'TLS 1.0 and 1.1 are deprecated (RFC 8996).',
-        'Allow only TLS 1.2 and 1.3.',
-      ),
-    );
-  if (tls.keyType === 'rsa' && tls.keyBits < 2048)
-    out.push(
-      f(
-        'medium',
-        `Weak RSA key (${tls.keyBits} bits)`,
-        'RSA keys under 2048 bits are considered breakable.',
-        'Use RSA 2048+ or an EC P-256 key.',
-      ),
-    );
-  if (!tls.ocspStapled)
-    out.push(
-      f(
-        'info',
-        'No OCSP stapling',
-        'Browsers must ask the CA for revocation status themselves.',
-        'Enable OCSP stapling on the server.',
-      ),
-    );
-  return out;
+  const until = `Valid until ${tls.validTo}.`;
+  const expiring = `The certificate expires in ${tls.daysLeft} day(s)`;
+  return pick([
+    [
+      tls.expired,
+      'critical',
+      `The certificate expired on ${tls.validTo.slice(0, 10)}`,
+      `${-tls.daysLeft} day(s) ago.`,
+      renew,
+    ],
+    [!tls.expired && tls.daysLeft < 14, 'high', expiring, until, renew],
+    [tls.daysLeft >= 14 && tls.daysLeft < 30, 'medium', expiring, until, renew],
+    [
+      !tls.authorized,
+      'high',
+      `The certificate is not trusted: ${tls.authorizationError ?? 'unknown reason'}`,
+      `Issuer ${tls.issuer}${tls.selfSigned ? ' (self-signed)' : ''}.`,
+      'Serve a certificate from a public CA with the full intermediate chain.',
+    ],
+    [
+      !tls.sanCoversHost,
+      'high',
+      "The certificate's names do not cover the host",
+      `Names: ${tls.subjectAltNames.join(', ') || tls.subject}.`,
+      'Issue the certificate for this host name.',
+    ],
+    [
+      tls.protocolVersion > 0 && tls.protocolVersion < 1.2,
+      'high',
+      `Outdated protocol ${tls.protocol}`,
+      'TLS 1.0 and 1.1 are deprecated (RFC 8996).',
+      'Allow only TLS 1.2 and 1.3.',
+    ],
+    [
+      tls.keyType === 'rsa' && tls.keyBits < 2048,
+      'medium',
+      `Weak RSA key (${tls.keyBits} bits)`,
+      'RSA keys under 2048 bits are considered breakable.',
+      'Use RSA 2048+ or an EC P-256 key.',
+    ],
+    [
+      !tls.ocspStapled,
+      'info',
+      'No OCSP stapling',
+      'Browsers must ask the CA for revocation status themselves.',
+      'Enable OCSP stapling on the server.',
+    ],
+  ]);
 }
 
 export function exposedFileFindings(results: ExposedFileResult[]): Finding[] {
