@@ -130,6 +130,30 @@ describe('seo engine', () => {
     expect(second.result.metrics.requests_made).toBe(2 + 7);
   });
 
+  it('reads at most 10 sitemap files of an index listing 25, and with maxDepth 0 fetches the page alone', async () => {
+    const xml = (body: string) => ({ headers: { 'content-type': 'application/xml' }, body });
+    const routes = {
+      ...manyPagesSite(10),
+      '/robots.txt': (b: string) => ({ body: `Sitemap: ${b}/index.xml\n` }),
+      '/index.xml': (b: string) =>
+        xml(
+          `<sitemapindex>${Array.from({ length: 25 }, (_, i) => `<sitemap><loc>${b}/s${i}.xml</loc></sitemap>`).join('')}</sitemapindex>`,
+        ),
+      ...Object.fromEntries(
+        Array.from({ length: 25 }, (_, i) => [
+          `/s${i}.xml`,
+          (b: string) => xml(`<urlset><url><loc>${b}/p/${i}</loc></url></urlset>`),
+        ]),
+      ),
+    };
+    site = await startSeoFixture(routes);
+    const { result } = await h.run('seo', `${site.url}/`, { maxDepth: 0, maxLinkChecks: 0 });
+    expect(site.count(/\.xml$/)).toBe(10); // the index and 9 of its sitemaps
+    expect(site.count(/^\/(p\/.*)?$/)).toBe(1);
+    expect(result.metrics).toMatchObject({ pages_crawled: 1, sitemap_urls: 9, requests_made: 12 });
+    expect((result.details.sitemap as { truncated: boolean }).truncated).toBe(true);
+  });
+
   it('rejects with the signal reason within 2 s of a cancel mid-crawl', async () => {
     site = await startSeoFixture({ ...CLEAN_SITE, '/about': () => ({ body: '<a href="/slow">slow</a>' }) });
     const fixture = site;
