@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createEngineRegistry,
   createEngineRunner,
+  NonRetryableError,
   type EngineResult,
   type Finding,
   type TestEngine,
@@ -171,6 +172,28 @@ describe('website engine', () => {
       '/body/options/lighthouse/formFactor',
       '/body/options/performance/runs',
     ]);
+  });
+
+  it('fails at once, without retries, when no selected part can run here', async () => {
+    const run = noChromium.run('website', `${fx.url}/`, { parts: ['accessibility'] });
+    await expect(run).rejects.toBeInstanceOf(NonRetryableError);
+    await expect(run).rejects.toThrow(/accessibility skipped: .*CHROMIUM_PATH=\/nonexistent\/chromium/);
+  });
+
+  it('refuses a part option its engine’s own check refuses, naming it under the engine', () => {
+    const picky: TestEngine = {
+      ...fixedEngine('picky', 50, []),
+      check: () => [{ path: '/', message: 'is never right' }],
+    };
+    const registry = createEngineRegistry([createWebsiteEngine([partOf('picky', picky, 1)])]);
+    expect(() => registry.validate('website', {})).toThrow(ValidationError);
+    try {
+      registry.validate('website', {});
+    } catch (err) {
+      expect((err as ValidationError).errors).toEqual([
+        { field: '/body/options/picky/', message: 'is never right' },
+      ]);
+    }
   });
 
   it('completes the other parts when one throws, reports why, and renormalises the score', async () => {
