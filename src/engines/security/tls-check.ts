@@ -83,6 +83,19 @@ export function tlsFactsOf(socket: TLSSocket, host: string, ocspStapled: boolean
   };
 }
 
+function connectGuarded(url: URL, host: string, o: TlsCheckOptions): TLSSocket {
+  // requestOCSP is passed on to the TLSSocket by tls.connect, though ConnectionOptions omits it.
+  return tls.connect({
+    host,
+    port: Number(url.port) || 443,
+    servername: isIP(host) ? undefined : host,
+    lookup: createGuardedLookup(o.allowPrivateTargets, o.policy),
+    rejectUnauthorized: false,
+    requestOCSP: true,
+    ALPNProtocols: ['http/1.1'],
+  } as tls.ConnectionOptions);
+}
+
 /**
  * Connects to the https URL's host through the SSRF guard (the outbound client's guarded lookup, and
  * its IP-literal check first) and reads the handshake. Untrusted chains are accepted so that they can be
@@ -93,16 +106,7 @@ export function inspectTls(url: URL, o: TlsCheckOptions): Promise<TlsFacts> {
   const host = url.hostname.replace(/^\[|\]$/g, '');
   return new Promise<TlsFacts>((resolve, reject) => {
     let stapled = false;
-    // requestOCSP is passed on to the TLSSocket by tls.connect, though ConnectionOptions omits it.
-    const socket = tls.connect({
-      host,
-      port: Number(url.port) || 443,
-      servername: isIP(host) ? undefined : host,
-      lookup: createGuardedLookup(o.allowPrivateTargets, o.policy),
-      rejectUnauthorized: false,
-      requestOCSP: true,
-      ALPNProtocols: ['http/1.1'],
-    } as tls.ConnectionOptions);
+    const socket = connectGuarded(url, host, o);
     const fail = (err: unknown) => {
       cleanup();
       socket.destroy();
