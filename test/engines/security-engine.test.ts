@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineResult } from '../../src/engines/index.ts';
 import { PROBE_ORIGIN } from '../../src/engines/security/header-tests.ts';
+import { inspectTls } from '../../src/engines/security/tls-check.ts';
+import { addressPolicy, TargetRefusedError } from '../../src/shared/outbound/index.ts';
 import { engineHarness } from './engine-harness.ts';
 import {
   html,
@@ -182,6 +184,34 @@ describe('security engine', () => {
     const { result } = await h.run('security', `${plain.url}/`, { checkExposedFiles: false });
     expect(resultOf(result, 'redirection')).toBe('redirection-to-https');
     expect(result.metrics.tls_protocol_version).toBe(1.3);
+  });
+
+  it('connects for TLS only where the SSRF guard allows, as the outbound client does', async () => {
+    const site = await start({ '/': html() }, { tls: valid });
+    const port = new URL(site.url).port;
+    const o = {
+      allowPrivateTargets: false,
+      policy: addressPolicy(),
+      signal: new AbortController().signal,
+      timeoutMs: 5000,
+    };
+    await expect(inspectTls(new URL(`https://127.0.0.1:${port}/`), o)).rejects.toBeInstanceOf(
+      TargetRefusedError,
+    );
+    // A name is checked on the address it resolves to (localhost: /etc/hosts, never DNS).
+    await expect(inspectTls(new URL(`https://localhost:${port}/`), o)).rejects.toThrow(/Target refused/);
+    const asPublic = { ...o, policy: addressPolicy(['127.0.0.1']) };
+    await expect(inspectTls(new URL(`https://127.0.0.1:${port}/`), asPublic)).resolves.toMatchObject({
+      sanCoversHost: true,
+    });
+    // The engine hands the TLS check the runner's publicAddresses.
+    const guarded = engineHarness({ allowPrivateTargets: false, publicAddresses: ['127.0.0.1'] });
+    try {
+      const { result } = await guarded.run('security', `${site.url}/`, { checkExposedFiles: false });
+      expect(result.metrics.tls_protocol_version).toBe(1.3);
+    } finally {
+      await guarded.close();
+    }
   });
 
   it('stops within 2 s of a cancel', async () => {

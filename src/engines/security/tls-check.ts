@@ -101,7 +101,7 @@ function connectGuarded(url: URL, host: string, o: TlsCheckOptions): TLSSocket {
  * its IP-literal check first) and reads the handshake. Untrusted chains are accepted so that they can be
  * reported; nothing is sent over the connection.
  */
-export function inspectTls(url: URL, o: TlsCheckOptions): Promise<TlsFacts> {
+export async function inspectTls(url: URL, o: TlsCheckOptions): Promise<TlsFacts> {
   checkUrlTarget(url.href, o.allowPrivateTargets, o.policy);
   const host = url.hostname.replace(/^\[|\]$/g, '');
   return new Promise<TlsFacts>((resolve, reject) => {
