@@ -114,6 +114,29 @@ describe('seo engine', () => {
     });
   });
 
+  it('checks and crawls the site the tested URL redirects to on another origin', async () => {
+    site = await startSeoFixture(CLEAN_SITE);
+    const target = site.url;
+    const redirector = await startSeoFixture({
+      '/': () => ({ status: 301, headers: { location: `${target}/` }, body: '' }),
+    });
+    try {
+      const { result } = await h.run('seo', `${redirector.url}/`, {});
+      expect(result.metrics).toMatchObject({
+        pages_crawled: 2,
+        redirect_count: 1,
+        h1_count: 1,
+        status_code: 200,
+      });
+      expect(result.metrics.title_length).toBe(HOME_TITLE.length);
+      expect(site.count(/^\/about$/)).toBe(1);
+      // robots.txt and the sitemap are read on the tested URL's origin, where there are none.
+      expect(result.findings.map((f) => f.title)).toEqual(['No robots.txt', 'No sitemap found']);
+    } finally {
+      await redirector.close();
+    }
+  });
+
   it('fetches at most maxPages pages of a 50-page site, and checks at most maxLinkChecks links', async () => {
     site = await startSeoFixture(manyPagesSite(50));
     const { result } = await h.run('seo', `${site.url}/`, { maxPages: 3, maxLinkChecks: 0 });

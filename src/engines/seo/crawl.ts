@@ -79,7 +79,7 @@ async function fetchPage(
   const { res, outcome } = await request(fetcher, url, PAGE_MAX_BYTES, depth === 0);
   const page: CrawledPage = { ...outcome, depth, headers: res?.headers ?? {} };
   const html = /html/i.test(res?.headers['content-type'] ?? 'text/html');
-  if (res && res.status < 400 && html && new URL(res.url).origin === origin)
+  if (res && res.status < 400 && html && (depth === 0 || new URL(res.url).origin === origin))
     page.report = checkPage({
       url: res.url,
       headers: res.headers,
@@ -118,7 +118,7 @@ function followLinks(page: CrawledPage, s: CrawlState, robots: Robots, limits: C
 
 /**
  * Breadth first from `startUrl`, level by level (so which pages a bound cuts off does not depend on
- * timing), on the start URL's origin, obeying robots.txt beyond the start page; then a status check of
+ * timing), on the origin the start URL lands on after its redirects, obeying robots.txt beyond the start page; then a status check of
  * the internal links found but not crawled, at most `maxLinkChecks`.
  */
 export async function crawl(
@@ -128,7 +128,6 @@ export async function crawl(
   limits: CrawlLimits,
   onPage: (done: number) => void,
 ): Promise<CrawlResult> {
-  const origin = new URL(startUrl).origin;
   const result: CrawlResult = {
     pages: [],
     linkedFrom: new Map(),
@@ -138,13 +137,19 @@ export async function crawl(
     linkChecks: 0,
     linkChecksSkipped: 0,
   };
-  const state: CrawlState = { origin, seen: new Set([startUrl]), unfollowed: [], checked: new Set(), result };
+  const state: CrawlState = {
+    origin: new URL(startUrl).origin,
+    seen: new Set([startUrl]),
+    unfollowed: [],
+    checked: new Set(),
+    result,
+  };
   let level = [startUrl];
   for (let depth = 0; level.length > 0; depth++) {
     const room = limits.maxPages - result.pages.length;
     state.unfollowed.push(...level.slice(room));
     const pages = await pool(level.slice(0, room), limits.concurrency, async (url) => {
-      const page = await fetchPage(fetcher, robots, url, depth, origin);
+      const page = await fetchPage(fetcher, robots, url, depth, state.origin);
       result.outcomes.set(url, page);
       onPage(result.outcomes.size);
       return page;
@@ -157,6 +162,8 @@ export async function crawl(
       state.seen.add(page.finalUrl);
     }
     result.pages.push(...pages);
+    // The site is where the tested page lands (http://a → https://a/, a → www.a): crawl that origin.
+    if (depth === 0) state.origin = new URL(pages[0]!.finalUrl).origin;
     level = pages.flatMap((page) => followLinks(page, state, robots, limits));
   }
   result.truncated = state.unfollowed.length > 0;

@@ -62,8 +62,8 @@ export function orphanSitemapUrls(
   startUrl: string,
 ): string[] | null {
   if (c.truncated) return null;
-  const origin = new URL(startUrl).origin;
   const start = c.pages[0]?.finalUrl ?? startUrl;
+  const origin = new URL(start).origin;
   return sitemap.urls.filter(
     (u) => new URL(u).origin === origin && u !== startUrl && u !== start && !c.linkedFrom.has(u),
   );
