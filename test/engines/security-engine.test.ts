@@ -3,6 +3,7 @@ import type { EngineResult } from '../../src/engines/index.ts';
 import { PROBE_ORIGIN } from '../../src/engines/security/header-tests.ts';
 import { inspectTls } from '../../src/engines/security/tls-check.ts';
 import { addressPolicy, TargetRefusedError } from '../../src/shared/outbound/index.ts';
+import { waitFor } from '../support/wait.ts';
 import { engineHarness } from './engine-harness.ts';
 import {
   html,
@@ -212,6 +213,17 @@ describe('security engine', () => {
     } finally {
       await guarded.close();
     }
+  });
+
+  it('stops within 2 s of a cancel while probing files', async () => {
+    const site = await start({ '/': html() }, { fallback: () => undefined });
+    const controller = new AbortController();
+    const run = h.run('security', `${site.url}/`, {}, controller.signal);
+    await waitFor(() => site.hits.size > 1, 5000, 'the first file probe');
+    const abortedAt = Date.now();
+    controller.abort();
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+    expect(Date.now() - abortedAt).toBeLessThan(2000);
   });
 
   it('stops within 2 s of a cancel', async () => {
