@@ -130,7 +130,9 @@ function PageChecks({ pages }: { pages: PageRow[] }) {
                   ) : failed.length === 0 ? (
                     <Chip value="passed" label={t('seo.allPassed')} />
                   ) : (
-                    failed.map((id) => <Chip key={id} value="failed" label={id} />)
+                    failed.map((id) => (
+                      <Chip key={id} value="failed" label={t(`seo.check.${id}`, { defaultValue: id })} />
+                    ))
                   )}
                 </td>
               </tr>
