@@ -206,6 +206,18 @@ describe('security checks', () => {
     );
   });
 
+  it('keeps the worst cookie result across flags and cookies, as the Observatory orders them', () => {
+    const grade = (cookie: string) => gradeResponse(input({ 'set-cookie': cookie })).tests[1]!;
+    // Without Secure (-40) is worse than without HttpOnly (-30) for a session cookie.
+    expect(grade('sessionid=1').result).toBe('cookies-session-without-secure-flag');
+    // A later, milder cookie does not hide an earlier, worse one.
+    expect(grade('sessionid=1, theme=dark; SameSite=Lax').modifier).toBe(-40);
+    expect(grade('theme=dark; Secure; SameSite=None').result).toBe(
+      'cookies-secure-with-httponly-sessions-and-samesite',
+    );
+    expect(grade('theme=dark; SameSite=Sometimes; Secure').result).toBe('cookies-samesite-flag-invalid');
+  });
+
   it('parses HSTS directives', () => {
     expect(parseHsts('max-age="100"; preload')).toEqual({
       maxAge: 100,
