@@ -149,6 +149,7 @@ describe('seo engine', () => {
 
     site.hits.clear();
     const second = await h.run('seo', `${site.url}/`, { maxPages: 3, maxLinkChecks: 4 });
+    expect(second.progress.map((p) => p.message)).toContain('Checking links (4 of 4)');
     expect(site.count(/^\/(p\/.*)?$/)).toBe(7);
     expect(second.result.metrics.requests_made).toBe(2 + 7);
   });

@@ -116,17 +116,20 @@ function followLinks(page: CrawledPage, s: CrawlState, robots: Robots, limits: C
   return next;
 }
 
+/** Told after each page fetched ('pages', of at most maxPages) and each link checked ('links'). */
+export type CrawlProgress = (phase: 'pages' | 'links', done: number, total: number) => void;
+
 /**
  * Breadth first from `startUrl`, level by level (so which pages a bound cuts off does not depend on
- * timing), on the origin the start URL lands on after its redirects, obeying robots.txt beyond the start page; then a status check of
- * the internal links found but not crawled, at most `maxLinkChecks`.
+ * timing), on the origin the start URL lands on after its redirects, obeying robots.txt beyond the
+ * start page; then a status check of the internal links found but not crawled, at most `maxLinkChecks`.
  */
 export async function crawl(
   fetcher: SeoFetcher,
   robots: Robots,
   startUrl: string,
   limits: CrawlLimits,
-  onPage: (done: number) => void,
+  onProgress: CrawlProgress,
 ): Promise<CrawlResult> {
   const result: CrawlResult = {
     pages: [],
@@ -151,7 +154,7 @@ export async function crawl(
     const pages = await pool(level.slice(0, room), limits.concurrency, async (url) => {
       const page = await fetchPage(fetcher, robots, url, depth, state.origin);
       result.outcomes.set(url, page);
-      onPage(result.outcomes.size);
+      onProgress('pages', result.outcomes.size, limits.maxPages);
       return page;
     });
     for (const page of pages) {
@@ -167,7 +170,7 @@ export async function crawl(
     level = pages.flatMap((page) => followLinks(page, state, robots, limits));
   }
   result.truncated = state.unfollowed.length > 0;
-  await checkLinks(fetcher, state.unfollowed, limits, result);
+  await checkLinks(fetcher, state.unfollowed, limits, result, onProgress);
   return result;
 }
 
@@ -176,6 +179,7 @@ async function checkLinks(
   urls: string[],
   limits: CrawlLimits,
   result: CrawlResult,
+  onProgress: CrawlProgress,
 ): Promise<void> {
   const toCheck = urls.slice(0, limits.maxLinkChecks);
   result.linkChecksSkipped = urls.length - toCheck.length;
@@ -183,5 +187,6 @@ async function checkLinks(
     const { outcome } = await request(fetcher, url, LINK_CHECK_MAX_BYTES);
     result.outcomes.set(url, outcome);
     result.linkChecks++;
+    onProgress('links', result.linkChecks, toCheck.length);
   });
 }

@@ -30,11 +30,10 @@ async function run(ctx: Ctx): Promise<EngineResult> {
   ctx.progress(6, 'Reading the sitemaps');
   const sitemap = await readSitemaps(fetcher, url, robots.summary.sitemaps);
   ctx.progress(10, `Crawling (0 of at most ${o.maxPages} pages)`);
-  const result = await crawl(fetcher, robots, url, o, (done) =>
-    ctx.progress(
-      10 + Math.round((done / o.maxPages) * 80),
-      `Crawling (${done} of at most ${o.maxPages} pages)`,
-    ),
+  const result = await crawl(fetcher, robots, url, o, (phase, done, total) =>
+    phase === 'pages'
+      ? ctx.progress(10 + Math.round((done / total) * 75), `Crawling (${done} of at most ${total} pages)`)
+      : ctx.progress(85 + Math.round((done / total) * 10), `Checking links (${done} of ${total})`),
   );
   ctx.progress(95, 'Scoring');
   return resultOf(
