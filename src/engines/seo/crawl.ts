@@ -116,6 +116,18 @@ function followLinks(page: CrawledPage, s: CrawlState, robots: Robots, limits: C
   return next;
 }
 
+function emptyResult(): CrawlResult {
+  return {
+    pages: [],
+    linkedFrom: new Map(),
+    outcomes: new Map(),
+    truncated: false,
+    blockedByRobots: [],
+    linkChecks: 0,
+    linkChecksSkipped: 0,
+  };
+}
+
 /** Told after each page fetched ('pages', of at most maxPages) and each link checked ('links'). */
 export type CrawlProgress = (phase: 'pages' | 'links', done: number, total: number) => void;
 
@@ -131,15 +143,7 @@ export async function crawl(
   limits: CrawlLimits,
   onProgress: CrawlProgress,
 ): Promise<CrawlResult> {
-  const result: CrawlResult = {
-    pages: [],
-    linkedFrom: new Map(),
-    outcomes: new Map(),
-    truncated: false,
-    blockedByRobots: [],
-    linkChecks: 0,
-    linkChecksSkipped: 0,
-  };
+  const result = emptyResult();
   const state: CrawlState = {
     origin: new URL(startUrl).origin,
     seen: new Set([startUrl]),

@@ -81,6 +81,11 @@ const urlList = (urls: string[]) =>
 
 /** The site-wide issues: robots.txt, sitemap, the tested page's status, links, duplicates, orphans. */
 export function siteIssues(f: SiteFacts): SeoIssue[] {
+  return [...entryIssues(f), ...crawlIssues(f)];
+}
+
+/** The tested page's status and redirects, robots.txt and the sitemaps. */
+function entryIssues(f: SiteFacts): SeoIssue[] {
   const start = f.crawl.pages[0]!;
   const url = start.finalUrl;
   const issues: SeoIssue[] = [];
@@ -115,6 +120,12 @@ export function siteIssues(f: SiteFacts): SeoIssue[] {
       url: f.sitemap.files[0]?.url ?? url,
       detail: f.sitemap.files.map((s) => `${s.url}: ${s.error ?? `${s.entries} entries`}`).join('; '),
     });
+  return issues;
+}
+
+/** What the crawl found across pages: broken and redirected links, duplicates, orphan sitemap URLs. */
+function crawlIssues(f: SiteFacts): SeoIssue[] {
+  const issues: SeoIssue[] = [];
   for (const b of brokenLinks(f.crawl))
     issues.push({
       check: 'broken_link',
