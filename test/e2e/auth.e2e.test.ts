@@ -87,6 +87,9 @@ describeE2E('the sign-in pages', () => {
     const page = await e2e.newPage();
     await page.goto('/signin');
     await page.getByRole('link', { name: 'Forgot your password?' }).click();
+    // The sign-in form (with its own E-mail field) stays on screen while the lazy page loads: wait for the
+    // new page, or the address goes into the old form and the new one is sent empty.
+    await page.getByRole('heading', { level: 1, name: 'Reset your password' }).waitFor();
     await page.getByLabel('E-mail').fill(email);
     await page.getByRole('button', { name: 'Send the link' }).click();
     await page.getByRole('heading', { level: 1, name: 'Check your inbox' }).waitFor();
