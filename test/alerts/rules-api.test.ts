@@ -206,7 +206,7 @@ describe.each(TEST_DATABASES)('alert rules API ($name)', (database) => {
     [{ channels: ['webhook'] }, '/body/webhookUrl'],
     [{ channels: ['in_app'], webhookUrl: 'http://127.0.0.1:9/h' }, '/body/webhookUrl'],
     [{ channels: ['email'], emailRecipients: ['not an address'] }, '/body/emailRecipients/0'],
-    [{ scope: { kind: 'tests', testType: 'seo' } }, '/body/scope/testType'],
+    [{ scope: { kind: 'tests', testType: 'no-such-type' } }, '/body/scope/testType'],
     [{ scope: { kind: 'tests', urlGlob: 'x'.repeat(501) } }, '/body/scope/urlGlob'],
     [{ scope: { kind: 'tests', tags: ['a b'] } }, '/body/scope/tags/0'],
     [
