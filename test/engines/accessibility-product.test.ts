@@ -5,75 +5,31 @@
  * the services are configured.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import { registerUser, type TestUser } from '../support/app.ts';
-import {
-  buildQueueApp,
-  cleanRedis,
-  QUEUE_MODES,
-  queueEnv,
-  recordEvents,
-  waitFor,
-} from '../queue/support/queue-app.ts';
+import { QUEUE_MODES, recordEvents, waitFor } from '../queue/support/queue-app.ts';
 import { KNOWN, startA11yFixture, type A11yFixture } from './accessibility-fixtures.ts';
 import { chromiumPids } from './chromium-processes.ts';
+import { engineProductApp, type TestView } from './engine-product.ts';
 
 const MODES = [
   QUEUE_MODES[0]!,
   ...QUEUE_MODES.filter((m) => m.driver === 'bullmq' && m.database.name === 'postgres'),
 ];
 
-interface TestView {
-  status: string;
-  progress: number;
-  error: string | null;
-}
-
-describe.each(MODES)('the accessibility engine in the product ($name)', ({ driver, database }) => {
-  const env = queueEnv(driver, { ALLOW_PRIVATE_TARGETS: 'true' });
-  let app: FastifyInstance;
-  let drop: () => Promise<void>;
-  let user: TestUser;
+describe.each(MODES)('the accessibility engine in the product ($name)', (mode) => {
+  const p = engineProductApp('accessibility', mode);
   let fx: A11yFixture;
-  let available = false;
-
   beforeAll(async () => {
     fx = await startA11yFixture();
-    const db = await database.create();
-    drop = db.drop;
-    app = await buildQueueApp(env, db.config);
-    user = await registerUser(app);
-    const { engines } = (await app.inject({ method: 'GET', url: '/api/engines', headers: user.auth })).json<{
-      engines: Array<{ name: string; available: boolean; unavailableReason: string | null }>;
-    }>();
-    const a11y = engines.find((e) => e.name === 'accessibility');
-    available = a11y?.available === true;
-    if (!available)
-      console.error(`accessibility product tests skipped: ${a11y?.unavailableReason ?? 'not registered'}`);
   });
   afterAll(async () => {
-    await app?.close();
     await fx?.close();
-    await drop?.();
-    await cleanRedis(env);
   });
-
-  const get = (url: string) => app.inject({ method: 'GET', url, headers: user.auth });
-  const view = async (testId: string) => (await get(`/api/tests/${testId}`)).json<TestView>();
-  const submit = async (path: string, options: object) => {
-    const res = await app.inject({
-      method: 'POST',
-      url: '/api/tests',
-      headers: user.auth,
-      payload: { type: 'accessibility', url: `${fx.url}${path}`, options },
-    });
-    expect(res.statusCode, res.body).toBe(202);
-    return res.json<{ testId: string }>().testId;
-  };
+  const { get, view } = p;
+  const submit = (path: string, options: object) => p.submit(`${fx.url}${path}`, options);
 
   it('runs a submitted test, publishes its progress and stores its result', async ({ skip }) => {
-    if (!available) return skip();
-    const events = recordEvents(app, ['TestProgress']);
+    if (!p.available) return skip();
+    const events = recordEvents(p.app, ['TestProgress']);
     const testId = await submit('/violations', { standard: 'best-practice' });
     const done = await waitFor(
       async () => {
@@ -111,7 +67,7 @@ describe.each(MODES)('the accessibility engine in the product ($name)', ({ drive
   });
 
   it('cancels a running test within seconds, and its Chromium is gone', async ({ skip }) => {
-    if (!available) return skip();
+    if (!p.available) return skip();
     const before = new Set(chromiumPids());
     const seen = fx.hangs();
     const testId = await submit('/hang', {});
@@ -119,10 +75,10 @@ describe.each(MODES)('the accessibility engine in the product ($name)', ({ drive
     expect((await view(testId)).status).toBe('running');
     expect(chromiumPids().some((p) => !before.has(p))).toBe(true);
     const cancelledAt = Date.now();
-    const cancel = await app.inject({
+    const cancel = await p.app.inject({
       method: 'POST',
       url: `/api/queue/jobs/${testId}/cancel`,
-      headers: user.auth,
+      headers: p.user.auth,
     });
     expect(cancel.json<TestView>().status).toBe('cancelled');
     await waitFor(() => chromiumPids().every((p) => before.has(p)), 5000, 'Chromium to exit');

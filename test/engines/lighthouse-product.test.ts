@@ -5,72 +5,27 @@
  * one cancelled run keep the wall time modest (the queue's modes are covered by the queue suites).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import { registerUser, type TestUser } from '../support/app.ts';
-import {
-  buildQueueApp,
-  cleanRedis,
-  QUEUE_MODES,
-  queueEnv,
-  recordEvents,
-  waitFor,
-} from '../queue/support/queue-app.ts';
+import { QUEUE_MODES, recordEvents, waitFor } from '../queue/support/queue-app.ts';
 import { chromiumPids } from './chromium-processes.ts';
+import { engineProductApp, type TestView } from './engine-product.ts';
 import { LCP_DELAY_MS, startLighthouseFixture, type LighthouseFixture } from './lighthouse-fixtures.ts';
 
-interface TestView {
-  status: string;
-  progress: number;
-  error: string | null;
-}
-
 describe('the lighthouse engine in the product', () => {
-  const { driver, database } = QUEUE_MODES[0]!;
-  const env = queueEnv(driver, { ALLOW_PRIVATE_TARGETS: 'true' });
-  let app: FastifyInstance;
-  let drop: () => Promise<void>;
-  let user: TestUser;
+  const p = engineProductApp('lighthouse', QUEUE_MODES[0]!);
   let fx: LighthouseFixture;
-  let available = false;
-
   beforeAll(async () => {
     fx = await startLighthouseFixture();
-    const db = await database.create();
-    drop = db.drop;
-    app = await buildQueueApp(env, db.config);
-    user = await registerUser(app);
-    const { engines } = (await app.inject({ method: 'GET', url: '/api/engines', headers: user.auth })).json<{
-      engines: Array<{ name: string; available: boolean; unavailableReason: string | null }>;
-    }>();
-    const lighthouse = engines.find((e) => e.name === 'lighthouse');
-    available = lighthouse?.available === true;
-    if (!available)
-      console.error(`lighthouse product tests skipped: ${lighthouse?.unavailableReason ?? 'not registered'}`);
   });
   afterAll(async () => {
-    await app?.close();
     await fx?.close();
-    await drop?.();
-    await cleanRedis(env);
   });
-
-  const get = (url: string) => app.inject({ method: 'GET', url, headers: user.auth });
-  const view = async (testId: string) => (await get(`/api/tests/${testId}`)).json<TestView>();
-  const submit = async (path: string, options: object) => {
-    const res = await app.inject({
-      method: 'POST',
-      url: '/api/tests',
-      headers: user.auth,
-      payload: { type: 'lighthouse', url: `${fx.url}${path}`, options },
-    });
-    expect(res.statusCode, res.body).toBe(202);
-    return res.json<{ testId: string }>().testId;
-  };
+  const { get, view } = p;
+  const submit = (path: string, options: object) => p.submit(`${fx.url}${path}`, options);
   const OBSERVED = { categories: ['performance'], formFactor: 'desktop', throttling: 'none' };
 
   it('runs a submitted test, publishes its phases and stores its result and reports', async ({ skip }) => {
-    if (!available) return skip();
-    const events = recordEvents(app, ['TestProgress']);
+    if (!p.available) return skip();
+    const events = recordEvents(p.app, ['TestProgress']);
     const testId = await submit('/lcp', OBSERVED);
     const done = await waitFor(
       async () => {
@@ -113,13 +68,13 @@ describe('the lighthouse engine in the product', () => {
       contentType: expect.stringMatching(/^text\/html/),
     });
     // The signed link serves the report without a token.
-    const served = await app.inject({ method: 'GET', url: html.url.replace(/^https?:\/\/[^/]+/, '') });
+    const served = await p.app.inject({ method: 'GET', url: html.url.replace(/^https?:\/\/[^/]+/, '') });
     expect(served.statusCode).toBe(200);
     expect(served.body).toContain('__LIGHTHOUSE_JSON__');
   }, 180_000);
 
   it('cancels a running test within seconds, and its Chromium is gone', async ({ skip }) => {
-    if (!available) return skip();
+    if (!p.available) return skip();
     const before = new Set(chromiumPids());
     const seen = fx.hangs();
     const testId = await submit('/hang', OBSERVED);
@@ -127,16 +82,16 @@ describe('the lighthouse engine in the product', () => {
     expect((await view(testId)).status).toBe('running');
     expect(chromiumPids().some((p) => !before.has(p))).toBe(true);
     const cancelledAt = Date.now();
-    const cancel = await app.inject({
+    const cancel = await p.app.inject({
       method: 'POST',
       url: `/api/queue/jobs/${testId}/cancel`,
-      headers: user.auth,
+      headers: p.user.auth,
     });
     expect(cancel.json<TestView>().status).toBe('cancelled');
     await waitFor(() => chromiumPids().every((p) => before.has(p)), 5000, 'Chromium to exit');
     expect(Date.now() - cancelledAt).toBeLessThan(5000);
     await waitFor(
-      () => !app.testQueue.worker!.running().includes(testId),
+      () => !p.app.testQueue.worker!.running().includes(testId),
       5000,
       'the worker to let the attempt go',
     );
