@@ -9,7 +9,7 @@ import type { EngineResult } from '../../src/engines/index.ts';
 import { engineHarness } from '../engines/engine-harness.ts';
 import { KNOWN, startA11yFixture, type A11yFixture } from '../engines/accessibility-fixtures.ts';
 import { seriousViolations } from './support/axe.ts';
-import { describeE2E, PASSWORD, screenshot, startE2E, type E2E } from './support/e2e.ts';
+import { describeE2E, screenshot, startE2E, type E2E } from './support/e2e.ts';
 
 interface Group {
   id: string;
@@ -53,21 +53,14 @@ describeE2E('the accessibility engine on the dashboard', () => {
 
   it("shows an accessibility result: rules by impact, each element's selector and markup as text, the screenshot", async () => {
     const { email } = await e2e.createAccount();
-    const login = await e2e.app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      payload: { email, password: PASSWORD },
+    const testId = await e2e.submitTest(email, {
+      type: 'accessibility',
+      url: `${fx.url}/violations`,
+      options: { standard: 'best-practice' },
     });
-    const res = await e2e.app.inject({
-      method: 'POST',
-      url: '/api/tests',
-      headers: { authorization: `Bearer ${login.json<{ accessToken: string }>().accessToken}` },
-      payload: { type: 'accessibility', url: `${fx.url}/violations`, options: { standard: 'best-practice' } },
-    });
-    expect(res.statusCode, res.body).toBe(202);
     const page = await e2e.newPage();
     await e2e.signIn(page, email);
-    await page.goto(`/tests/${res.json<{ testId: string }>().testId}`);
+    await page.goto(`/tests/${testId}`);
     await page.locator('.tv-status .chip', { hasText: 'Completed' }).waitFor({ timeout: 60_000 });
     const critical = page.getByRole('region', { name: 'Critical' });
     await critical.getByRole('heading', { name: /Images must have alternative text/ }).waitFor();

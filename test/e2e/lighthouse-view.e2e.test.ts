@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startLighthouseFixture, type LighthouseFixture } from '../engines/lighthouse-fixtures.ts';
 import { seriousViolations } from './support/axe.ts';
-import { describeE2E, PASSWORD, screenshot, startE2E, type E2E } from './support/e2e.ts';
+import { describeE2E, screenshot, startE2E, type E2E } from './support/e2e.ts';
 
 describeE2E('the lighthouse result view', () => {
   let e2e: E2E;
@@ -20,25 +20,14 @@ describeE2E('the lighthouse result view', () => {
 
   it('shows the gauges, the Web Vitals in their bands, the filmstrip, the final screenshot and the report link', async () => {
     const { email } = await e2e.createAccount();
-    const login = await e2e.app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      payload: { email, password: PASSWORD },
+    const testId = await e2e.submitTest(email, {
+      type: 'lighthouse',
+      url: `${fx.url}/lcp`,
+      options: { categories: ['performance'], formFactor: 'desktop', throttling: 'none' },
     });
-    const res = await e2e.app.inject({
-      method: 'POST',
-      url: '/api/tests',
-      headers: { authorization: `Bearer ${login.json<{ accessToken: string }>().accessToken}` },
-      payload: {
-        type: 'lighthouse',
-        url: `${fx.url}/lcp`,
-        options: { categories: ['performance'], formFactor: 'desktop', throttling: 'none' },
-      },
-    });
-    expect(res.statusCode, res.body).toBe(202);
     const page = await e2e.newPage();
     await e2e.signIn(page, email);
-    await page.goto(`/tests/${res.json<{ testId: string }>().testId}`);
+    await page.goto(`/tests/${testId}`);
     await page.locator('.tv-status .chip', { hasText: 'Completed' }).waitFor({ timeout: 120_000 });
     await page.getByRole('img', { name: /^Performance: \d+$/ }).waitFor();
     // LCP ≈ 1.2 s on desktop: between Lighthouse's desktop "good" (1.2 s) and "poor" (2.4 s) marks or just good.

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startWebsiteFixture, type WebsiteFixture } from '../engines/website-fixtures.ts';
 import { seriousViolations } from './support/axe.ts';
-import { describeE2E, PASSWORD, screenshot, startE2E, type E2E } from './support/e2e.ts';
+import { describeE2E, screenshot, startE2E, type E2E } from './support/e2e.ts';
 
 describeE2E('the website result view', () => {
   let e2e: E2E;
@@ -20,25 +20,14 @@ describeE2E('the website result view', () => {
 
   it('shows the parts side by side, and each part in its own view with its own files', async () => {
     const { email } = await e2e.createAccount();
-    const login = await e2e.app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      payload: { email, password: PASSWORD },
+    const testId = await e2e.submitTest(email, {
+      type: 'website',
+      url: `${fx.url}/`,
+      options: { parts: ['performance', 'accessibility'], lighthouse: { formFactor: 'desktop' } },
     });
-    const res = await e2e.app.inject({
-      method: 'POST',
-      url: '/api/tests',
-      headers: { authorization: `Bearer ${login.json<{ accessToken: string }>().accessToken}` },
-      payload: {
-        type: 'website',
-        url: `${fx.url}/`,
-        options: { parts: ['performance', 'accessibility'], lighthouse: { formFactor: 'desktop' } },
-      },
-    });
-    expect(res.statusCode, res.body).toBe(202);
     const page = await e2e.newPage();
     await e2e.signIn(page, email);
-    await page.goto(`/tests/${res.json<{ testId: string }>().testId}`);
+    await page.goto(`/tests/${testId}`);
     await page.locator('.tv-status .chip', { hasText: 'Completed' }).waitFor({ timeout: 150_000 });
     const parts = page.getByRole('list', { name: 'Parts of the audit' });
     await parts.getByRole('img', { name: /^Performance: \d+$/ }).waitFor();

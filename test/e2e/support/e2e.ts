@@ -86,6 +86,8 @@ export interface E2E {
   createAccount(email?: string): Promise<{ email: string; password: string }>;
   /** Signs in through the sign-in page and waits for the tests page. */
   signIn(page: Page, email: string, password?: string): Promise<void>;
+  /** Submits a test as that account through the API (POST /api/tests, 202 expected); its id. */
+  submitTest(email: string, payload: { type: string; url: string; options?: object }): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -146,6 +148,21 @@ export async function startE2E({ env = {}, extraEngines }: E2EOptions = {}): Pro
       await page.getByLabel(/^password$|^密码$/i).fill(password);
       await page.getByRole('button', { name: /sign in|登录/i }).click();
       await page.waitForURL(/\/tests$/);
+    },
+    async submitTest(email, payload) {
+      const login = await app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { email, password: PASSWORD },
+      });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/tests',
+        headers: { authorization: `Bearer ${login.json<{ accessToken: string }>().accessToken}` },
+        payload,
+      });
+      if (res.statusCode !== 202) throw new Error(`submission failed: ${res.statusCode} ${res.body}`);
+      return res.json<{ testId: string }>().testId;
     },
     async close() {
       await Promise.allSettled(contexts.map((c) => c.close()));
