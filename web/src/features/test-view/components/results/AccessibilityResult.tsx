@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { Card, Chip } from '../../../../components/ui';
 import { Artifacts, DetailsJson, MetricsGrid, Verdict } from './parts';
 import type { ResultProps } from './types';
+import { list } from './details';
 
 const IMPACTS = ['critical', 'serious', 'moderate', 'minor'] as const;
 type Impact = (typeof IMPACTS)[number];
@@ -43,7 +44,6 @@ interface Review {
   targets?: string[];
 }
 
-const list = <T,>(value: unknown): T[] => (Array.isArray(value) ? (value as T[]) : []);
 // Links only to web pages: a result is data, and a javascript: URL in it must not become a link.
 const safeUrl = (url: string | undefined) => (url && /^https?:\/\//.test(url) ? url : undefined);
 

@@ -6,6 +6,7 @@ import { useArtifacts, type ArtifactItem } from '../../api/artifacts';
 import { Artifacts, DetailsJson, Findings, MetricsGrid, unitOf, Verdict } from './parts';
 import { BAND_TONE, bandOf, VITALS } from './lighthouse-bands';
 import type { ResultProps } from './types';
+import { list } from './details';
 
 interface Category {
   id: string;
@@ -26,7 +27,6 @@ interface Frame {
   artifact: string;
 }
 
-const list = <T,>(value: unknown): T[] => (Array.isArray(value) ? (value as T[]) : []);
 const OTHER_METRICS = [
   'ttfb_ms',
   'total_byte_weight_bytes',

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Card, Chip } from '../../../../components/ui';
 import { DetailsJson, Findings, MetricsGrid, Verdict } from './parts';
 import type { ResultProps } from './types';
+import { list, object } from './details';
 
 interface HeaderTest {
   id: string;
@@ -46,9 +47,6 @@ const COUNTS = [
   'requests_made',
 ];
 
-const list = <T,>(value: unknown): T[] => (Array.isArray(value) ? (value as T[]) : []);
-const object = <T,>(value: unknown): T | undefined =>
-  value && typeof value === 'object' ? (value as T) : undefined;
 // A, A+ and A- green; B and C amber; D and F red (the chips' shared tones).
 const gradeTone = (grade: string) =>
   grade.startsWith('A') ? 'passed' : /^[BC]/.test(grade) ? 'medium' : 'failed';

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { Card, Chip } from '../../../../components/ui';
 import { DetailsJson, Findings, MetricsGrid, Verdict } from './parts';
 import type { ResultProps } from './types';
+import { list, object } from './details';
 
 interface PageRow {
   url: string;
@@ -57,10 +58,6 @@ const COUNTS = [
   'orphan_sitemap_urls',
   'requests_made',
 ];
-
-const list = <T,>(value: unknown): T[] => (Array.isArray(value) ? (value as T[]) : []);
-const object = <T,>(value: unknown): T | undefined =>
-  value && typeof value === 'object' ? (value as T) : undefined;
 
 /** The seo engine: score and counts, each crawled page's checks, broken links, duplicates, robots and sitemaps. */
 export function SeoResult({ result, engine }: ResultProps) {
