@@ -1,6 +1,5 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { pino, type DestinationStream } from 'pino';
-import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -14,6 +13,7 @@ import {
   createValidatorCompiler,
   Problem,
   registerErrorHandler,
+  registerSecurityHeaders,
   registerTextGuard,
 } from './shared/http/index.ts';
 import { loggerOptions } from './shared/logging/logger.ts';
@@ -144,13 +144,15 @@ export async function buildApp({
   const http = monitoring === false ? null : registerHttpMetrics(app, instruments.registry);
   app.setValidatorCompiler(createValidatorCompiler());
   registerTextGuard(app);
-  app.addHook('onSend', async (request, reply) => void reply.header('x-request-id', request.id));
   // The dashboard's client-side routes (/tests/…) answer with its page instead of a 404.
   const dashboard = loadDashboard(dashboardDir);
   registerErrorHandler(app, dashboard.fallback);
   app.addSchema(Problem);
 
-  await app.register(helmet, { contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:'] } } });
+  // Helmet's headers, computed once, and x-request-id, from one synchronous onRequest hook.
+  await registerSecurityHeaders(app, {
+    contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:'] } },
+  });
   // The CORS plugin answers every OPTIONS request (preflights) from its own catch-all route, which carries
   // no data: public, so an OPTIONS request is a 204 or a 404, never a 401.
   app.addHook('onRoute', (route) => {

@@ -5,7 +5,7 @@
  * cheapest authenticated product route, one user row read); a bare Fastify (its own process) answers
  * `GET /bare` with the same JSON. autocannon here loads each for BENCH_PIPELINE_ROUNDS rounds (3) of
  * BENCH_PIPELINE_SECONDS (5) at BENCH_PIPELINE_CONNECTIONS (100), one target at a time, the order rotating
- * from round to round, after a warm-up of each (BENCH_PIPELINE_WARMUP, 3 s). Figures are medians.
+ * from round to round, after a warm-up of each (BENCH_PIPELINE_WARMUP, 5 s: the JIT is still settling after 3 s). Figures are medians.
  *
  * Two ratios per route: requests/s against the bare route (the issue's target, >= 0.6) and the bare
  * route's server CPU per request against the route's; on a shared machine the second holds still while
@@ -20,7 +20,7 @@ import autocannon from 'autocannon';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ROUNDS = Number(process.env.BENCH_PIPELINE_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_PIPELINE_SECONDS ?? 5);
-const WARMUP = Number(process.env.BENCH_PIPELINE_WARMUP ?? 3);
+const WARMUP = Number(process.env.BENCH_PIPELINE_WARMUP ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_PIPELINE_CONNECTIONS ?? 100);
 
 interface Server {
@@ -51,7 +51,7 @@ function start(variant: 'app' | 'bare'): Promise<Server> {
     [
       '--import',
       'tsx',
-      ...(process.env.BENCH_PIPELINE_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+      ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
       path.join(here, 'server.ts'),
     ],
     {

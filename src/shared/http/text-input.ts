@@ -45,23 +45,52 @@ export function findUnstorableText(value: unknown, base: string): FieldError | n
   return null;
 }
 
+/** Deeper than this, `storable` stops and leaves the answer to the iterative walk. */
+const QUICK_DEPTH = 16;
+
+/**
+ * True when every string and property name under `value` can be stored: the common case, decided
+ * without allocating (findUnstorableText builds an entry array and a pointer per node, ~2 % of a no-op
+ * request's CPU on its headers alone, bench/http-pipeline). False means "look again with the full walk",
+ * which also answers for anything nested deeper than QUICK_DEPTH.
+ */
+function storable(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return problemWith(value) === null;
+  if (value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return true;
+  if (depth >= QUICK_DEPTH) return false;
+  if (Array.isArray(value)) {
+    for (const item of value) if (!storable(item, depth + 1)) return false;
+    return true;
+  }
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    if (problemWith(key) !== null || !storable((value as Record<string, unknown>)[key], depth + 1))
+      return false;
+  }
+  return true;
+}
+
+const unstorable = (value: unknown, base: string): FieldError | null =>
+  storable(value) ? null : findUnstorableText(value, base);
+
 function check(request: FastifyRequest): FieldError | null {
   return (
-    findUnstorableText(request.params, '/params') ??
-    findUnstorableText(request.query, '/querystring') ??
-    findUnstorableText(request.headers, '/headers') ??
-    findUnstorableText(request.body, '/body')
+    unstorable(request.params, '/params') ??
+    unstorable(request.query, '/querystring') ??
+    unstorable(request.headers, '/headers') ??
+    unstorable(request.body, '/body')
   );
 }
 
 /**
  * Refuses, on every route, a request whose parameters, query, headers or body carry text the database
  * cannot store: 400 problem+json naming the field (`/body/options/body`, `/querystring/type`). Runs before
- * schema validation, so no route needs to remember it.
+ * schema validation, so no route needs to remember it. A synchronous hook: an async one costs a promise
+ * and a microtask on every request.
  */
 export function registerTextGuard(app: FastifyInstance): void {
-  app.addHook('preValidation', async (request) => {
+  app.addHook('preValidation', (request, _reply, done) => {
     const error = check(request);
-    if (error) throw new ValidationError(`${error.field} ${error.message}`, [error]);
+    done(error ? new ValidationError(`${error.field} ${error.message}`, [error]) : undefined);
   });
 }
