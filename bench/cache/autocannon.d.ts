@@ -5,7 +5,9 @@ declare module 'autocannon' {
   interface Options {
     url: string;
     connections: number;
-    duration: number;
+    duration?: number;
+    /** Total requests to send (then duration is ignored). */
+    amount?: number;
     headers?: Record<string, string>;
     requests?: Array<{
       method: string;
