@@ -92,6 +92,27 @@ describe.each(TEST_DATABASES)('GET /api/tests/:testId/result through the cache (
     expect((await result(admin)).headers['x-cache']).toBe('HIT');
   });
 
+  it('keeps the serialized answer and sends a hit as the same bytes, with a JSON content type', async () => {
+    await app.cache.del(`test:result:${testId}`);
+    const miss = await result(owner);
+    const entry = await app.cache.get<{ ownerId: string; body: string }>(`test:result:${testId}`);
+    expect(entry).toEqual({ ownerId: owner.id, body: miss.body });
+    const hit = await result(owner);
+    expect(hit.headers['x-cache']).toBe('HIT');
+    expect(hit.body).toBe(miss.body);
+    expect(hit.headers['content-type']).toBe('application/json; charset=utf-8');
+  });
+
+  it('serves an entry in the shape stored before (owner and result object) after an upgrade', async () => {
+    const fresh = (await result(owner, { 'cache-control': 'no-cache' })).json<Record<string, unknown>>();
+    const old = { ...fresh, summary: 'stored by the previous version' };
+    await app.cache.set(`test:result:${testId}`, { ownerId: owner.id, result: old });
+    const res = await result(owner);
+    expect(res.headers['x-cache']).toBe('HIT');
+    expect(res.json()).toEqual(old);
+    expect((await result(other)).statusCode).toBe(404);
+  });
+
   it('Cache-Control: no-cache reads the database and refreshes the entry', async () => {
     await setSummary('before no-cache');
     await app.cache.del(`test:result:${testId}`);

@@ -8,10 +8,14 @@ export interface ResultViewer {
   role: 'user' | 'admin';
 }
 
-/** Where a miss reads from: the owner's own read, and the owner of a test. */
+/**
+ * Where a miss reads from: the owner's own read, and the owner of a test; `serialize` turns a result
+ * into the response body (the route's own serializer), which is what the cache keeps.
+ */
 export interface ResultSource<T> {
   read(ownerId: string, testId: string): Promise<T>;
   ownerOf(testId: string): Promise<string | null>;
+  serialize(value: T): string;
 }
 
 /** What the request allows (see `cacheDirectives`): `Cache-Control: no-cache` is `fresh`, `no-store` also `store: false`. */
@@ -22,15 +26,22 @@ export interface ResultReadOptions {
   store?: boolean;
 }
 
-/** A read's value, and whether the cache answered it (`X-Cache: HIT`) or the source did. */
-export interface CachedRead<T> {
-  value: T;
+/** A read's response body (JSON), and whether the cache answered it (`X-Cache: HIT`) or the source did. */
+export interface CachedRead {
+  body: string;
   hit: boolean;
 }
 
+/**
+ * An entry: the owner and the serialized response. A hit is sent as it is, with no object rebuilt from
+ * the cached JSON and serialized again (bentocache's JSON.parse of a nested result plus the route's
+ * serializer were most of a hit's own cost). `result` is the shape entries had before (still in a
+ * Redis L2 after an upgrade, for up to CACHE_TTL_TEST_RESULT): served by serializing it.
+ */
 interface CachedResult<T> {
   ownerId: string;
-  result: T;
+  body?: string;
+  result?: T;
 }
 
 /**
@@ -48,14 +59,15 @@ export function createResultCache(cache: CacheService) {
     testId: string,
     source: ResultSource<T>,
   ): Promise<CachedResult<T>> {
-    if (viewer.role !== 'admin') return { ownerId: viewer.id, result: await source.read(viewer.id, testId) };
+    if (viewer.role !== 'admin')
+      return { ownerId: viewer.id, body: source.serialize(await source.read(viewer.id, testId)) };
     const ownerId = await source.ownerOf(testId);
     if (!ownerId) throw new NotFoundError(`No test ${testId}`);
-    return { ownerId, result: await source.read(ownerId, testId) };
+    return { ownerId, body: source.serialize(await source.read(ownerId, testId)) };
   }
-  function owned<T>(viewer: ResultViewer, testId: string, entry: CachedResult<T>): T {
+  function owned<T>(viewer: ResultViewer, testId: string, entry: CachedResult<T>, source: ResultSource<T>) {
     if (viewer.role !== 'admin' && entry.ownerId !== viewer.id) throw new NotFoundError(`No test ${testId}`);
-    return entry.result;
+    return entry.body ?? source.serialize(entry.result as T);
   }
 
   return {
@@ -64,13 +76,13 @@ export function createResultCache(cache: CacheService) {
       testId: string,
       source: ResultSource<T>,
       options: ResultReadOptions = {},
-    ): Promise<CachedRead<T>> {
+    ): Promise<CachedRead> {
       const key = cacheKeys.testResult(testId);
       if (options.fresh || options.store === false) {
         const since = cache.position();
         const entry = await load(viewer, testId, source);
         if (options.store !== false) await cache.set(key, entry, { ifUnchangedSince: since });
-        return { value: entry.result, hit: false };
+        return { body: entry.body!, hit: false };
       }
       // A hit is a read this request did not load itself: from the cache, from a concurrent miss's
       // load (bentocache runs one per process), or a stale value served because the source failed.
@@ -80,7 +92,7 @@ export function createResultCache(cache: CacheService) {
         loaded = true;
         return value;
       });
-      return { value: owned(viewer, testId, entry), hit: !loaded };
+      return { body: owned(viewer, testId, entry, source), hit: !loaded };
     },
   };
 }

@@ -33,6 +33,8 @@ export interface ResultSource<T> {
   /** The result as its owner reads it; a NotFoundError when there is none (not cached). */
   read(ownerId: string, testId: string): Promise<T>;
   ownerOf(testId: string): Promise<string | null>;
+  /** The response body of a result (the route's serializer): what the cache keeps and sends on a hit. */
+  serialize(value: T): string;
 }
 
 /** What the request allows: `fresh` skips the lookup and replaces the entry (`Cache-Control: no-cache`); `store: false` stores nothing (`no-store`). */
@@ -44,7 +46,8 @@ export interface ResultReadOptions {
 /**
  * A read-through cache in front of GET /api/tests/:testId/result (the cache module supplies one). It must
  * check ownership on every hit: another user gets the same 404 as for a test that does not exist. It
- * says whether the cache answered (`hit`), which the route reports as `X-Cache`.
+ * says whether the cache answered (`hit`), which the route reports as `X-Cache`, and answers the
+ * serialized body (`source.serialize`), which the route sends as it is.
  */
 export interface ResultCachePort {
   read<T>(
@@ -52,7 +55,7 @@ export interface ResultCachePort {
     testId: string,
     source: ResultSource<T>,
     options?: ResultReadOptions,
-  ): Promise<{ value: T; hit: boolean }>;
+  ): Promise<{ body: string; hit: boolean }>;
 }
 
 /** The test a result belongs to, as the enricher sees it. */

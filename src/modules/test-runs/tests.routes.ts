@@ -64,14 +64,22 @@ export function registerTestsRoutes(fastify: FastifyInstance, service: TestsServ
       params: TestIdParams,
       response: { 200: TestResultView, ...problems(400, 401, 404) },
     },
+    // Through the cache, the answer is the body the route's serializer made when it was read: sent as is.
     handler: async (req, reply) => {
-      const { result, hit } = await service.getResult(
+      const answer = await service.getResult(
         currentUser(req),
         req.params.testId,
+        (result) => reply.serialize(result) as string,
         cacheDirectives(req.headers),
       );
-      if (hit !== null) reply.header('x-cache', hit ? 'HIT' : 'MISS');
-      return result;
+      if (answer.hit === null) return answer.result;
+      return (
+        reply
+          .header('x-cache', answer.hit ? 'HIT' : 'MISS')
+          .type('application/json; charset=utf-8')
+          // Already the serialized TestResultView: a string with a content type is sent unchanged.
+          .send(answer.body as unknown as TestResultView)
+      );
     },
   });
 }

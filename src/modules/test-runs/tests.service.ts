@@ -265,18 +265,19 @@ export function createTestsService(deps: TestsServiceDeps) {
     ownerOf: (testId: string): Promise<string | null> => tests.ownerOf(testId),
 
     /**
-     * The stored result; 404 until the test completed. Read through the result cache when there is one;
-     * `hit` says whether the cache answered (null without a cache).
+     * The stored result; 404 until the test completed. Read through the result cache when there is one,
+     * as the serialized body `serialize` makes (a hit is that body, sent as it is); `hit` says whether
+     * the cache answered (null without a cache, which answers the object).
      */
     async getResult(
       viewer: Viewer,
       testId: string,
+      serialize: (result: TestResultView) => string,
       options: ResultReadOptions = {},
-    ): Promise<{ result: TestResultView; hit: boolean | null }> {
-      const source = { read: readResult, ownerOf: tests.ownerOf };
+    ): Promise<{ result: TestResultView; hit: null } | { body: string; hit: boolean }> {
       if (!deps.resultCache) return { result: await readResult(viewer.id, testId, viewer.role), hit: null };
-      const { value, hit } = await deps.resultCache.read(viewer, testId, source, options);
-      return { result: value, hit };
+      const source = { read: readResult, ownerOf: tests.ownerOf, serialize };
+      return deps.resultCache.read(viewer, testId, source, options);
     },
   };
 }
