@@ -19,7 +19,9 @@ import {
 import path from 'node:path';
 
 export type DatabaseConfig =
-  { driver: 'pg'; url: string; poolMax: number } | { driver: 'pglite'; dir: string | null };
+  | { driver: 'pg'; url: string; poolMax: number }
+  /** sharedBuffers: PostgreSQL's shared_buffers inside PGlite (its default when absent). */
+  | { driver: 'pglite'; dir: string | null; sharedBuffers?: string };
 
 export interface Config {
   env: 'development' | 'production' | 'test';
@@ -105,8 +107,14 @@ function duration(e: Env, name: string): number {
 
 function parseDatabase(e: Env, dataDir: string): DatabaseConfig {
   const url = e.DATABASE_URL?.trim();
-  if (!url) return { driver: 'pglite', dir: path.join(dataDir, 'pgdata') };
-  if (url === 'memory://') return { driver: 'pglite', dir: null };
+  const sharedBuffers = need(
+    'EMBEDDED_DB_SHARED_BUFFERS',
+    e.EMBEDDED_DB_SHARED_BUFFERS,
+    'a size such as 16MB (kB, MB or GB)',
+    (v) => (/^\d+(kB|MB|GB)$/.test(v.trim()) ? v.trim() : undefined),
+  );
+  if (!url) return { driver: 'pglite', dir: path.join(dataDir, 'pgdata'), sharedBuffers };
+  if (url === 'memory://') return { driver: 'pglite', dir: null, sharedBuffers };
   if (!/^postgres(ql)?:\/\/.+/.test(url))
     throw new ConfigError('DATABASE_URL', 'a postgres:// URL or memory://', '<redacted>');
   return {

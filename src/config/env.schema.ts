@@ -31,6 +31,12 @@ export const ENV_VARS: EnvVar[] = [
     description:
       '`postgres://…` to use PostgreSQL 14+; `memory://` for a throw-away in-memory database; unset for the embedded PGlite database in `DATA_DIR`.',
   },
+  {
+    name: 'EMBEDDED_DB_SHARED_BUFFERS',
+    default: '16MB',
+    description:
+      "The embedded database's page cache (PostgreSQL `shared_buffers`), resident from the start: raise it (e.g. `128MB`) for a busy embedded server with memory to spare.",
+  },
   { name: 'DATABASE_POOL_MAX', default: '10', description: 'Maximum PostgreSQL connections per process.' },
   {
     name: 'REDIS_URL',

@@ -21,7 +21,7 @@ describe('configuration', () => {
     const { config } = loadConfig({ DATABASE_URL: 'memory://', ...SECRETS });
     expect(config.port).toBe(3001);
     expect(config.env).toBe('development');
-    expect(config.database).toEqual({ driver: 'pglite', dir: null });
+    expect(config.database).toEqual({ driver: 'pglite', dir: null, sharedBuffers: '16MB' });
     expect(config.accessTokenTtlMs).toBe(15 * 60_000);
     expect(config.allowPrivateTargets).toBe(false);
   });
@@ -71,7 +71,11 @@ describe('configuration', () => {
     expect(second.config.jwtSecret).toBe(first.config.jwtSecret);
     expect(second.config.encryptionKey).toBe(first.config.encryptionKey);
     expect(second.notices.join()).not.toMatch(/generated/);
-    expect(first.config.database).toEqual({ driver: 'pglite', dir: path.join(dir, 'pgdata') });
+    expect(first.config.database).toEqual({
+      driver: 'pglite',
+      dir: path.join(dir, 'pgdata'),
+      sharedBuffers: '16MB',
+    });
   });
 
   it('documents every variable in the README configuration table', () => {

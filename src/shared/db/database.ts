@@ -1,9 +1,8 @@
-import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql, type LogEvent } from 'kysely';
 import pg from 'pg';
-import { mkdirSync } from 'node:fs';
 import type { DatabaseConfig } from '../../config/index.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
+import { openPglite } from './pglite-open.ts';
 import type { DB } from './schema.ts';
 
 export type { DB } from './schema.ts';
@@ -60,7 +59,7 @@ export async function createDatabase(
 ): Promise<Database> {
   return config.driver === 'pg'
     ? createPg(config.url, config.poolMax, log, observer)
-    : createPglite(config.dir, observer);
+    : createPglite(config.dir, config.sharedBuffers, observer);
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
@@ -143,10 +142,12 @@ function createPg(url: string, max: number, log?: Logger, observer?: DatabaseObs
   };
 }
 
-async function createPglite(dir: string | null, observer?: DatabaseObserver): Promise<Database> {
-  if (dir) mkdirSync(dir, { recursive: true });
-  const client = dir ? new PGlite(dir) : new PGlite();
-  await client.waitReady;
+async function createPglite(
+  dir: string | null,
+  sharedBuffers: string | undefined,
+  observer?: DatabaseObserver,
+): Promise<Database> {
+  const client = await openPglite(dir, { sharedBuffers });
   const dialect = new PGliteDialect(client);
   const db = new Kysely<DB>({ dialect, log: observe(observer) });
   let closed = false;
