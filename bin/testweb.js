@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// Runs the TypeScript entry through tsx, or the compiled one when `npm run build` produced dist/.
-import { existsSync } from 'node:fs';
+// Runs the compiled entry when dist/ is fresh (`npm run build`, or the build `npm start` makes first), else
+// the TypeScript sources through tsx, so an edit is never hidden behind an old build.
+import { pathToFileURL } from 'node:url';
+import { DIST_ENTRY, distIsStale } from '../scripts/server-build.js';
 
-const compiled = new URL('../dist/cli/index.js', import.meta.url);
-if (existsSync(compiled)) {
-  await import(compiled.href);
+if (!distIsStale()) {
+  await import(pathToFileURL(DIST_ENTRY).href);
 } else {
   const { register } = await import('tsx/esm/api');
   register();
