@@ -19,6 +19,7 @@ import { createQuotaService, type AccountLookup } from './quota.service.ts';
 import { createRunTestHandler, type RunTest } from './run-test.handler.ts';
 import { createScheduledTests, type ScheduledTests } from './scheduled-tests.ts';
 import { createTestRunRepository } from './test-run.repository.ts';
+import { batchRunWrites } from './batched-runs.ts';
 import { createTestRepository } from './test.repository.ts';
 import { registerTestsRoutes } from './tests.routes.ts';
 import { registerEnginesRoutes } from './engines.routes.ts';
@@ -83,7 +84,7 @@ export interface JobHandlerDeps {
 /** The queue's RunTest handler: claim, run the engine, store the result once, publish the lifecycle. */
 export function createJobHandler(deps: JobHandlerDeps): RunTest {
   const q = deps.config.queue;
-  const runs = createTestRunRepository(deps.db);
+  const runs = batchRunWrites(createTestRunRepository(deps.db), deps.workerId);
   const artifacts = createArtifactStore({
     db: deps.db,
     runs,

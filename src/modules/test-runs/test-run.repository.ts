@@ -73,6 +73,30 @@ export function createTestRunRepository(db: Kysely<DB>) {
       return rows.map((row) => ({ testId: row.test_id, row, runId: row.run_id! }));
     },
 
+    /**
+     * `start` for several tests in one statement (a busy BullMQ worker's starts, batched): one answer per
+     * item, in order; undefined where the test was not startable.
+     */
+    async startMany(
+      items: ReadonlyArray<{ testId: string; takeOver: boolean }>,
+      workerId: string,
+      leaseMs: number,
+    ): Promise<Array<Attempt | undefined>> {
+      const runIds = items.map(() => randomUUID());
+      const { rows } = await sql<TestRow>`
+        UPDATE test_queue q SET status = 'running', attempts = q.attempts + 1, run_id = i.run_id, worker_id = ${workerId},
+          started_at = now(), lease_until = now() + ${interval(leaseMs)}, progress = 0, message = 'started', updated_at = now()
+        FROM unnest(${items.map((i) => i.testId)}::uuid[], ${runIds}::uuid[], ${items.map((i) => i.takeOver)}::boolean[])
+          AS i(test_id, run_id, take_over)
+        WHERE q.test_id = i.test_id AND (q.status = 'queued' OR (i.take_over AND q.status = 'running'))
+        RETURNING q.*`.execute(db);
+      const byRun = new Map(rows.map((row) => [row.run_id!, row]));
+      return items.map((item, k) => {
+        const row = byRun.get(runIds[k]!);
+        return row ? { testId: item.testId, row, runId: runIds[k]! } : undefined;
+      });
+    },
+
     /** Extends the lease; false when the attempt no longer owns the test (cancelled or taken over). */
     async renew(testId: string, runId: string, leaseMs: number): Promise<boolean> {
       const r = await db
@@ -121,6 +145,43 @@ export function createTestRunRepository(db: Kysely<DB>) {
         )
         SELECT count(*)::int AS n FROM done`.execute(trx);
       return Number(rows[0]?.n ?? 0) > 0;
+    },
+
+    /**
+     * `complete` for several attempts in one statement (completions of one moment, batched): one answer
+     * per item, in order. Each item is fenced by its own run id, as in `complete`.
+     */
+    async completeMany(
+      items: ReadonlyArray<{ testId: string; runId: string; result: EngineResult }>,
+    ): Promise<boolean[]> {
+      const input = items.map(({ testId, runId, result }) => ({
+        test_id: testId,
+        run_id: runId,
+        passed: result.passed ?? null,
+        score: result.score ?? null,
+        summary: result.summary,
+        metrics: result.metrics ?? {},
+        findings: result.findings ?? [],
+        details: result.details ?? {},
+      }));
+      const { rows } = await sql<{ run_id: string }>`
+        WITH i AS (
+          SELECT * FROM jsonb_to_recordset(${JSON.stringify(input)}::jsonb) AS x(test_id uuid, run_id uuid,
+            passed boolean, score real, summary text, metrics jsonb, findings jsonb, details jsonb)
+        ), done AS (
+          UPDATE test_queue q SET status = 'completed', progress = 100, message = 'completed', completed_at = now(),
+            lease_until = NULL, error_message = NULL, updated_at = now()
+          FROM i WHERE q.test_id = i.test_id AND q.run_id = i.run_id AND q.status = 'running'
+          RETURNING q.test_id, q.run_id
+        ), stored AS (
+          INSERT INTO test_results (test_id, passed, score, summary, metrics, findings, details)
+          SELECT i.test_id, i.passed, i.score, i.summary, i.metrics, i.findings, i.details
+          FROM i JOIN done ON done.test_id = i.test_id AND done.run_id = i.run_id
+          ON CONFLICT (test_id) DO NOTHING
+        )
+        SELECT run_id::text AS run_id FROM done`.execute(db);
+      const done = new Set(rows.map((r) => r.run_id));
+      return items.map((item) => done.has(item.runId));
     },
 
     /** Puts the test back in the queue to run after `delayMs` (a retry, or 0 for a hand-back). */
