@@ -10,7 +10,7 @@ import { blockedFinding, violationFinding } from './accessibility-findings.ts';
 import { accessibilityPassed, accessibilityScore, IMPACT_WEIGHTS } from './accessibility-score.ts';
 import { ACCESSIBILITY_METRICS } from './accessibility.metrics.ts';
 import { AccessibilityOptions } from './accessibility.options.ts';
-import { auditPage, type PageAudit } from './audit-page.ts';
+import type { PageAudit } from './audit-page.ts';
 import { groupViolations, needsReview, violationCounts, type Violation } from './axe-results.ts';
 import { STANDARD_TAGS } from './standards.ts';
 
@@ -90,6 +90,8 @@ function resultOf(ctx: Ctx, audit: PageAudit, session: BrowserSession): EngineRe
 
 async function run(ctx: Ctx): Promise<EngineResult> {
   const pool = browserOf(ctx);
+  // playwright-core and axe load on the first audit, not at server start: ~90 MB resident (bench/footprint).
+  const { auditPage } = await import('./audit-page.ts');
   try {
     const result = await pool.withSession(ctx.signal, async (session) =>
       resultOf(ctx, await auditPage(ctx, session), session),

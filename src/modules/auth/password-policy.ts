@@ -83,7 +83,6 @@ function tooWeak(
 }
 
 export function createPasswordPolicy({ minScore }: { minScore: number }): PasswordPolicy {
-  const zxcvbn = estimator();
   return {
     check(password, { email, field = '/body/password' } = {}) {
       const length = [...password].length;
@@ -97,7 +96,7 @@ export function createPasswordPolicy({ minScore }: { minScore: number }): Passwo
           { field, message: `must be at most ${MAX_PASSWORD_LENGTH} characters` },
         ]);
       }
-      const { score, feedback } = zxcvbn.check(password, personalWords(email));
+      const { score, feedback } = estimator().check(password, personalWords(email));
       if (score < minScore) throw tooWeak(field, score, minScore, feedback.warning, feedback.suggestions);
     },
     strength(password, { email } = {}) {
@@ -113,7 +112,7 @@ export function createPasswordPolicy({ minScore }: { minScore: number }): Passwo
           suggestions: [],
         };
       }
-      const { score, feedback } = zxcvbn.check(password, personalWords(email));
+      const { score, feedback } = estimator().check(password, personalWords(email));
       const acceptable = score >= minScore;
       const suggestions =
         feedback.suggestions.length || acceptable ? feedback.suggestions : [FALLBACK_SUGGESTION];
