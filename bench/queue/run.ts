@@ -31,6 +31,8 @@ export interface Measurement {
   ms: number;
   perMin: number;
   complete: boolean;
+  /** This process's CPU time per finished test, in ms (less noisy than tests/min on a shared machine). */
+  cpuMsPerTest?: number;
 }
 
 export const perMinute = (done: number, ms: number) => Math.round((done / ms) * 60_000);
@@ -67,6 +69,7 @@ async function pipeline(
       if (++done === N) finish();
     });
     const started = performance.now();
+    const cpu0 = process.cpuUsage();
     let submitted = 0;
     const deadline = Date.now() + TIMEOUT_MS;
     const submit = async () => {
@@ -88,14 +91,16 @@ async function pipeline(
     await Promise.all(Array.from({ length: SUBMITTERS }, submit));
     await Promise.race([finished, new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())))]);
     const ms = performance.now() - started;
+    const cpu = process.cpuUsage(cpu0);
+    const cpuMsPerTest = Number(((cpu.user + cpu.system) / 1000 / Math.max(1, done)).toFixed(2));
     const rows = await app.database.db
       .selectFrom('test_results')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
     console.log(
-      `${label}: ${done}/${N} tests completed in ${(ms / 1000).toFixed(1)} s → ${perMinute(done, ms)} tests/min (result rows: ${rows.n})`,
+      `${label}: ${done}/${N} tests completed in ${(ms / 1000).toFixed(1)} s → ${perMinute(done, ms)} tests/min (result rows: ${rows.n}); CPU ${cpuMsPerTest} ms per test`,
     );
-    return { done, ms, perMin: perMinute(done, ms), complete: done === N };
+    return { done, ms, perMin: perMinute(done, ms), complete: done === N, cpuMsPerTest };
   } finally {
     await app.close();
   }
@@ -160,6 +165,8 @@ async function main(): Promise<void> {
       measured: {
         services_tests_per_min: svc?.perMin ?? null,
         embedded_tests_per_min: embedded?.perMin ?? null,
+        services_cpu_ms_per_test: svc?.cpuMsPerTest ?? null,
+        embedded_cpu_ms_per_test: embedded?.cpuMsPerTest ?? null,
         n: N,
         concurrency: CONCURRENCY,
       },
