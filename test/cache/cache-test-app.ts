@@ -5,6 +5,7 @@ import type { DatabaseConfig } from '../../src/config/index.ts';
 import { buildApp } from '../../src/app.ts';
 import type { TestEngine } from '../../src/engines/index.ts';
 import { testConfig } from '../support/app.ts';
+import { embeddedDatabase } from '../support/pglite-template.ts';
 import { dropPrefix as sharedDropPrefix, uniquePrefix as sharedUniquePrefix } from '../support/redis.ts';
 import { POSTGRES_URL, REDIS_URL, TEST_DATABASES } from '../support/databases.ts';
 import { waitFor } from '../support/wait.ts';
@@ -60,7 +61,10 @@ export interface CacheMode {
 
 const embedded: CacheMode = {
   name: 'embedded',
-  create: async () => ({ env: {}, database: { driver: 'pglite', dir: null }, drop: async () => undefined }),
+  create: async () => {
+    const { config, drop } = embeddedDatabase();
+    return { env: {}, database: config, drop: async () => drop() };
+  },
 };
 
 const services: CacheMode = {

@@ -29,7 +29,7 @@ describe.each(TEST_DATABASES)('migrations on $name', (target) => {
   });
 
   async function fresh(): Promise<Database> {
-    const created = await target.create();
+    const created = await target.create({ empty: true });
     const database = await createDatabase(created.config);
     cleanup.push(created.drop, () => database.close());
     return database;

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config, type DatabaseConfig } from '../../src/config/index.ts';
 import { buildApp } from '../../src/app.ts';
+import { embeddedDatabase } from './pglite-template.ts';
 
 export const TEST_SECRETS = {
   JWT_SECRET: 'test-jwt-secret-test-jwt-secret-0123456789',
@@ -24,10 +25,10 @@ export function testConfig(env: Record<string, string> = {}, database?: Database
     ...TEST_SECRETS,
     ...env,
   });
-  return database ? { ...config, database } : config;
+  return { ...config, database: database ?? embeddedDatabase(config.database).config };
 }
 
-/** Builds the real app (in-memory PGlite unless `database` says otherwise). Close it in afterAll/afterEach. */
+/** Builds the real app (a fresh embedded database unless `database` says otherwise). Close it in afterAll/afterEach. */
 export async function buildTestApp(
   env: Record<string, string> = {},
   database?: DatabaseConfig,

@@ -1,12 +1,18 @@
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import type { DatabaseConfig } from '../../src/config/index.ts';
+import { embeddedDatabase } from './pglite-template.ts';
 
-/** A database a suite runs against: PGlite in memory always, PostgreSQL when TESTWEB_TEST_DATABASE_URL is set. */
+/** A database a suite runs against: embedded PGlite always (a copy of the run's migrated template), PostgreSQL when TESTWEB_TEST_DATABASE_URL is set. */
 export interface TestDatabase {
   name: 'pglite' | 'postgres';
-  /** Creates a fresh, empty database; `drop` removes it. */
-  create(): Promise<{ config: DatabaseConfig; url: string | null; drop(): Promise<void> }>;
+  /**
+   * Creates a fresh database; `drop` removes it. PostgreSQL's is empty; the embedded one is a copy of the
+   * run's migrated template unless `empty` asks for a blank one (initdb only, no migrations).
+   */
+  create(options?: {
+    empty?: boolean;
+  }): Promise<{ config: DatabaseConfig; url: string | null; drop(): Promise<void> }>;
 }
 
 export const POSTGRES_URL = process.env.TESTWEB_TEST_DATABASE_URL;
@@ -14,7 +20,11 @@ export const REDIS_URL = process.env.TESTWEB_TEST_REDIS_URL;
 
 const pglite: TestDatabase = {
   name: 'pglite',
-  create: async () => ({ config: { driver: 'pglite', dir: null }, url: null, drop: async () => undefined }),
+  create: async ({ empty = false } = {}) => {
+    if (empty) return { config: { driver: 'pglite', dir: null }, url: null, drop: async () => undefined };
+    const { config, drop } = embeddedDatabase();
+    return { config, url: null, drop: async () => drop() };
+  },
 };
 
 function withDatabase(url: string, name: string): string {
