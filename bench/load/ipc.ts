@@ -1,9 +1,12 @@
 /** Messages between bench/load's runner and its two child processes (server.ts, loadgen.ts). */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 export interface CpuSample {
   /** user + system CPU time of the process since it started, in ms. */
   cpuMs: number;
   rssMb: number;
+  /** Event-loop delay since the previous sample: a process short of CPU (or blocking) shows it here. */
+  loopDelay: { p50: number; p99: number; max: number };
 }
 
 export type ServerMessage =
@@ -38,8 +41,10 @@ export interface LoadReport {
     /** Terminal events (test.completed / test.failed) expected: one per test the user submitted. */
     expected: number;
     received: number;
-    /** Expected terminal events that never arrived, plus holes in each channel's message ids. */
+    /** Expected terminal events that never arrived for tests that did finish, plus holes in the ids. */
     lost: number;
+    /** Submitted tests still queued or running after the drain (their events are not counted lost). */
+    unfinished: number;
     idHoles: number;
     closedEarly: number;
     messages: number;
@@ -50,7 +55,7 @@ export interface LoadReport {
 export type LoadMessage =
   | { type: 'signed-in'; users: number; seconds: number }
   | { type: 'running' }
-  | { type: 'report'; report: LoadReport; cpuMs: number; rssMb: number }
+  | { type: 'report'; report: LoadReport; cpuMs: number; rssMb: number; loopDelay: CpuSample['loopDelay'] }
   | { type: 'failed'; error: string };
 
 export interface LoadPlan {
@@ -66,10 +71,18 @@ export interface LoadPlan {
 }
 export type LoadCommand = { cmd: 'run'; plan: LoadPlan };
 
+const delay = monitorEventLoopDelay({ resolution: 10 });
+delay.enable();
+
+/** This process's CPU time, RSS and event-loop delay since the previous call. */
 export function cpuSample(): CpuSample {
   const cpu = process.cpuUsage();
+  const ms = (ns: number) => Math.round(ns / 1e4) / 100;
+  const loopDelay = { p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max) };
+  delay.reset();
   return {
     cpuMs: Math.round((cpu.user + cpu.system) / 1000),
     rssMb: Math.round(process.memoryUsage().rss / 1048576),
+    loopDelay,
   };
 }

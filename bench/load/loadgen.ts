@@ -81,10 +81,11 @@ class User {
         body: body ? JSON.stringify(body) : undefined,
       });
       const text = await res.body.text();
-      if (this.token) record(route, (performance.now() - started) * 1000);
+      if (this.token && route !== 'drain') record(route, (performance.now() - started) * 1000);
       requests++;
       if (res.statusCode >= 300) {
-        fail(`${route} → ${res.statusCode}`);
+        const code = /"code":"([A-Z_]+)"/.exec(text)?.[1] ?? '';
+        fail(`${route} → ${res.statusCode} ${code}`.trimEnd());
         return null;
       }
       return JSON.parse(text) as unknown;
@@ -234,10 +235,20 @@ async function run(plan: LoadPlan): Promise<void> {
   send({ type: 'running' });
   await Promise.all(users.map((u) => u.loop(startAt, endAt)));
   const durationS = (Date.now() - startAt) / 1000;
-  const cpuMs = cpuSample().cpuMs - cpuBefore;
+  const window = cpuSample();
+  const cpuMs = window.cpuMs - cpuBefore;
 
+  const measuredRequests = requests;
   const drainUntil = Date.now() + plan.drainMs;
   while (ws.received < ws.expected && Date.now() < drainUntil) await sleep(100);
+  // A missing event is lost only if its test did finish; one still queued or running is a backlog.
+  let unfinished = 0;
+  await inLanes(users, 20, async (u) => {
+    for (const testId of u.pending) {
+      const view = (await u.call('drain', 'GET', `/api/tests/${testId}`)) as { status?: string } | null;
+      if (view?.status === 'queued' || view?.status === 'running') unfinished++;
+    }
+  });
   closing = true;
   for (const u of users) u.socket?.close();
   await Promise.all(users.map((u) => u.http.close()));
@@ -251,17 +262,18 @@ async function run(plan: LoadPlan): Promise<void> {
   send({
     type: 'report',
     cpuMs,
-    rssMb: cpuSample().rssMb,
+    rssMb: window.rssMb,
+    loopDelay: window.loopDelay,
     report: {
       users: users.length,
       durationS,
       iterations,
-      requests,
+      requests: measuredRequests,
       routes: Object.fromEntries([...histograms].map(([route, h]) => [route, figures(h)])),
       all: figures(all),
       errors: Object.fromEntries(errors),
       submitted,
-      ws: { ...ws, lost: ws.expected - ws.received + ws.idHoles },
+      ws: { ...ws, unfinished, lost: ws.expected - ws.received - unfinished + ws.idHoles },
       signInSeconds,
     },
   });

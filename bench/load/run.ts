@@ -29,7 +29,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { ENV_VARS } from '../../src/config/env.schema.ts';
-import type { LoadMessage, LoadPlan, LoadReport, ServerMessage } from './ipc.ts';
+import type { CpuSample, LoadMessage, LoadPlan, LoadReport, ServerMessage } from './ipc.ts';
 import { selfTimeByOwner, topSelfTime } from './profile-top.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -67,6 +67,7 @@ interface Run {
   cpu: { serverMs: number; loadgenMs: number; runnerMs: number; machineBusyMs: number; windowS: number };
   serverRssMb: number;
   loadgenRssMb: number;
+  loopDelay: { server: CpuSample['loopDelay']; loadgen: CpuSample['loopDelay'] };
   targetRequests: number;
   seedSeconds: number;
 }
@@ -191,6 +192,59 @@ async function withDatabase<T>(
   }
 }
 
+type ProcessSample = { server: CpuSample; runner: number; machine: number; at: number };
+
+function sample(server: ChildProcess): Promise<ProcessSample> {
+  const answer = next<Extract<ServerMessage, { type: 'cpu' }>>(server, 'cpu', 30_000);
+  server.send({ cmd: 'cpu' });
+  return answer.then((cpu) => ({
+    server: cpu,
+    runner: runnerCpuMs(),
+    machine: machineBusyMs(),
+    at: Date.now(),
+  }));
+}
+
+/** Starts the load generator on `plan`: resolves once its users signed in and their loops started. */
+async function startLoad(plan: LoadPlan, mode: Mode, seedSeconds: number) {
+  const loadgen = spawnChild('loadgen.ts', { ...env });
+  // Listen before asking: 'signed-in', 'running' and 'report' may arrive back to back.
+  const signedIn = next<Extract<LoadMessage, { type: 'signed-in' }>>(loadgen, 'signed-in', SETUP_TIMEOUT_MS);
+  const running = next(loadgen, 'running', SETUP_TIMEOUT_MS + 10_000);
+  const runLimit = SETUP_TIMEOUT_MS + (DURATION_S + 120) * 1000 + DRAIN_MS;
+  const report = next<Extract<LoadMessage, { type: 'report' }>>(loadgen, 'report', runLimit);
+  // Awaited later; without these a failure would surface as an unhandled rejection first.
+  running.catch(() => {});
+  report.catch(() => {});
+  loadgen.send({ cmd: 'run', plan });
+  try {
+    const s = await signedIn;
+    console.log(
+      `  ${mode}: seeded in ${seedSeconds} s; ${s.users} users signed in and subscribed in ${s.seconds} s`,
+    );
+    await running;
+  } catch (err) {
+    loadgen.kill('SIGKILL');
+    throw err;
+  }
+  return { loadgen, report };
+}
+
+/** The measured window: CPU samples at both ends, the server's CPU profile over it with --profile. */
+async function measureWindow(server: ChildProcess, mode: Mode) {
+  if (PROFILE) server.send({ cmd: 'profile-start' });
+  const before = await sample(server);
+  await new Promise((r) => setTimeout(r, DURATION_S * 1000));
+  const after = await sample(server);
+  const profileFile = path.join(PROFILE_DIR, `load-${mode}-${Date.now()}.cpuprofile`);
+  if (PROFILE) {
+    const profiled = next(server, 'profiled', 60_000);
+    server.send({ cmd: 'profile-stop', file: profileFile });
+    await profiled;
+  }
+  return { before, after, profileFile };
+}
+
 async function measure(mode: Mode, target: Awaited<ReturnType<typeof startTarget>>): Promise<Run> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'testweb-bench-load-'));
   return withDatabase(mode, async (database, prefix) => {
@@ -198,63 +252,24 @@ async function measure(mode: Mode, target: Awaited<ReturnType<typeof startTarget
     let loadgen: ChildProcess | null = null;
     try {
       const ready = await next<Extract<ServerMessage, { type: 'ready' }>>(server, 'ready', SETUP_TIMEOUT_MS);
-      loadgen = spawnChild('loadgen.ts', { ...env });
-      const plan: LoadPlan = {
-        baseUrl: `http://127.0.0.1:${ready.port}`,
-        targetUrl: target.url,
-        emails: ready.emails,
-        password: ready.password,
-        durationS: DURATION_S,
-        thinkMs: THINK_MS,
-        submitEveryMs: SUBMIT_EVERY_MS,
-        drainMs: DRAIN_MS,
-      };
-      // Listen before asking: 'signed-in', 'running' and 'report' may arrive back to back.
-      const signedIn = next<Extract<LoadMessage, { type: 'signed-in' }>>(
-        loadgen,
-        'signed-in',
-        SETUP_TIMEOUT_MS,
+      const load = await startLoad(
+        {
+          baseUrl: `http://127.0.0.1:${ready.port}`,
+          targetUrl: target.url,
+          emails: ready.emails,
+          password: ready.password,
+          durationS: DURATION_S,
+          thinkMs: THINK_MS,
+          submitEveryMs: SUBMIT_EVERY_MS,
+          drainMs: DRAIN_MS,
+        },
+        mode,
+        ready.seedSeconds,
       );
-      const running = next(loadgen, 'running', SETUP_TIMEOUT_MS + 10_000);
-      const runLimit = SETUP_TIMEOUT_MS + (DURATION_S + 120) * 1000 + DRAIN_MS;
-      const report = next<Extract<LoadMessage, { type: 'report' }>>(loadgen, 'report', runLimit);
-      // Awaited below; without these a failure would surface as an unhandled rejection first.
-      running.catch(() => {});
-      report.catch(() => {});
-      loadgen.send({ cmd: 'run', plan });
-      const s = await signedIn;
-      console.log(
-        `  ${mode}: seeded in ${ready.seedSeconds} s; ${s.users} users signed in and subscribed in ${s.seconds} s`,
-      );
-      await running;
-      const serverCpu = () => next<Extract<ServerMessage, { type: 'cpu' }>>(server, 'cpu', 30_000);
-      const askCpu = () => {
-        const answer = serverCpu();
-        server.send({ cmd: 'cpu' });
-        return answer;
-      };
-      if (PROFILE) server.send({ cmd: 'profile-start' });
-      const before = {
-        server: await askCpu(),
-        runner: runnerCpuMs(),
-        machine: machineBusyMs(),
-        at: Date.now(),
-      };
+      loadgen = load.loadgen;
       const targetBefore = target.requests();
-      await new Promise((r) => setTimeout(r, DURATION_S * 1000));
-      const after = {
-        server: await askCpu(),
-        runner: runnerCpuMs(),
-        machine: machineBusyMs(),
-        at: Date.now(),
-      };
-      const profileFile = path.join(PROFILE_DIR, `load-${mode}-${Date.now()}.cpuprofile`);
-      if (PROFILE) {
-        const profiled = next(server, 'profiled', 60_000);
-        server.send({ cmd: 'profile-stop', file: profileFile });
-        await profiled;
-      }
-      const r = await report;
+      const { before, after, profileFile } = await measureWindow(server, mode);
+      const r = await load.report;
       if (r.report.durationS < DURATION_S * 0.99)
         throw new Error(`the run lasted ${r.report.durationS} s of ${DURATION_S} s`);
       const closed = next(server, 'closed', 60_000);
@@ -272,6 +287,7 @@ async function measure(mode: Mode, target: Awaited<ReturnType<typeof startTarget
           windowS: (after.at - before.at) / 1000,
         },
         serverRssMb: after.server.rssMb,
+        loopDelay: { server: after.server.loopDelay, loadgen: r.loopDelay },
         loadgenRssMb: r.rssMb,
         targetRequests: target.requests() - targetBefore,
         seedSeconds: ready.seedSeconds,
@@ -306,7 +322,7 @@ function printRun(run: Run): void {
     );
   console.log(`    errors: ${Object.keys(r.errors).length ? JSON.stringify(r.errors) : 'none'}`);
   console.log(
-    `    websocket: ${r.ws.opened} open, ${r.ws.messages} messages, completion events ${r.ws.received}/${r.ws.expected}, id holes ${r.ws.idHoles}, closed early ${r.ws.closedEarly} → lost ${r.ws.lost}`,
+    `    api tests' fixture answered ${run.targetRequests} requests; websocket: ${r.ws.opened} open, ${r.ws.messages} messages, completion events ${r.ws.received}/${r.ws.expected}, id holes ${r.ws.idHoles}, closed early ${r.ws.closedEarly}, tests unfinished after the drain ${r.ws.unfinished} → lost ${r.ws.lost}`,
   );
   const cores = (ms: number) => (ms / 1000 / cpu.windowS).toFixed(2);
   console.log(
@@ -314,6 +330,10 @@ function printRun(run: Run): void {
   );
   console.log(
     `    server CPU per request ${(cpu.serverMs / r.requests).toFixed(2)} ms (load generator ${(cpu.loadgenMs / r.requests).toFixed(2)} ms); RSS: server ${run.serverRssMb} MB, load generator ${run.loadgenRssMb} MB`,
+  );
+  const d = (x: CpuSample['loopDelay']) => `p50 ${x.p50} / p99 ${x.p99} / max ${x.max} ms`;
+  console.log(
+    `    event-loop delay: server ${d(run.loopDelay.server)}; load generator ${d(run.loopDelay.loadgen)}`,
   );
 }
 
@@ -354,6 +374,7 @@ function summarize(runs: Run[]) {
     tests_submitted: m((r) => r.report.submitted),
     ws_expected: runs.reduce((a, r) => a + r.report.ws.expected, 0),
     ws_lost: runs.reduce((a, r) => a + r.report.ws.lost, 0),
+    tests_unfinished: runs.reduce((a, r) => a + r.report.ws.unfinished, 0),
     ws_closed_early: runs.reduce((a, r) => a + r.report.ws.closedEarly, 0),
     cpu_cores_server: m((r) => r.cpu.serverMs / 1000 / window(r)),
     cpu_cores_loadgen: m((r) => r.cpu.loadgenMs / 1000 / window(r)),
@@ -362,6 +383,8 @@ function summarize(runs: Run[]) {
     server_cpu_ms_per_request: m((r) => r.cpu.serverMs / r.report.requests),
     loadgen_cpu_ms_per_request: m((r) => r.cpu.loadgenMs / r.report.requests),
     server_rss_mb: m((r) => r.serverRssMb),
+    server_loop_delay_p99_ms: m((r) => r.loopDelay.server.p99),
+    loadgen_loop_delay_p99_ms: m((r) => r.loopDelay.loadgen.p99),
   };
 }
 
