@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { inject } from 'vitest';
 import type { DatabaseConfig } from '../../src/config/index.ts';
@@ -12,14 +12,29 @@ declare module 'vitest' {
 
 let processRoot: string | null = null;
 
-/** This process's folder of copies, removed when the process exits (the global teardown removes the rest). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * This process's folder of copies. Vitest ends its workers without running exit handlers, so each process
+ * first removes the folders of processes that are gone; the global teardown removes the rest.
+ */
 function copiesRoot(template: string): string {
   if (processRoot) return processRoot;
-  const root = path.join(path.dirname(template), `copies-${process.pid}`);
-  mkdirSync(root, { recursive: true });
-  process.once('exit', () => rmSync(root, { recursive: true, force: true }));
-  processRoot = root;
-  return root;
+  const parent = path.dirname(template);
+  for (const name of readdirSync(parent)) {
+    const pid = /^copies-(\d+)$/.exec(name)?.[1];
+    if (pid && !alive(Number(pid))) rmSync(path.join(parent, name), { recursive: true, force: true });
+  }
+  processRoot = path.join(parent, `copies-${process.pid}`);
+  mkdirSync(processRoot, { recursive: true });
+  return processRoot;
 }
 
 /**
