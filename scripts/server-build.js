@@ -1,7 +1,7 @@
 /**
  * Compiles the server to dist/ with tsc (`npm run build`), and says whether dist/ is older than its
- * sources. `npm start` runs it with `--if-stale --no-check` first, so the server starts as plain
- * JavaScript: under tsx the process also carries a loader thread, an esbuild service and a tsx parent
+ * sources. `npm start` runs it first (scripts/prestart.js: `--if-stale --no-check`), so the server
+ * starts as plain JavaScript: under tsx the process also carries a loader thread, an esbuild service and a tsx parent
  * process (~110 MB of the tree, bench/footprint). --no-check skips type checking (tsc then takes ~8 s of
  * CPU instead of ~27 s); `npm run typecheck` and `npm run build` check.
  *
@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DIST = join(ROOT, 'dist');
 const STAMP = join(DIST, '.build-stamp');
 const SOURCES = ['src', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'];
@@ -58,16 +58,18 @@ export function buildServer({ check = true } = {}) {
   return true;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const ifStale = process.argv.includes('--if-stale');
-  if (!ifStale || distIsStale()) {
-    const started = Date.now();
-    if (ifStale) console.log('server: compiling src/ to dist/…');
-    const built = buildServer({ check: !process.argv.includes('--no-check') });
-    if (built) console.log(`server: compiled in ${Date.now() - started} ms`);
-    // Without a fresh dist/ the server still starts, from its TypeScript sources through tsx.
-    else if (ifStale)
-      console.log('server: not compiled (TypeScript missing or tsc failed); running through tsx');
-    else process.exit(1);
-  }
+/** The command line: `--if-stale` builds only when dist/ is stale, `--no-check` skips type checking. */
+export function serverBuildCommand(argv) {
+  const ifStale = argv.includes('--if-stale');
+  if (ifStale && !distIsStale()) return;
+  const started = Date.now();
+  if (ifStale) console.log('server: compiling src/ to dist/…');
+  const built = buildServer({ check: !argv.includes('--no-check') });
+  if (built) console.log(`server: compiled in ${Date.now() - started} ms`);
+  // Without a fresh dist/ the server still starts, from its TypeScript sources through tsx.
+  else if (ifStale)
+    console.log('server: not compiled (TypeScript missing or tsc failed); running through tsx');
+  else process.exit(1);
 }
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) serverBuildCommand(process.argv.slice(2));
