@@ -5,7 +5,7 @@
  * tests/min, median of BENCH_API_ROUNDS (3) rounds of BENCH_API_N (3000) tests, in embedded mode (PGlite
  * on disk) and, when Redis answers, services mode (PostgreSQL + BullMQ). Reports the CPU each process took.
  *
- * BENCH_API_MODES (embedded,services), BENCH_API_CONNECTIONS (32 submitting connections),
+ * BENCH_API_SERVER_ARGS (node flags for the server), BENCH_API_MODES (embedded,services), BENCH_API_CONNECTIONS (32 submitting connections),
  * BENCH_API_CONCURRENCY (32, the worker's), BENCH_API_USERS (10 accounts), BENCH_API_TIMEOUT_S (150 per
  * round), BENCH_DATABASE_URL, BENCH_REDIS_URL.
  */
@@ -23,11 +23,14 @@ const MODES = (process.env.BENCH_API_MODES ?? 'embedded,services').split(',');
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const TARGETS = { embedded: 15_000, services: 30_000 } as Record<string, number>;
 
+const serverArgs = (process.env.BENCH_API_SERVER_ARGS ?? '').split(' ').filter(Boolean);
+
 type Message = { type: string } & Record<string, unknown>;
 
 function start(file: string, env: Record<string, string> = {}): ChildProcess {
   return fork(path.join(here, file), [], {
-    execArgv: ['--import', 'tsx'],
+    // BENCH_API_SERVER_ARGS: extra node flags for the server process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`.
+    execArgv: ['--import', 'tsx', ...(file === 'server.ts' ? serverArgs : [])],
     stdio: 'inherit',
     env: { ...process.env, ...env },
   });
