@@ -146,6 +146,16 @@ describe.each(drivers)('CacheService ($name)', ({ redis }) => {
     expect(await cache.get(cacheKeys.testResult('a'))).toBe(4);
   });
 
+  it('reloads through wrap, with or without tags, a tagged entry whose tag was invalidated', async () => {
+    let calls = 0;
+    const load = async () => ++calls;
+    const key = cacheKeys.testResult('tagged');
+    expect(await cache.wrap(key, undefined, load, { tags: [cacheTags.test('tagged')] })).toBe(1);
+    expect(await cache.wrap(key, undefined, load)).toBe(1);
+    await cache.invalidateTags([cacheTags.test('tagged')]);
+    expect(await cache.wrap(key, undefined, load)).toBe(2);
+  });
+
   it('invalidates by glob pattern and says how many keys went', async () => {
     for (const id of ['p1', 'p2', 'p3'])
       await cache.set(cacheKeys.testResult(id), id, { tags: [cacheTags.test(id)] });

@@ -12,6 +12,7 @@ import { createCacheBusTransport } from './cache-bus.transport.ts';
 export interface L1Lru {
   readonly size: number;
   readonly calculatedSize: number;
+  get(key: string): unknown;
   keys(): Iterable<string>;
   delete(key: string): boolean;
   clear(): void;

@@ -125,6 +125,31 @@ export function createCacheService({ config, redis, log }: CacheServiceDeps): Ca
     }
   }
 
+  /**
+   * A fresh, untagged L1 entry read straight from the LRU, as bentocache would answer it: its getOrSet
+   * builds a full options object per call (createCacheEntryOptions, parsing the TTL strings again) that
+   * was 8.7 % of a cached result request's CPU, more than the rest of the lookup (bench/cache profile).
+   * Anything else (absent, logically expired or in grace, tagged, unreadable) goes through bentocache.
+   */
+  function freshL1<T>(key: string): { value: T } | undefined {
+    const raw = store.l1.get(`${prefix}:${key}`);
+    if (typeof raw !== 'string') return undefined;
+    let item: { value?: T; logicalExpiration?: number; tags?: string[] };
+    try {
+      item = JSON.parse(raw) as typeof item;
+    } catch {
+      return undefined;
+    }
+    if (
+      item.tags?.length ||
+      !(typeof item.logicalExpiration === 'number' && item.logicalExpiration > Date.now())
+    )
+      return undefined;
+    if (item.value === undefined) return undefined;
+    metrics.hit(namespaceOf(key), 'l1');
+    return { value: item.value };
+  }
+
   const cache: CacheService = {
     driver: redis ? 'memory+redis' : 'memory',
     metrics,
@@ -151,6 +176,10 @@ export function createCacheService({ config, redis, log }: CacheServiceDeps): Ca
     },
     async wrap(key, ttlMs, fn, options = {}) {
       const tags = options.tags ?? [];
+      if (!tags.length) {
+        const hit = freshL1<Awaited<ReturnType<typeof fn>>>(key);
+        if (hit) return hit.value;
+      }
       const since = invalidations.now();
       let loaded: { value: Awaited<ReturnType<typeof fn>> } | undefined;
       try {
