@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import * as hdr from 'hdr-histogram-js';
-import { Client, Pool, type Dispatcher } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import {
   addressPolicy,
   checkUrlTarget,
@@ -42,17 +42,7 @@ const emptyInterval = (): Interval => ({ requests: 0, statuses: {}, errors: {}, 
 class LoadGenerator {
   readonly done: Promise<void>;
   private finish: () => void = () => undefined;
-  /** Rate mode: arrivals take any free connection. */
-  private readonly pool: Pool | null = null;
-  /**
-   * Users mode: each user owns one connection, a closed loop like wrk's and autocannon's. Through a shared
-   * Pool, a user's next request was dispatched while its connection still counted as busy, so it waited in
-   * the pool's queue for that connection's drain event (a scan of every connection, a queue push and an
-   * event per request), on the latency clock.
-   */
-  private readonly clients = new Map<number, Client>();
-  private readonly clientOptions: Client.Options;
-  private readonly origin: string;
+  private readonly pool: Pool;
   private readonly request: Dispatcher.DispatchOptions;
   private readonly histogram = newHistogram();
   private interval = emptyInterval();
@@ -79,16 +69,13 @@ class LoadGenerator {
       connectTimeoutMs: config.timeoutMs,
       addressPolicy: policy,
     });
-    this.origin = url.origin;
-    const options = { connect, headersTimeout: config.timeoutMs, bodyTimeout: config.timeoutMs };
-    const connections = Math.max(1, config.plan.maxUsers);
-    if (config.plan.mode === 'rate')
-      this.pool = new Pool(url.origin, { ...options, connections, pipelining: 1 });
-    // With pipelining 1, undici reuses a socket only one event-loop turn after its response ended (a
-    // setImmediate, against servers that close a keep-alive connection unannounced), and that turn is on
-    // the latency clock of the user's next request. A user never has two requests in flight, so 2 never
-    // pipelines; it only lets the next request go out at once, as wrk and autocannon send theirs.
-    this.clientOptions = { ...options, pipelining: 2 };
+    this.pool = new Pool(url.origin, {
+      connections: Math.max(1, config.plan.maxUsers),
+      pipelining: 1,
+      connect,
+      headersTimeout: config.timeoutMs,
+      bodyTimeout: config.timeoutMs,
+    });
     this.request = {
       path: url.pathname + url.search,
       method: config.method as Dispatcher.HttpMethod,
@@ -124,9 +111,9 @@ class LoadGenerator {
   };
 
   /** Sends one request; callbacks rather than a promise per request keep the hot loop cheap. */
-  private fire(dispatcher: Dispatcher, handler: RequestHandler, done: (ok: boolean) => void): void {
+  private fire(handler: RequestHandler, done: (ok: boolean) => void): void {
     this.inFlight++;
-    dispatcher.dispatch(this.request, handler.arm(done));
+    this.pool.dispatch(this.request, handler.arm(done));
   }
 
   private countError(err: Error): void {
@@ -159,16 +146,13 @@ class LoadGenerator {
   private user(id: number, wanted: () => number, exit: () => void): void {
     this.running++;
     const handler = new RequestHandler(this.recorder);
-    // A user who leaves on a ramp-down and comes back later finds its connection again.
-    let client = this.clients.get(id);
-    if (!client) this.clients.set(id, (client = new Client(this.origin, this.clientOptions)));
     const next = (ok: boolean) => {
       if (this.stopping || id >= wanted()) {
         this.running--;
         return exit();
       }
-      if (ok) this.fire(client, handler, next);
-      else setTimeout(() => this.fire(client, handler, next), ERROR_PAUSE_MS);
+      if (ok) this.fire(handler, next);
+      else setTimeout(() => this.fire(handler, next), ERROR_PAUSE_MS);
     };
     next(true);
   }
@@ -202,7 +186,7 @@ class LoadGenerator {
       const due = Math.min(Math.floor((plan.rate * elapsed) / 1000) - started, Math.ceil(plan.rate));
       for (let i = 0; i < due; i++) {
         if (this.inFlight >= plan.maxUsers) this.interval.dropped++;
-        else this.fire(this.pool!, new RequestHandler(this.recorder), () => undefined);
+        else this.fire(new RequestHandler(this.recorder), () => undefined);
       }
       started += Math.max(0, due);
     };
@@ -219,8 +203,7 @@ class LoadGenerator {
     while (!abort && this.inFlight > 0 && performance.now() < deadline)
       await new Promise((r) => setTimeout(r, 5));
     this.discarding = true;
-    const dispatchers: Dispatcher[] = this.pool ? [this.pool] : [...this.clients.values()];
-    await Promise.all(dispatchers.map((d) => d.destroy().catch(() => undefined)));
+    await this.pool.destroy().catch(() => undefined);
     this.tick(true);
     this.finish();
     return this.done;
