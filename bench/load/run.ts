@@ -331,6 +331,13 @@ function printRun(run: Run): void {
   console.log(
     `    server CPU per request ${(cpu.serverMs / r.requests).toFixed(2)} ms (load generator ${(cpu.loadgenMs / r.requests).toFixed(2)} ms); RSS: server ${run.serverRssMb} MB, load generator ${run.loadgenRssMb} MB`,
   );
+  // What the shape asks for at the target latency vs what the measured CPU cost per request allows.
+  const perIteration = r.requests / Math.max(1, r.iterations);
+  const offered = (r.users * perIteration) / (THINK_MS / 1000 + perIteration * 0.01);
+  const perRequestMs = (cpu.serverMs + cpu.loadgenMs) / r.requests;
+  console.log(
+    `    capacity: ${perIteration.toFixed(1)} requests per iteration → ${Math.round(offered)} req/s offered at 10 ms each; at ${perRequestMs.toFixed(2)} ms of server + load generator CPU per request that needs ${((offered * perRequestMs) / 1000).toFixed(1)} cores, and one server event loop (${(cpu.serverMs / r.requests).toFixed(2)} ms/request) tops out near ${Math.round(r.requests / (cpu.serverMs / 1000))} req/s`,
+  );
   const d = (x: CpuSample['loopDelay']) => `p50 ${x.p50} / p99 ${x.p99} / max ${x.max} ms`;
   console.log(
     `    event-loop delay: server ${d(run.loopDelay.server)}; load generator ${d(run.loopDelay.loadgen)}`,
