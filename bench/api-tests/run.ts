@@ -83,7 +83,15 @@ async function round(
     Message & { first: number; accepted: number; refused: number; firstRefusal: string; cpuUs: number }
   >(load, 'submitted', TIMEOUT_MS);
   const done = next<
-    Message & { at: number; completed: number; failed: number; cpuUs: number; waitMs: number; runMs: number }
+    Message & {
+      at: number;
+      completed: number;
+      failed: number;
+      cpuUs: number;
+      waitMs: number;
+      runMs: number;
+      loopMs: Round['loopMs'];
+    }
   >(server, 'done', TIMEOUT_MS);
   load.send({ type: 'run', n: N, connections: CONNECTIONS, ...job });
   const s = await submitted;
