@@ -11,7 +11,8 @@ import helmet, { type FastifyHelmetOptions } from '@fastify/helmet';
 export async function securityHeaders(options: FastifyHelmetOptions): Promise<Record<string, string>> {
   const probe = Fastify({ logger: false });
   await probe.register(helmet, options);
-  probe.get('/', async (_request, reply) => reply.raw.getHeaders());
+  // Public, as any route without a credential: tests that watch every instance's routes see this one too.
+  probe.get('/', { config: { auth: 'public' } }, async (_request, reply) => reply.raw.getHeaders());
   const res = await probe.inject({ method: 'GET', url: '/' });
   await probe.close();
   const headers: Record<string, string> = {};
