@@ -241,14 +241,21 @@ async function run(plan: LoadPlan): Promise<void> {
   const measuredRequests = requests;
   const drainUntil = Date.now() + plan.drainMs;
   while (ws.received < ws.expected && Date.now() < drainUntil) await sleep(100);
-  // A missing event is lost only if its test did finish; one still queued or running is a backlog.
+  // A missing event is lost only if its test did finish; one still queued or running is a backlog. A test
+  // seen finished may still have its event in flight: those get a few seconds more before they count.
   let unfinished = 0;
+  const finished: Array<[User, string]> = [];
   await inLanes(users, 20, async (u) => {
-    for (const testId of u.pending) {
+    for (const testId of [...u.pending]) {
       const view = (await u.call('drain', 'GET', `/api/tests/${testId}`)) as { status?: string } | null;
       if (view?.status === 'queued' || view?.status === 'running') unfinished++;
+      else finished.push([u, testId]);
     }
   });
+  const missing = () => finished.filter(([u, testId]) => u.pending.has(testId)).length;
+  const graceUntil = Date.now() + 5_000;
+  while (missing() > 0 && Date.now() < graceUntil) await sleep(100);
+  const lostEvents = missing();
   closing = true;
   for (const u of users) u.socket?.close();
   await Promise.all(users.map((u) => u.http.close()));
@@ -273,7 +280,7 @@ async function run(plan: LoadPlan): Promise<void> {
       all: figures(all),
       errors: Object.fromEntries(errors),
       submitted,
-      ws: { ...ws, unfinished, lost: ws.expected - ws.received - unfinished + ws.idHoles },
+      ws: { ...ws, unfinished, lost: lostEvents + ws.idHoles },
       signInSeconds,
     },
   });
