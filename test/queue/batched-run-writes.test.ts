@@ -1,14 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { EngineResult } from '../../src/engines/index.ts';
-import {
-  createTestRunRepository,
-  type TestRunRepository,
-} from '../../src/modules/test-runs/test-run.repository.ts';
+import type { TestRunRepository } from '../../src/modules/test-runs/test-run.repository.ts';
 import { createWriteBatcher } from '../../src/modules/test-runs/write-batcher.ts';
-import { registerUser, type TestUser } from '../support/app.ts';
+import type { TestUser } from '../support/app.ts';
 import { TEST_DATABASES } from '../support/databases.ts';
-import { buildQueueApp, queueEnv } from './support/queue-app.ts';
+import { runRepositorySuite } from './support/run-repository.ts';
 
 /**
  * A busy worker starts and completes its tests in batches (one statement each); every item keeps its own
@@ -73,34 +70,13 @@ describe('the write batcher', () => {
 });
 
 describe.each(TEST_DATABASES)('batched starts and completions ($name)', (database) => {
+  // No worker: the test drives every attempt itself.
+  const suite = runRepositorySuite(database, '/batched');
+  const { submit } = suite;
   let app: FastifyInstance;
-  let drop: () => Promise<void>;
   let user: TestUser;
   let runs: TestRunRepository;
-
-  beforeAll(async () => {
-    const db = await database.create();
-    drop = db.drop;
-    app = await buildQueueApp(queueEnv('embedded'), db.config, { worker: false });
-    user = await registerUser(app);
-    runs = createTestRunRepository(app.database.db);
-  });
-
-  afterAll(async () => {
-    await app?.close();
-    await drop?.();
-  });
-
-  async function submit(): Promise<string> {
-    const res = await app.inject({
-      method: 'POST',
-      url: '/api/tests',
-      headers: user.auth,
-      payload: { type: 'sleep', url: 'http://127.0.0.1:9/batched', options: { ms: 5 } },
-    });
-    expect(res.statusCode).toBe(202);
-    return res.json<{ testId: string }>().testId;
-  }
+  beforeAll(() => void ({ app, user, runs } = suite));
   const get = (testId: string, what = '') =>
     app.inject({ method: 'GET', url: `/api/tests/${testId}${what}`, headers: user.auth });
 

@@ -3,10 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import type { EngineResult } from '../../src/engines/index.ts';
-import {
-  createTestRunRepository,
-  type TestRunRepository,
-} from '../../src/modules/test-runs/test-run.repository.ts';
+import type { TestRunRepository } from '../../src/modules/test-runs/test-run.repository.ts';
 import { registerUser, type TestUser } from '../support/app.ts';
 import { REDIS_URL, TEST_DATABASES } from '../support/databases.ts';
 import {
@@ -17,6 +14,7 @@ import {
   recordEvents,
   waitFor,
 } from './support/queue-app.ts';
+import { runRepositorySuite } from './support/run-repository.ts';
 import { gatedRuns } from './support/test-engines.ts';
 
 /**
@@ -54,35 +52,13 @@ const LATE_WRITES: Array<
 ];
 
 describe.each(TEST_DATABASES)('run-id fencing in the run repository ($name)', (database) => {
+  // No worker: the test drives every attempt itself.
+  const suite = runRepositorySuite(database, '/fenced');
+  const { submit } = suite;
   let app: FastifyInstance;
-  let drop: () => Promise<void>;
   let user: TestUser;
   let runs: TestRunRepository;
-
-  beforeAll(async () => {
-    const db = await database.create();
-    drop = db.drop;
-    // No worker: the test drives every attempt itself.
-    app = await buildQueueApp(queueEnv('embedded'), db.config, { worker: false });
-    user = await registerUser(app);
-    runs = createTestRunRepository(app.database.db);
-  });
-
-  afterAll(async () => {
-    await app?.close();
-    await drop?.();
-  });
-
-  async function submit(): Promise<string> {
-    const res = await app.inject({
-      method: 'POST',
-      url: '/api/tests',
-      headers: user.auth,
-      payload: { type: 'sleep', url: 'http://127.0.0.1:9/fenced', options: { ms: 5 } },
-    });
-    expect(res.statusCode).toBe(202);
-    return res.json<{ testId: string }>().testId;
-  }
+  beforeAll(() => void ({ app, user, runs } = suite));
   const view = async (testId: string) =>
     (await app.inject({ method: 'GET', url: `/api/tests/${testId}`, headers: user.auth })).json<TestView>();
   const result = (testId: string) =>
